@@ -1,0 +1,4 @@
+export * from './event-store.js';
+export * from './errors.js';
+export * from './sqlite-event-store.js';
+export * from './open-event-store.js';

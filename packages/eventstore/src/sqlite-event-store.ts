@@ -1,0 +1,437 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ProposedEvent, RecordedEvent } from '@quanze/events';
+import type {
+  AllSubscription,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeToAllOptions,
+} from './event-store.js';
+import {
+  DuplicateEventId,
+  EventStoreError,
+  StoreClosed,
+  StoreFailure,
+  StoreUnavailable,
+} from './errors.js';
+import { checkAppend, checkExpectedVersion, sameContent } from './append-checks.js';
+import { createPagedReader } from './paged-reader.js';
+import { createPollingSubscription } from './polling-subscription.js';
+
+export interface SqliteEventStoreOptions {
+  /** The database file; its folder is created if missing. */
+  readonly path: string;
+  /** Where `recordedAt` comes from. Defaults to the system clock. */
+  readonly clock?: () => Date;
+  /**
+   * How often a live subscription looks for events written by other processes. Appends made through
+   * this store wake its subscriptions at once; the poll only covers other writers of the same file.
+   */
+  readonly pollIntervalMs?: number;
+  /** How long a writer waits for another process holding the write lock before failing retriably. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** `PRAGMA user_version`: bumped by each migration below, never edited once released. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE events (
+     position        INTEGER PRIMARY KEY,
+     event_id        TEXT NOT NULL UNIQUE,
+     stream_id       TEXT NOT NULL,
+     stream_version  INTEGER NOT NULL,
+     type            TEXT NOT NULL,
+     occurred_at     TEXT NOT NULL,
+     recorded_at     TEXT NOT NULL,
+     actor_person_id TEXT NOT NULL,
+     actor_post_id   TEXT,
+     actor_unit_id   TEXT,
+     causation_id    TEXT,
+     correlation_id  TEXT,
+     command_id      TEXT,
+     data            TEXT NOT NULL,
+     UNIQUE (stream_id, stream_version)
+   ) STRICT`,
+];
+
+interface EventRow {
+  position: number;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  occurred_at: string;
+  recorded_at: string;
+  actor_person_id: string;
+  actor_post_id: string | null;
+  actor_unit_id: string | null;
+  causation_id: string | null;
+  correlation_id: string | null;
+  command_id: string | null;
+  data: string;
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly ProposedEvent[];
+  /** JSON of each event's data, made before queueing so a bad payload fails its own append only. */
+  readonly serialisedData: readonly string[];
+  readonly expectedVersion: ExpectedVersion;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: EventStoreError };
+
+const READ_PAGE_SIZE = 1000;
+
+/**
+ * The embedded default: one SQLite file in WAL mode with `synchronous=FULL`, so an append resolves only
+ * once its transaction is on disk.
+ *
+ * Group commit: better-sqlite3 is synchronous, so appends arriving in the same turn of the event loop are
+ * queued and written together in one transaction (one fsync) on the next turn. Each append runs inside its
+ * own savepoint with its own expected-version check, so one append's failure never touches its neighbours.
+ */
+export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
+  mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  db.pragma('cache_size = -32000');
+  migrate(db);
+
+  const clock = options.clock ?? (() => new Date());
+  const statements = {
+    head: db.prepare<[], { position: number; recorded_at: string }>(
+      'SELECT position, recorded_at FROM events ORDER BY position DESC LIMIT 1',
+    ),
+    streamVersion: db
+      .prepare<[string], number | null>('SELECT max(stream_version) FROM events WHERE stream_id = ?')
+      .pluck(),
+    byEventId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
+    insert: db.prepare(
+      `INSERT INTO events (position, event_id, stream_id, stream_version, type, occurred_at, recorded_at,
+         actor_person_id, actor_post_id, actor_unit_id, causation_id, correlation_id, command_id, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    streamForwards: db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?',
+    ),
+    streamBackwards: db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?',
+    ),
+    allForwards: db.prepare<[number, number], EventRow>(
+      'SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?',
+    ),
+    allBackwards: db.prepare<[number, number], EventRow>(
+      'SELECT * FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?',
+    ),
+  };
+
+  let queue: PendingAppend[] = [];
+  let flushScheduled = false;
+  let closed = false;
+  const wakeSubscriptions = new Set<() => void>();
+  const closeSubscriptions = new Set<() => void>();
+
+  /**
+   * One append inside the group transaction; throws an EventStoreError, having written nothing, to fail
+   * it alone. The happy path costs two statements per event: the stream's version and the insert.
+   * Replays are recognised only on the way to a failure (a stale version or a stored id).
+   */
+  function appendOne(pending: PendingAppend, head: { position: number; recordedAt: string }): AppendResult {
+    const { streamId, events } = pending;
+    const first = events[0];
+    const storedFirst = () => (first === undefined ? undefined : statements.byEventId.get(first.eventId));
+    const current = statements.streamVersion.get(streamId) ?? 0;
+    try {
+      checkExpectedVersion(streamId, pending.expectedVersion, current);
+    } catch (error) {
+      const stored = storedFirst();
+      if (stored !== undefined) return replayOrConflict(pending, stored);
+      throw error;
+    }
+    const recorded: RecordedEvent[] = [];
+    // The shared head moves only once the whole append is in: a failed append leaves no gap.
+    let position = head.position;
+    for (const [index, event] of events.entries()) {
+      position += 1;
+      const streamVersion = current + index + 1;
+      try {
+        statements.insert.run(
+          position,
+          event.eventId,
+          streamId,
+          streamVersion,
+          event.type,
+          event.occurredAt,
+          head.recordedAt,
+          event.actor.personId,
+          event.actor.postId,
+          event.actor.unitId,
+          event.causationId,
+          event.correlationId,
+          event.commandId,
+          pending.serialisedData[index],
+        );
+      } catch (error) {
+        if (!isUniqueViolation(error, 'events.event_id')) throw error;
+        const stored = index === 0 ? storedFirst() : undefined;
+        if (stored !== undefined) return replayOrConflict(pending, stored);
+        throw new DuplicateEventId(event.eventId, streamId, 'this event id is already stored as another event');
+      }
+      recorded.push({
+        eventId: event.eventId,
+        type: event.type,
+        streamId,
+        streamVersion,
+        position,
+        occurredAt: event.occurredAt,
+        recordedAt: head.recordedAt,
+        actor: event.actor,
+        causationId: event.causationId,
+        correlationId: event.correlationId,
+        commandId: event.commandId,
+        data: event.data,
+      });
+    }
+    head.position = position;
+    return {
+      nextExpectedVersion: current + events.length,
+      positions: recorded.map((event) => event.position),
+      events: recorded,
+      idempotentReplay: false,
+    };
+  }
+
+  // A failing statement undoes itself, so a single-event append needs no savepoint; a longer one does,
+  // or a failure at its third event would leave the first two in its neighbours' transaction.
+  const appendOneInSavepoint = db.transaction(appendOne);
+
+  /** The first id is stored: a retry of the very same append is answered from the log, anything else is refused. */
+  function replayOrConflict(pending: PendingAppend, firstStored: EventRow): AppendResult {
+    const recorded: RecordedEvent[] = [];
+    for (const [index, event] of pending.events.entries()) {
+      const stored = index === 0 ? firstStored : statements.byEventId.get(event.eventId);
+      const expectedVersion = firstStored.stream_version + index;
+      if (stored === undefined || stored.stream_id !== pending.streamId || stored.stream_version !== expectedVersion) {
+        throw new DuplicateEventId(
+          event.eventId,
+          pending.streamId,
+          stored === undefined
+            ? 'part of this append is already stored and part is not'
+            : `already stored in ${stored.stream_id} at version ${stored.stream_version}`,
+        );
+      }
+      const storedEvent = toRecordedEvent(stored);
+      if (!sameContent(storedEvent, event)) {
+        throw new DuplicateEventId(event.eventId, pending.streamId, 'already stored with other content');
+      }
+      recorded.push(storedEvent);
+    }
+    const last = recorded.at(-1);
+    return {
+      nextExpectedVersion: last?.streamVersion ?? 0,
+      positions: recorded.map((event) => event.position),
+      events: recorded,
+      idempotentReplay: true,
+    };
+  }
+
+  const writeBatch = db.transaction((batch: readonly PendingAppend[]): Outcome[] => {
+    const last = statements.head.get();
+    const now = clock().toISOString();
+    // recordedAt never goes backwards along the log, even when the system clock does.
+    const head = {
+      position: last?.position ?? 0,
+      recordedAt: last !== undefined && last.recorded_at > now ? last.recorded_at : now,
+    };
+    return batch.map((pending): Outcome => {
+      try {
+        const result = pending.events.length > 1 ? appendOneInSavepoint(pending, head) : appendOne(pending, head);
+        return { ok: true, result };
+      } catch (error) {
+        if (error instanceof EventStoreError) return { ok: false, error };
+        throw error;
+      }
+    });
+  });
+
+  function flush(): void {
+    flushScheduled = false;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    let outcomes: Outcome[];
+    try {
+      outcomes = writeBatch.immediate(batch);
+    } catch (error) {
+      const translated = translate(error);
+      for (const pending of batch) pending.reject(translated);
+      return;
+    }
+    outcomes.forEach((outcome, index) => {
+      const pending = batch[index];
+      if (pending === undefined) return;
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
+    });
+    for (const wake of wakeSubscriptions) wake();
+  }
+
+  const pagedReader = createPagedReader<EventRow>({
+    isClosed: () => closed,
+    translate,
+    toEvent: toRecordedEvent,
+  });
+
+  return {
+    appendToStream(streamId, events, appendOptions: AppendOptions = {}) {
+      if (closed) return Promise.reject(new StoreClosed());
+      let serialisedData: string[];
+      try {
+        serialisedData = checkAppend(streamId, events, appendOptions.expectedVersion ?? 'any');
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new StoreFailure(String(error)));
+      }
+      return new Promise<AppendResult>((resolve, reject) => {
+        queue.push({
+          streamId,
+          events,
+          serialisedData,
+          expectedVersion: appendOptions.expectedVersion ?? 'any',
+          resolve,
+          reject,
+        });
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+
+    readStream(streamId, readOptions: ReadStreamOptions = {}) {
+      const backwards = readOptions.direction === 'backwards';
+      return pagedReader.read({
+        start: readOptions.fromVersion ?? (backwards ? Number.MAX_SAFE_INTEGER : 1),
+        backwards,
+        limit: readOptions.limit,
+        pageSize: READ_PAGE_SIZE,
+        fetch: (from, count) =>
+          (backwards ? statements.streamBackwards : statements.streamForwards).all(streamId, from, count),
+        keyOf: (row) => row.stream_version,
+      });
+    },
+
+    readAll(readOptions: ReadAllOptions = {}) {
+      const backwards = readOptions.direction === 'backwards';
+      return pagedReader.read({
+        start: readOptions.fromPosition ?? (backwards ? Number.MAX_SAFE_INTEGER : 1),
+        backwards,
+        limit: readOptions.limit,
+        pageSize: READ_PAGE_SIZE,
+        fetch: (from, count) => (backwards ? statements.allBackwards : statements.allForwards).all(from, count),
+        keyOf: (row) => row.position,
+      });
+    },
+
+    subscribeToAll(subscribeOptions: SubscribeToAllOptions = {}): AllSubscription {
+      return createPollingSubscription({
+        fromPosition: subscribeOptions.fromPosition ?? 1,
+        batchSize: subscribeOptions.batchSize ?? 500,
+        pollIntervalMs: options.pollIntervalMs ?? 250,
+        fetch: (from, count) => {
+          if (closed) throw new StoreClosed();
+          try {
+            return statements.allForwards.all(from, count).map(toRecordedEvent);
+          } catch (error) {
+            throw translate(error);
+          }
+        },
+        onWake: (wake) => {
+          wakeSubscriptions.add(wake);
+          return () => wakeSubscriptions.delete(wake);
+        },
+        onClose: (end) => {
+          closeSubscriptions.add(end);
+          return () => closeSubscriptions.delete(end);
+        },
+      });
+    },
+
+    headPosition() {
+      if (closed) return Promise.reject(new StoreClosed());
+      try {
+        return Promise.resolve(statements.head.get()?.position ?? 0);
+      } catch (error) {
+        return Promise.reject(translate(error));
+      }
+    },
+
+    close() {
+      if (closed) return Promise.resolve();
+      // Appends already accepted are written before the file is released: acknowledged means on disk.
+      flush();
+      closed = true;
+      for (const end of closeSubscriptions) end();
+      db.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new StoreFailure(
+      `this database has schema version ${current}, newer than this Quanze knows (${MIGRATIONS.length}): upgrade Quanze`,
+    );
+  }
+  db.transaction(() => {
+    MIGRATIONS.slice(current).forEach((sql, index) => {
+      db.exec(sql);
+      db.pragma(`user_version = ${current + index + 1}`);
+    });
+  }).immediate();
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    position: row.position,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    actor: { personId: row.actor_person_id, postId: row.actor_post_id, unitId: row.actor_unit_id },
+    causationId: row.causation_id,
+    correlationId: row.correlation_id,
+    commandId: row.command_id,
+    data: JSON.parse(row.data) as unknown,
+  };
+}
+
+function sqliteCode(error: unknown): string | undefined {
+  return error instanceof Database.SqliteError ? error.code : undefined;
+}
+
+function isUniqueViolation(error: unknown, column: string): boolean {
+  return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && error instanceof Error && error.message.includes(column);
+}
+
+function translate(error: unknown): EventStoreError {
+  if (error instanceof EventStoreError) return error;
+  const code = sqliteCode(error);
+  if (code !== undefined && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
+    return new StoreUnavailable(`SQLite is busy (${code}): another writer holds the database`, { cause: error });
+  }
+  if (error instanceof TypeError && /database connection is not open/.test(error.message)) return new StoreClosed();
+  return new StoreFailure(`SQLite failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
