@@ -27,9 +27,11 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
   let state: 'running' | 'stopped' | 'failed' = 'running';
   let storeClosed = false;
   let wakeUp: (() => void) | undefined;
+  let pollTimer: NodeJS.Timeout | undefined;
 
   const isLive = () => state === 'running' && !storeClosed;
   const wake = () => {
+    clearTimeout(pollTimer);
     const resolve = wakeUp;
     wakeUp = undefined;
     resolve?.();
@@ -50,8 +52,9 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
   const sleep = () =>
     new Promise<void>((resolve) => {
       wakeUp = resolve;
-      const timer = setTimeout(wake, options.pollIntervalMs);
-      timer.unref();
+      // Kept referenced: a live subscription keeps its process waiting for events, as its owner expects;
+      // stop() and close() clear it.
+      pollTimer = setTimeout(wake, options.pollIntervalMs);
     });
 
   async function next(): Promise<IteratorResult<RecordedEvent>> {
