@@ -220,13 +220,19 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     for (const [index, event] of pending.events.entries()) {
       const stored = index === 0 ? firstStored : statements.byEventId.get(event.eventId);
       const expectedVersion = firstStored.stream_version + index;
-      if (stored === undefined || stored.stream_id !== pending.streamId || stored.stream_version !== expectedVersion) {
+      if (stored === undefined) {
+        // Name the id that is stored: it is the one a person must look up.
+        throw new DuplicateEventId(
+          firstStored.event_id,
+          pending.streamId,
+          `already stored (in ${firstStored.stream_id} at version ${firstStored.stream_version}), but event ${event.eventId} of the same append is not`,
+        );
+      }
+      if (stored.stream_id !== pending.streamId || stored.stream_version !== expectedVersion) {
         throw new DuplicateEventId(
           event.eventId,
           pending.streamId,
-          stored === undefined
-            ? 'part of this append is already stored and part is not'
-            : `already stored in ${stored.stream_id} at version ${stored.stream_version}`,
+          `already stored in ${stored.stream_id} at version ${stored.stream_version}`,
         );
       }
       const storedEvent = toRecordedEvent(stored);

@@ -124,7 +124,7 @@ describe('the event registry', () => {
     });
 
     it('refuses an upcaster that skips a version or changes the event', () => {
-      expect(() => defineUpcaster(noticeServedV1, noticeServedV3, () => ({ caseId: '', recipient: { name: '', kind: 'person' } }))).to.throw(TypeError);
+      expect(() => defineUpcaster(noticeServedV1, noticeServedV3, () => ({ caseId: '', recipient: { name: '', kind: 'person' as const } }))).to.throw(TypeError);
       expect(() => defineUpcaster(noticeServedV1, caseOpenedV1, () => ({ caseId: '', openedOn: '' }))).to.throw(TypeError);
     });
 
