@@ -12,6 +12,7 @@ import {
   DuplicateEventId,
   EventStoreError,
   InvalidAppend,
+  InvalidReadOptions,
   StoreClosed,
   WrongExpectedVersion,
   openEventStore,
@@ -386,6 +387,26 @@ export function eventStoreContract(name: string, fixture: EventStoreFixture): vo
         // The error names the id that is stored: the one a person has to look up to see what went wrong.
         expect(error).to.include({ eventId: events[0]?.eventId, streamId });
         expect(await snapshot(store, [streamId])).to.deep.equal(before);
+      });
+
+      it('rejects a retried append whose expected version would put its events elsewhere', async function () {
+        const { store } = await newStore();
+        const streamId = newStreamId();
+        const events = proposedEvents(3);
+        await store.appendToStream(streamId, events, { expectedVersion: 'no_stream' });
+        const [first, second, third] = events;
+        if (first === undefined || second === undefined || third === undefined) throw new Error('three events expected');
+
+        const misplaced: [ProposedEvent[], ExpectedVersion][] = [
+          [[first], 3],
+          [[second], 'no_stream'],
+          [[second, third], 0],
+          [[first], 'stream_exists'],
+        ];
+        for (const [retried, expectedVersion] of misplaced) {
+          await rejectionOf(store.appendToStream(streamId, retried, { expectedVersion }), DuplicateEventId);
+        }
+        expect(await store.headPosition()).to.equal(3);
       });
 
       it('rejects a batch that repeats an event id and writes nothing', async function () {
@@ -1061,6 +1082,24 @@ export function eventStoreContract(name: string, fixture: EventStoreFixture): vo
         expect(subscription.lastPosition).to.equal(2);
       });
 
+      it('serves next() calls made together one after another, neither repeating an event nor leaving one pending', async function () {
+        const { store } = await newStore();
+        const streamId = newStreamId();
+        await store.appendToStream(streamId, proposedEvents(3), { expectedVersion: 'no_stream' });
+        const subscription = store.subscribeToAll({ batchSize: 2 });
+        const events = subscription[Symbol.asyncIterator]();
+
+        const together = await within(5_000, 'three next() calls made together', () =>
+          Promise.all([events.next(), events.next(), events.next()]),
+        );
+        expect(together.map((result) => (result.done === true ? null : result.value.position))).to.deep.equal([1, 2, 3]);
+
+        const waiting = [events.next(), events.next()];
+        await subscription.stop();
+        const ended = await within(5_000, 'two pending next() calls after stop()', () => Promise.all(waiting));
+        expect(ended.map((result) => result.done)).to.deep.equal([true, true]);
+      });
+
       // A store closed under a subscription is a failure of the store for that subscription: it must be seen.
       it('rejects a running for-await loop with StoreClosed when the store is closed under it', async function () {
         const { store } = await newStore();
@@ -1112,6 +1151,74 @@ export function eventStoreContract(name: string, fixture: EventStoreFixture): vo
         const rest = await take(resumed[Symbol.asyncIterator](), 300 - seen.length);
         expect([...seen, ...rest.map((event) => event.position)]).to.deep.equal(range(1, 300));
         await resumed.stop();
+      });
+    });
+
+    describe('guarding what it was given', function () {
+      it('writes the events as they were when appended, whatever the caller does with its objects afterwards', async function () {
+        const { store } = await newStore();
+        const streamId = newStreamId();
+        const events = proposedEvents(2);
+        const data = { n: 1, nested: { text: '原文' } };
+        const first = events[0];
+        if (first === undefined) throw new Error('proposedEvents(2) gave no first event');
+        events[0] = { ...first, data };
+
+        const appending = store.appendToStream(streamId, events, { expectedVersion: 'no_stream' });
+        events.length = 0;
+        data.nested.text = '改写';
+        const result = await appending;
+
+        expect(result.positions).to.deep.equal([1, 2]);
+        const stored = await collect(store.readStream(streamId));
+        expect(stored.map((event) => event.data)).to.deep.equal([{ n: 1, nested: { text: '原文' } }, { n: 1 }]);
+        expect(result.events.map((event) => event.data)).to.deep.equal(stored.map((event) => event.data));
+      });
+
+      it('rejects data that is not JSON with InvalidAppend naming the field, and writes nothing', async function () {
+        const { store } = await newStore();
+        const streamId = newStreamId();
+        const cyclic: Record<string, unknown> = {};
+        cyclic['self'] = cyclic;
+
+        for (const data of [{ amount: 10n }, cyclic]) {
+          const error = await rejectionOf(
+            store.appendToStream(streamId, [proposedEvent({ data })], { expectedVersion: 'any' }),
+            InvalidAppend,
+          );
+          expect(error.path).to.equal('events.0.data');
+        }
+        expect(await store.headPosition()).to.equal(0);
+      });
+
+      it('rejects a stream id with a lone surrogate, which could not come back as it was given', async function () {
+        const { store } = await newStore();
+
+        await rejectionOf(store.appendToStream('test-\uD800', [proposedEvent()]), InvalidAppend);
+        expect(await store.headPosition()).to.equal(0);
+      });
+
+      it('reads forwards from version or position 0 as from the beginning', async function () {
+        const { store } = await newStore();
+        const streamId = newStreamId();
+        await store.appendToStream(streamId, proposedEvents(3), { expectedVersion: 'no_stream' });
+
+        expect((await collect(store.readStream(streamId, { fromVersion: 0 }))).map((e) => e.streamVersion)).to.deep.equal([1, 2, 3]);
+        expect((await collect(store.readAll({ fromPosition: 0 }))).map((e) => e.position)).to.deep.equal([1, 2, 3]);
+      });
+
+      it('refuses read options that name no range with InvalidReadOptions', async function () {
+        const { store } = await newStore();
+        const streamId = newStreamId();
+        const refusals: [string, () => unknown][] = [
+          ['limit', () => store.readAll({ limit: 0 })],
+          ['fromPosition', () => store.readAll({ fromPosition: -1 })],
+          ['fromVersion', () => store.readStream(streamId, { fromVersion: 1.5 })],
+          ['batchSize', () => store.subscribeToAll({ batchSize: 0 })],
+        ];
+        for (const [option, read] of refusals) {
+          expect(read).to.throw(InvalidReadOptions).with.property('option', option);
+        }
       });
     });
 

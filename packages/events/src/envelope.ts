@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { Id, Instant } from './primitives.js';
 
+// A lone surrogate cannot be stored as UTF-8: it would come back as U+FFFD, another id than the one given.
+const WELL_FORMED = 'must be well-formed Unicode (no lone surrogates)';
+function isWellFormed(text: string): boolean {
+  return !/\p{Surrogate}/u.test(text);
+}
+
 /** `<aggregate>.<past-tense-verb>.v<N>`, e.g. `decision.made.v1`, `legality.reviewed.v2`. */
 export const EVENT_TYPE_PATTERN = /^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*\.v[1-9][0-9]*$/;
 
@@ -13,7 +19,8 @@ export const StreamId = z
   .string()
   .min(3)
   .max(200)
-  .regex(/^[a-z][a-z0-9]*-\S+$/u, 'a stream id is <category>-<key>, e.g. decision-42');
+  .regex(/^[a-z][a-z0-9]*-\S+$/u, 'a stream id is <category>-<key>, e.g. decision-42')
+  .refine(isWellFormed, WELL_FORMED);
 
 /**
  * Who did it, as they were at that moment: the person, the post they held and the unit of that post.
@@ -37,7 +44,7 @@ export const ProposedEvent = z.object({
   actor: Actor,
   causationId: EventId.nullable(),
   correlationId: EventId.nullable(),
-  commandId: z.string().min(1).max(200).nullable().describe('the command that produced it: the idempotency key'),
+  commandId: z.string().min(1).max(200).refine(isWellFormed, WELL_FORMED).nullable().describe('the command that produced it: the idempotency key'),
   data: z.unknown(),
 });
 export type ProposedEvent<TData = unknown, TType extends string = string> = Omit<

@@ -4,32 +4,66 @@ import type { RecordedEvent } from '@quanze/events';
 import type { ExpectedVersion } from './event-store.js';
 import { InvalidAppend, WrongExpectedVersion } from './errors.js';
 
+/** An event as the store will write it: the validated copy, and its data as the JSON to be stored. */
+export interface CheckedEvent {
+  readonly event: ProposedEvent;
+  readonly json: string;
+}
+
 /**
  * What every adapter checks before it queues an append, so that a malformed append fails alone and at
- * once. Returns each event's data as JSON, the form every adapter stores.
+ * once. It returns copies: what the caller does with its own objects after the call cannot change what
+ * is written.
  */
-export function checkAppend(streamId: string, events: readonly ProposedEvent[], expectedVersion: ExpectedVersion): string[] {
+export function checkAppend(
+  streamId: string,
+  events: readonly ProposedEvent[],
+  expectedVersion: ExpectedVersion,
+): CheckedEvent[] {
   const stream = StreamId.safeParse(streamId);
   if (!stream.success) throw new InvalidAppend(streamId, 'streamId', stream.error.issues[0]?.message ?? 'invalid');
   if (typeof expectedVersion === 'number' && !(Number.isSafeInteger(expectedVersion) && expectedVersion >= 0)) {
     throw new InvalidAppend(streamId, 'expectedVersion', 'a version is a whole number, 0 or more');
   }
+  if (!Array.isArray(events)) throw new InvalidAppend(streamId, 'events', 'events are an array');
   const seen = new Set<string>();
-  return events.map((event, index) => {
-    const parsed = ProposedEvent.safeParse(event);
+  return events.map((candidate, index) => {
+    const parsed = ProposedEvent.safeParse(candidate);
     if (!parsed.success) {
       const issue = toFieldIssues(parsed.error, `events.${index}`)[0];
       throw new InvalidAppend(streamId, issue?.path ?? `events.${index}`, issue?.message ?? 'invalid');
     }
+    const event = parsed.data;
     if (seen.has(event.eventId)) {
       throw new InvalidAppend(streamId, `events.${index}.eventId`, `event id ${event.eventId} appears twice in one append`);
     }
     seen.add(event.eventId);
-    const json = JSON.stringify(event.data);
-    // JSON.stringify answers undefined for undefined or a function: there would be nothing to store.
-    if (typeof json !== 'string') throw new InvalidAppend(streamId, `events.${index}.data`, 'data must be JSON');
-    return json;
+    return { event, json: toJson(event.data, streamId, index) };
   });
+}
+
+function toJson(data: unknown, streamId: string, index: number): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(data);
+  } catch (error) {
+    // A BigInt or a cycle: a caller's mistake, not the store's failure.
+    throw new InvalidAppend(streamId, `events.${index}.data`, `data must be JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // JSON.stringify answers undefined for undefined or a function: there would be nothing to store.
+  if (typeof json !== 'string') throw new InvalidAppend(streamId, `events.${index}.data`, 'data must be JSON');
+  return json;
+}
+
+/**
+ * Whether an append whose first event would land at `firstVersion` meets the expectation: how a replay
+ * is told from an append of the same ids at another place in the stream.
+ */
+export function expectsFirstVersion(expected: ExpectedVersion, firstVersion: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return firstVersion === 1;
+  if (expected === 'stream_exists') return firstVersion > 1;
+  return firstVersion === expected + 1;
 }
 
 export function checkExpectedVersion(streamId: string, expected: ExpectedVersion, actual: number): void {
@@ -42,7 +76,7 @@ export function checkExpectedVersion(streamId: string, expected: ExpectedVersion
 }
 
 /** Whether a stored event is the same as a proposed one, field for field, whatever the key order of its data. */
-export function sameContent(stored: RecordedEvent, proposed: ProposedEvent): boolean {
+export function sameContent(stored: RecordedEvent, { event: proposed, json }: CheckedEvent): boolean {
   return (
     stored.type === proposed.type &&
     stored.occurredAt === proposed.occurredAt &&
@@ -52,6 +86,6 @@ export function sameContent(stored: RecordedEvent, proposed: ProposedEvent): boo
     stored.causationId === proposed.causationId &&
     stored.correlationId === proposed.correlationId &&
     stored.commandId === proposed.commandId &&
-    canonicalize(stored.data) === canonicalize(JSON.parse(JSON.stringify(proposed.data)))
+    canonicalize(stored.data) === canonicalize(JSON.parse(json))
   );
 }

@@ -48,6 +48,19 @@ export class InvalidAppend extends EventStoreError {
   }
 }
 
+/** Read options that name no range: a version or position that is not a whole number, a limit below 1. */
+export class InvalidReadOptions extends EventStoreError {
+  readonly code = 'eventstore.invalid-read-options';
+  readonly retriable = false;
+  constructor(
+    readonly option: string,
+    readonly problem: string,
+  ) {
+    super(`${option}: ${problem}`);
+    this.name = 'InvalidReadOptions';
+  }
+}
+
 export class StoreClosed extends EventStoreError {
   readonly code = 'eventstore.closed';
   readonly retriable = false;
@@ -57,7 +70,7 @@ export class StoreClosed extends EventStoreError {
   }
 }
 
-/** The engine could not do it now (locked, busy, I/O): the caller may retry with backoff. */
+/** The engine could not do it now (another writer holds the lock): the caller may retry with backoff. */
 export class StoreUnavailable extends EventStoreError {
   readonly code = 'eventstore.unavailable';
   readonly retriable = true;

@@ -1,12 +1,9 @@
 import type { RecordedEvent } from '@quanze/events';
 import type { EventStoreError } from './errors.js';
 import { StoreClosed } from './errors.js';
+import type { ReadRange } from './read-options.js';
 
-export interface PageQuery<TRow> {
-  /** Inclusive key (version or position) to start from. */
-  readonly start: number;
-  readonly backwards: boolean;
-  readonly limit: number | undefined;
+export interface PageQuery<TRow> extends ReadRange {
   readonly pageSize: number;
   /** Rows from `from` (inclusive) in the query's direction, at most `count`. */
   readonly fetch: (from: number, count: number) => TRow[];

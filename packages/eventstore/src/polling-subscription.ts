@@ -81,8 +81,15 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
     }
   }
 
+  // Calls to next() are served one after another, as an async generator serves them: two callers racing
+  // must not read the same page twice, nor leave one of them asleep forever.
+  let previous: Promise<unknown> = Promise.resolve();
   const iterator: AsyncIterator<RecordedEvent> = {
-    next,
+    next() {
+      const result = previous.then(next);
+      previous = result.catch(() => undefined);
+      return result;
+    },
     return() {
       if (state === 'running') state = 'stopped';
       end();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ProposedEvent, RecordedEvent } from '@quanze/events';
+import type { RecordedEvent } from '@quanze/events';
 import type {
   AllSubscription,
   AppendOptions,
@@ -19,9 +19,11 @@ import {
   StoreFailure,
   StoreUnavailable,
 } from './errors.js';
-import { checkAppend, checkExpectedVersion, sameContent } from './append-checks.js';
+import type { CheckedEvent } from './append-checks.js';
+import { checkAppend, checkExpectedVersion, expectsFirstVersion, sameContent } from './append-checks.js';
 import { createPagedReader } from './paged-reader.js';
 import { createPollingSubscription } from './polling-subscription.js';
+import { toBatchSize, toFromPosition, toReadRange } from './read-options.js';
 
 export interface SqliteEventStoreOptions {
   /** The database file; its folder is created if missing. */
@@ -77,9 +79,8 @@ interface EventRow {
 
 interface PendingAppend {
   readonly streamId: string;
-  readonly events: readonly ProposedEvent[];
-  /** JSON of each event's data, made before queueing so a bad payload fails its own append only. */
-  readonly serialisedData: readonly string[];
+  /** Validated copies, with their data as JSON: made before queueing so a bad event fails its own append only. */
+  readonly events: readonly CheckedEvent[];
   readonly expectedVersion: ExpectedVersion;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
@@ -98,13 +99,7 @@ const READ_PAGE_SIZE = 1000;
  * own savepoint with its own expected-version check, so one append's failure never touches its neighbours.
  */
 export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
-  mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  db.pragma('cache_size = -32000');
-  migrate(db);
+  const db = openDatabase(options);
 
   const clock = options.clock ?? (() => new Date());
   const statements = {
@@ -148,7 +143,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   function appendOne(pending: PendingAppend, head: { position: number; recordedAt: string }): AppendResult {
     const { streamId, events } = pending;
     const first = events[0];
-    const storedFirst = () => (first === undefined ? undefined : statements.byEventId.get(first.eventId));
+    const storedFirst = () => (first === undefined ? undefined : statements.byEventId.get(first.event.eventId));
     const current = statements.streamVersion.get(streamId) ?? 0;
     try {
       checkExpectedVersion(streamId, pending.expectedVersion, current);
@@ -160,7 +155,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     const recorded: RecordedEvent[] = [];
     // The shared head moves only once the whole append is in: a failed append leaves no gap.
     let position = head.position;
-    for (const [index, event] of events.entries()) {
+    for (const [index, { event, json }] of events.entries()) {
       position += 1;
       const streamVersion = current + index + 1;
       try {
@@ -178,7 +173,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
           event.causationId,
           event.correlationId,
           event.commandId,
-          pending.serialisedData[index],
+          json,
         );
       } catch (error) {
         if (!isUniqueViolation(error, 'events.event_id')) throw error;
@@ -198,7 +193,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
         causationId: event.causationId,
         correlationId: event.correlationId,
         commandId: event.commandId,
-        data: event.data,
+        // Parsed back from what was stored, so the result says exactly what any later read will.
+        data: JSON.parse(json) as unknown,
       });
     }
     head.position = position;
@@ -217,7 +213,15 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   /** The first id is stored: a retry of the very same append is answered from the log, anything else is refused. */
   function replayOrConflict(pending: PendingAppend, firstStored: EventRow): AppendResult {
     const recorded: RecordedEvent[] = [];
-    for (const [index, event] of pending.events.entries()) {
+    if (!expectsFirstVersion(pending.expectedVersion, firstStored.stream_version)) {
+      throw new DuplicateEventId(
+        firstStored.event_id,
+        pending.streamId,
+        `already stored at version ${firstStored.stream_version}, where expected version ${String(pending.expectedVersion)} would not put it`,
+      );
+    }
+    for (const [index, checked] of pending.events.entries()) {
+      const event = checked.event;
       const stored = index === 0 ? firstStored : statements.byEventId.get(event.eventId);
       const expectedVersion = firstStored.stream_version + index;
       if (stored === undefined) {
@@ -236,7 +240,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
         );
       }
       const storedEvent = toRecordedEvent(stored);
-      if (!sameContent(storedEvent, event)) {
+      if (!sameContent(storedEvent, checked)) {
         throw new DuplicateEventId(event.eventId, pending.streamId, 'already stored with other content');
       }
       recorded.push(storedEvent);
@@ -300,17 +304,16 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   return {
     appendToStream(streamId, events, appendOptions: AppendOptions = {}) {
       if (closed) return Promise.reject(new StoreClosed());
-      let serialisedData: string[];
+      let checked: CheckedEvent[];
       try {
-        serialisedData = checkAppend(streamId, events, appendOptions.expectedVersion ?? 'any');
+        checked = checkAppend(streamId, events, appendOptions.expectedVersion ?? 'any');
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new StoreFailure(String(error)));
       }
       return new Promise<AppendResult>((resolve, reject) => {
         queue.push({
           streamId,
-          events,
-          serialisedData,
+          events: checked,
           expectedVersion: appendOptions.expectedVersion ?? 'any',
           resolve,
           reject,
@@ -323,34 +326,30 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     },
 
     readStream(streamId, readOptions: ReadStreamOptions = {}) {
-      const backwards = readOptions.direction === 'backwards';
+      const range = toReadRange('fromVersion', readOptions, readOptions.fromVersion);
       return pagedReader.read({
-        start: readOptions.fromVersion ?? (backwards ? Number.MAX_SAFE_INTEGER : 1),
-        backwards,
-        limit: readOptions.limit,
+        ...range,
         pageSize: READ_PAGE_SIZE,
         fetch: (from, count) =>
-          (backwards ? statements.streamBackwards : statements.streamForwards).all(streamId, from, count),
+          (range.backwards ? statements.streamBackwards : statements.streamForwards).all(streamId, from, count),
         keyOf: (row) => row.stream_version,
       });
     },
 
     readAll(readOptions: ReadAllOptions = {}) {
-      const backwards = readOptions.direction === 'backwards';
+      const range = toReadRange('fromPosition', readOptions, readOptions.fromPosition);
       return pagedReader.read({
-        start: readOptions.fromPosition ?? (backwards ? Number.MAX_SAFE_INTEGER : 1),
-        backwards,
-        limit: readOptions.limit,
+        ...range,
         pageSize: READ_PAGE_SIZE,
-        fetch: (from, count) => (backwards ? statements.allBackwards : statements.allForwards).all(from, count),
+        fetch: (from, count) => (range.backwards ? statements.allBackwards : statements.allForwards).all(from, count),
         keyOf: (row) => row.position,
       });
     },
 
     subscribeToAll(subscribeOptions: SubscribeToAllOptions = {}): AllSubscription {
       return createPollingSubscription({
-        fromPosition: subscribeOptions.fromPosition ?? 1,
-        batchSize: subscribeOptions.batchSize ?? 500,
+        fromPosition: toFromPosition(subscribeOptions.fromPosition),
+        batchSize: toBatchSize(subscribeOptions.batchSize, 500),
         pollIntervalMs: options.pollIntervalMs ?? 250,
         fetch: (from, count) => {
           if (closed) throw new StoreClosed();
@@ -392,14 +391,33 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   };
 }
 
-function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new StoreFailure(
-      `this database has schema version ${current}, newer than this Quanze knows (${MIGRATIONS.length}): upgrade Quanze`,
-    );
+function openDatabase(options: SqliteEventStoreOptions): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    mkdirSync(dirname(options.path), { recursive: true });
+    db = new Database(options.path);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('cache_size = -32000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw translate(error);
   }
+}
+
+function migrate(db: Database.Database): void {
+  // The version is read under the write lock: two processes opening a new file together must not both
+  // create its tables.
   db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new StoreFailure(
+        `this database has schema version ${current}, newer than this Quanze knows (${MIGRATIONS.length}): upgrade Quanze`,
+      );
+    }
     MIGRATIONS.slice(current).forEach((sql, index) => {
       db.exec(sql);
       db.pragma(`user_version = ${current + index + 1}`);

@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import { openEventStore } from '@quanze/eventstore';
+import { SQLITE_FILE_NAME, StoreFailure, openEventStore } from '@quanze/eventstore';
 import type { EventStore } from '@quanze/eventstore';
 import { eventStoreContract } from '../../contract/event-store.contract.js';
 import type { EventStoreFixture } from '../../contract/event-store.contract.js';
@@ -74,5 +74,21 @@ describe('the SQLite event store file', function () {
     }
 
     expect(recordedAt).to.deep.equal(['2017-03-01T08:00:00.000Z', '2017-03-01T08:00:00.000Z', '2017-03-02T09:30:00.123Z']);
+  });
+
+  it('refuses to open a file that is not a SQLite database, with StoreFailure', async function () {
+    const folder = await folders.newFolder();
+    await writeFile(join(folder, SQLITE_FILE_NAME), 'these are minutes of a meeting, not a database'.repeat(100));
+
+    await expect(openEventStore(`sqlite:${folder}`)).to.be.rejectedWith(StoreFailure);
+  });
+
+  it('refuses to open a database written by a newer Quanze, naming both schema versions', async function () {
+    const folder = await folders.newFolder();
+    const db = new Database(join(folder, SQLITE_FILE_NAME));
+    db.pragma('user_version = 99');
+    db.close();
+
+    await expect(openEventStore(`sqlite:${folder}`)).to.be.rejectedWith(StoreFailure, /schema version 99/);
   });
 });
