@@ -4,11 +4,15 @@ import type { RecordedEvent } from '@quanze/events';
 import type { ExpectedVersion } from './event-store.js';
 import { InvalidAppend, WrongExpectedVersion } from './errors.js';
 
-/** An event as the store will write it: the validated copy, and its data as the JSON to be stored. */
+/** An event as the store will write it: the validated copy, and its body as the JSON to be stored. */
 export interface CheckedEvent {
   readonly event: ProposedEvent;
-  readonly json: string;
+  /** JSON of everything the writer gave but the id and the type, which stores keep in columns of their own. */
+  readonly body: string;
 }
+
+/** What a stored body holds: the writer's part of the envelope, and the data. */
+export type EventBody = Pick<ProposedEvent, 'occurredAt' | 'actor' | 'causationId' | 'correlationId' | 'commandId' | 'data'>;
 
 /**
  * What every adapter checks before it queues an append, so that a malformed append fails alone and at
@@ -38,20 +42,31 @@ export function checkAppend(
       throw new InvalidAppend(streamId, `events.${index}.eventId`, `event id ${event.eventId} appears twice in one append`);
     }
     seen.add(event.eventId);
-    return { event, json: toJson(event.data, streamId, index) };
+    const body: EventBody = {
+      occurredAt: event.occurredAt,
+      actor: event.actor,
+      causationId: event.causationId,
+      correlationId: event.correlationId,
+      commandId: event.commandId,
+      data: event.data,
+    };
+    return { event, body: toJson(body, streamId, index) };
   });
 }
 
-function toJson(data: unknown, streamId: string, index: number): string {
+// Only the data can fail to serialise: every other field of the body was validated as strings.
+function toJson(body: EventBody, streamId: string, index: number): string {
   let json: string | undefined;
   try {
-    json = JSON.stringify(data);
+    json = JSON.stringify(body);
   } catch (error) {
     // A BigInt or a cycle: a caller's mistake, not the store's failure.
     throw new InvalidAppend(streamId, `events.${index}.data`, `data must be JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  // JSON.stringify answers undefined for undefined or a function: there would be nothing to store.
-  if (typeof json !== 'string') throw new InvalidAppend(streamId, `events.${index}.data`, 'data must be JSON');
+  // JSON.stringify drops data that is undefined or a function: there would be nothing to store.
+  if (body.data === undefined || typeof body.data === 'function') {
+    throw new InvalidAppend(streamId, `events.${index}.data`, 'data must be JSON');
+  }
   return json;
 }
 
@@ -76,7 +91,7 @@ export function checkExpectedVersion(streamId: string, expected: ExpectedVersion
 }
 
 /** Whether a stored event is the same as a proposed one, field for field, whatever the key order of its data. */
-export function sameContent(stored: RecordedEvent, { event: proposed, json }: CheckedEvent): boolean {
+export function sameContent(stored: RecordedEvent, { event: proposed, body }: CheckedEvent): boolean {
   return (
     stored.type === proposed.type &&
     stored.occurredAt === proposed.occurredAt &&
@@ -86,6 +101,6 @@ export function sameContent(stored: RecordedEvent, { event: proposed, json }: Ch
     stored.causationId === proposed.causationId &&
     stored.correlationId === proposed.correlationId &&
     stored.commandId === proposed.commandId &&
-    canonicalize(stored.data) === canonicalize(JSON.parse(json))
+    canonicalize(stored.data) === canonicalize((JSON.parse(body) as EventBody).data)
   );
 }

@@ -19,7 +19,7 @@ import {
   StoreFailure,
   StoreUnavailable,
 } from './errors.js';
-import type { CheckedEvent } from './append-checks.js';
+import type { CheckedEvent, EventBody } from './append-checks.js';
 import { checkAppend, checkExpectedVersion, expectsFirstVersion, sameContent } from './append-checks.js';
 import { createPagedReader } from './paged-reader.js';
 import { createPollingSubscription } from './polling-subscription.js';
@@ -47,15 +47,8 @@ const MIGRATIONS: readonly string[] = [
      stream_id       TEXT NOT NULL,
      stream_version  INTEGER NOT NULL,
      type            TEXT NOT NULL,
-     occurred_at     TEXT NOT NULL,
      recorded_at     TEXT NOT NULL,
-     actor_person_id TEXT NOT NULL,
-     actor_post_id   TEXT,
-     actor_unit_id   TEXT,
-     causation_id    TEXT,
-     correlation_id  TEXT,
-     command_id      TEXT,
-     data            TEXT NOT NULL,
+     body            TEXT NOT NULL,
      UNIQUE (stream_id, stream_version)
    ) STRICT`,
 ];
@@ -66,20 +59,14 @@ interface EventRow {
   stream_id: string;
   stream_version: number;
   type: string;
-  occurred_at: string;
   recorded_at: string;
-  actor_person_id: string;
-  actor_post_id: string | null;
-  actor_unit_id: string | null;
-  causation_id: string | null;
-  correlation_id: string | null;
-  command_id: string | null;
-  data: string;
+  /** JSON of the writer's part of the envelope and the data: see EventBody. */
+  body: string;
 }
 
 interface PendingAppend {
   readonly streamId: string;
-  /** Validated copies, with their data as JSON: made before queueing so a bad event fails its own append only. */
+  /** Validated copies, with their bodies as JSON: made before queueing so a bad event fails its own append only. */
   readonly events: readonly CheckedEvent[];
   readonly expectedVersion: ExpectedVersion;
   readonly resolve: (result: AppendResult) => void;
@@ -111,9 +98,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       .pluck(),
     byEventId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
     insert: db.prepare(
-      `INSERT INTO events (position, event_id, stream_id, stream_version, type, occurred_at, recorded_at,
-         actor_person_id, actor_post_id, actor_unit_id, causation_id, correlation_id, command_id, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO events (position, event_id, stream_id, stream_version, type, recorded_at, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     streamForwards: db.prepare<[string, number, number], EventRow>(
       'SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?',
@@ -152,56 +138,40 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       if (stored !== undefined) return replayOrConflict(pending, stored);
       throw error;
     }
-    const recorded: RecordedEvent[] = [];
     // The shared head moves only once the whole append is in: a failed append leaves no gap.
-    let position = head.position;
-    for (const [index, { event, json }] of events.entries()) {
-      position += 1;
-      const streamVersion = current + index + 1;
+    const firstPosition = head.position + 1;
+    for (const [index, { event, body }] of events.entries()) {
       try {
-        statements.insert.run(
-          position,
-          event.eventId,
-          streamId,
-          streamVersion,
-          event.type,
-          event.occurredAt,
-          head.recordedAt,
-          event.actor.personId,
-          event.actor.postId,
-          event.actor.unitId,
-          event.causationId,
-          event.correlationId,
-          event.commandId,
-          json,
-        );
+        statements.insert.run(firstPosition + index, event.eventId, streamId, current + index + 1, event.type, head.recordedAt, body);
       } catch (error) {
         if (!isUniqueViolation(error, 'events.event_id')) throw error;
         const stored = index === 0 ? storedFirst() : undefined;
         if (stored !== undefined) return replayOrConflict(pending, stored);
         throw new DuplicateEventId(event.eventId, streamId, 'this event id is already stored as another event');
       }
-      recorded.push({
-        eventId: event.eventId,
-        type: event.type,
-        streamId,
-        streamVersion,
-        position,
-        occurredAt: event.occurredAt,
-        recordedAt: head.recordedAt,
-        actor: event.actor,
-        causationId: event.causationId,
-        correlationId: event.correlationId,
-        commandId: event.commandId,
-        // Parsed back from what was stored, so the result says exactly what any later read will.
-        data: JSON.parse(json) as unknown,
-      });
     }
-    head.position = position;
+    head.position += events.length;
+    const recordedAt = head.recordedAt;
+    let recorded: readonly RecordedEvent[] | undefined;
     return {
       nextExpectedVersion: current + events.length,
-      positions: recorded.map((event) => event.position),
-      events: recorded,
+      positions: events.map((_, index) => firstPosition + index),
+      // Built when asked for, from the stored bodies, so the result says exactly what any later read will;
+      // most writers only want the positions, and a batch of 1,000 need not parse 1,000 bodies for them.
+      get events() {
+        recorded ??= events.map(({ event, body }, index) =>
+          toRecordedEvent({
+            position: firstPosition + index,
+            event_id: event.eventId,
+            stream_id: streamId,
+            stream_version: current + index + 1,
+            type: event.type,
+            recorded_at: recordedAt,
+            body,
+          }),
+        );
+        return recorded;
+      },
       idempotentReplay: false,
     };
   }
@@ -426,19 +396,20 @@ function migrate(db: Database.Database): void {
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
+  const body = JSON.parse(row.body) as EventBody;
   return {
     eventId: row.event_id,
     type: row.type,
     streamId: row.stream_id,
     streamVersion: row.stream_version,
     position: row.position,
-    occurredAt: row.occurred_at,
+    occurredAt: body.occurredAt,
     recordedAt: row.recorded_at,
-    actor: { personId: row.actor_person_id, postId: row.actor_post_id, unitId: row.actor_unit_id },
-    causationId: row.causation_id,
-    correlationId: row.correlation_id,
-    commandId: row.command_id,
-    data: JSON.parse(row.data) as unknown,
+    actor: body.actor,
+    causationId: body.causationId,
+    correlationId: body.correlationId,
+    commandId: body.commandId,
+    data: body.data,
   };
 }
 
