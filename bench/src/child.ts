@@ -1,0 +1,95 @@
+/**
+ * One peer's scenarios in a process of its own, so that its peak RSS is its own. Started by main.ts with
+ * the config as its one argument (JSON); answers with one ChildReport over IPC.
+ */
+import { join } from 'node:path';
+import type { Competitor } from './competitors/competitor.js';
+import { createEmmettCompetitor, createEmmettHeldCompetitor } from './competitors/emmett.js';
+import { createQuanzeCompetitor } from './competitors/quanze.js';
+import { createRawSqliteCompetitor } from './competitors/raw-sqlite.js';
+import { createEventFactory } from './sample-event.js';
+import type { EventFactory } from './sample-event.js';
+import type { ChildConfig, ChildReport, Measurement, ScenarioId, SeriesId } from './scenario.js';
+import { peakRssMiB } from './scenario.js';
+
+const FACTORIES: Record<SeriesId, (makeEvent: EventFactory) => Competitor> = {
+  quanze: createQuanzeCompetitor,
+  raw: createRawSqliteCompetitor,
+  emmett: createEmmettCompetitor,
+  'emmett-held': createEmmettHeldCompetitor,
+};
+
+async function runChild(config: ChildConfig): Promise<ChildReport> {
+  const baselineMiB = peakRssMiB();
+  const competitor = FACTORIES[config.series](createEventFactory(config.eventIds));
+  const file = (name: string) => join(config.folder, `${config.series}-${name}.sqlite`);
+  const peakAfterMiB: Partial<Record<ScenarioId, number>> = {};
+  const measurements: Measurement[] = [];
+  const progress = (text: string) => process.stderr.write(`  ${config.series}: ${text}\n`);
+
+  const durability = await competitor.durability(file('durability'));
+  await competitor.warmUp(file('warm-up'));
+
+  const wanted = new Set(config.scenarios);
+  const prefill = async (name: string) => {
+    if (config.prefill === 0) return;
+    progress(`prefilling ${name} with ${config.prefill} events (untimed)`);
+    await competitor.prefill(file(name), config.prefill, config.batchSize);
+  };
+  if (wanted.has('sequential')) {
+    await prefill('sequential');
+    progress(`sequential, ${config.sequentialEvents} events`);
+    measurements.push(await competitor.sequential(file('sequential'), config));
+    peakAfterMiB.sequential = peakRssMiB();
+  }
+  if (wanted.has('concurrent')) {
+    await prefill('concurrent');
+    progress(`concurrent, ${config.appenders} × ${config.eventsPerAppender} events`);
+    measurements.push(await competitor.concurrent(file('concurrent'), config));
+    peakAfterMiB.concurrent = peakRssMiB();
+  }
+  if (wanted.has('batch') || wanted.has('readAll')) {
+    progress(`batches of ${config.batchSize}, ${config.logEvents} events`);
+    const batch = await competitor.batch(file('batch'), config);
+    measurements.push(batch);
+    peakAfterMiB.batch = peakRssMiB();
+    if (wanted.has('readAll')) {
+      progress(`read all, ${batch.events} events`);
+      measurements.push(...(await competitor.readAll(file('batch'), config, batch.events)));
+      peakAfterMiB.readAll = peakRssMiB();
+    }
+  }
+
+  return {
+    series: config.series,
+    measurements,
+    durability,
+    notes: competitor.notes(),
+    sqliteVersion: await competitor.sqliteVersion(),
+    rss: { baselineMiB, peakMiB: peakRssMiB(), peakAfterMiB },
+  };
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
+const send = (message: unknown) =>
+  new Promise<void>((resolve, reject) => {
+    if (process.send === undefined) {
+      reject(new Error('child.ts is started by main.ts, with an IPC channel'));
+      return;
+    }
+    process.send(message, (error: Error | null) => {
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+
+// Exits once the report is sent: a peer may leave connections or timers behind, which are not ours to wait for.
+runChild(config)
+  .then(
+    (report) => send({ ok: true, report }),
+    (error: unknown) => {
+      process.exitCode = 1;
+      return send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    },
+  )
+  .finally(() => process.exit());
