@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { newEventId } from '@quanze/events';
 import type { ProposedEvent } from '@quanze/events';
 
 /** A decision-ish payload: the main fields of `decision.made.v1` (重大行政决策 作出决定), with Chinese text. */
@@ -20,10 +21,11 @@ export type EventFactory = (sequence: number) => SampleEvent;
 /**
  * Events of about 500 bytes of JSON (envelope and payload), with fresh ids on every call so no two events are
  * alike. Every peer is handed the same shape, made inside its timed loop: the cost is the same for all.
- * Event ids are random (UUIDv4, the default) or time-ordered (UUIDv7), which matters to a store that indexes them.
+ * Event ids are random (UUIDv4) or time-ordered (UUIDv7, what `newEventId` of @quanze/events makes for our
+ * services), which matters to a store that indexes them.
  */
 export function createEventFactory(kind: EventIdKind): EventFactory {
-  const eventId = kind === 'v7' ? createUuidV7() : randomUUID;
+  const eventId = kind === 'v7' ? newEventId : randomUUID;
   return (sequence) => sampleEvent(sequence, eventId());
 }
 
@@ -63,18 +65,4 @@ export function newPrefillStreamId(): string {
 export function sampleEventBytes(): { envelope: number; data: number } {
   const event = sampleEvent(123_456);
   return { envelope: Buffer.byteLength(JSON.stringify(event)), data: Buffer.byteLength(JSON.stringify(event.data)) };
-}
-
-/** RFC 9562 UUIDv7: 48 bits of Unix milliseconds, then a counter in rand_a so ids made in one millisecond still ascend. */
-function createUuidV7(): () => string {
-  let lastMs = 0;
-  let counter = 0;
-  return () => {
-    const now = Date.now();
-    counter = now === lastMs ? (counter + 1) & 0xfff : 0;
-    lastMs = now;
-    const random = randomUUID().replace(/-/g, '');
-    const hex = `${now.toString(16).padStart(12, '0')}7${counter.toString(16).padStart(3, '0')}${random.slice(16)}`;
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  };
 }

@@ -1,5 +1,6 @@
 export * from './primitives.js';
 export * from './envelope.js';
+export * from './ids.js';
 export * from './definition.js';
 export * from './errors.js';
 export * from './registry.js';
