@@ -367,8 +367,8 @@ function openDatabase(options: SqliteEventStoreOptions): Database.Database {
     mkdirSync(dirname(options.path), { recursive: true });
     db = new Database(options.path);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    // Takes effect only on a new file: rows of ~600 bytes fit a larger page better (measured ~5% on batches).
-    db.pragma('page_size = 8192');
+    // page_size stays SQLite's 4 KiB: 8 KiB made 1,000-event batches ~5% faster but single appends ~12% slower
+    // (each commit writes whole pages to the WAL), and single appends are what commands make.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('cache_size = -32000');
