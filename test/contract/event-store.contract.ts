@@ -1275,71 +1275,56 @@ export function eventStoreContract(name: string, fixture: EventStoreFixture): vo
       });
     });
 
-    describe('crash safety', function () {
+    describe('with writers in other processes', function () {
       it('keeps every acknowledged append of a process killed mid-stream, at its acknowledged position', async function () {
         this.timeout(45_000);
         const url = await fixture.newStoreUrl();
-        const acknowledged: { eventId: string; position: number; streamId: string; streamVersion: number }[] = [];
-        let stderr = '';
-        let partialLine = '';
-        const enough = deferred();
-        const child = spawn(
-          process.execPath,
-          ['--import', 'tsx', '--conditions=@quanze/source', APPEND_UNTIL_KILLED, url],
-          { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        // 'close' comes after the child's output has all been read, so no acknowledgement is missed.
-        const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-          child.once('close', (code, signal) => {
-            resolve({ code, signal });
-          });
-        });
-        child.stdout.setEncoding('utf8');
-        child.stderr.setEncoding('utf8');
-        child.stdout.on('data', (chunk: string) => {
-          const lines = (partialLine + chunk).split('\n');
-          partialLine = lines.pop() ?? '';
-          for (const line of lines) acknowledged.push(JSON.parse(line) as (typeof acknowledged)[number]);
-          if (acknowledged.length >= 300) enough.resolve();
-        });
-        child.stderr.on('data', (chunk: string) => {
-          stderr += chunk;
-        });
+        const appender = startAppender(url);
         try {
-          await within(
-            20_000,
-            () => `300 acknowledged appends (got ${acknowledged.length}; the child said: ${stderr || 'nothing'})`,
-            () =>
-              Promise.race([
-                enough.promise,
-                closed.then(({ code, signal }) => {
-                  throw new Error(
-                    `the appending process exited (${code ?? signal}) after ${acknowledged.length} acknowledged ` +
-                      `appends; it said: ${stderr || 'nothing'}`,
-                  );
-                }),
-              ]),
-          );
-          child.kill('SIGKILL');
-          const { signal } = await within(10_000, 'the killed process to go', () => closed);
-          expect(signal, `how the child ended (it said: ${stderr || 'nothing'})`).to.equal('SIGKILL');
+          await appender.waitForAcknowledged(300, 20_000);
         } finally {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          await appender.kill();
         }
+        const { acknowledged } = appender;
 
         const store = await openStore(url);
         const all = await collect(store.readAll());
-        const byId = new Map(all.map((event) => [event.eventId, event]));
         expect(acknowledged.length).to.be.at.least(300);
-        for (const ack of acknowledged) {
-          const event = byId.get(ack.eventId);
-          expect(event, `acknowledged event ${ack.eventId}`).to.not.equal(undefined);
-          const { eventId, position, streamId, streamVersion } = event as RecordedEvent;
-          expect({ eventId, position, streamId, streamVersion }).to.deep.equal(ack);
-        }
+        expectAcknowledgedIn(all, acknowledged);
         expect(all.map((event) => event.position), 'positions after the crash').to.deep.equal(range(1, all.length));
         const next = await store.appendToStream(newStreamId(), proposedEvents(1), { expectedVersion: 'no_stream' });
         expect(next.positions).to.deep.equal([all.length + 1]);
+      });
+
+      it('keeps positions gap-free and delivers each event once to a live subscriber while several processes append', async function () {
+        this.timeout(60_000);
+        const url = await fixture.newStoreUrl();
+        const store = await openStore(url);
+        const subscription = store.subscribeToAll({ batchSize: 100 });
+        const delivered: RecordedEvent[] = [];
+        const consuming = (async () => {
+          for await (const event of subscription) delivered.push(event);
+        })();
+        const appenders = [startAppender(url), startAppender(url), startAppender(url)];
+        try {
+          await Promise.all(appenders.map((appender) => appender.waitForAcknowledged(150, 30_000)));
+        } finally {
+          await Promise.all(appenders.map((appender) => appender.kill()));
+        }
+        const head = await store.headPosition();
+        expect(delivered.length, 'events delivered while the writers ran').to.be.greaterThan(0);
+        await within(
+          10_000,
+          () => `the subscriber to reach position ${head} (at ${subscription.lastPosition})`,
+          async () => {
+            while (subscription.lastPosition < head) await new Promise((resolve) => setTimeout(resolve, 20));
+          },
+        );
+        await subscription.stop();
+        await consuming;
+
+        expect(delivered.map((event) => event.position), 'positions delivered live').to.deep.equal(range(1, head));
+        expectAcknowledgedIn(delivered, appenders.flatMap((appender) => appender.acknowledged));
       });
     });
   });
@@ -1400,6 +1385,91 @@ async function take<T>(events: AsyncIterator<T>, count: number, ms = 10_000): Pr
       return taken;
     },
   );
+}
+
+/** Every acknowledged event is among `events`, at the position and version it was acknowledged with. */
+function expectAcknowledgedIn(events: readonly RecordedEvent[], acknowledged: readonly Acknowledgement[]): void {
+  const byId = new Map(events.map((event) => [event.eventId, event]));
+  for (const ack of acknowledged) {
+    const event = byId.get(ack.eventId);
+    expect(event, `acknowledged event ${ack.eventId}`).to.not.equal(undefined);
+    const { eventId, position, streamId, streamVersion } = event as RecordedEvent;
+    expect({ eventId, position, streamId, streamVersion }).to.deep.equal(ack);
+  }
+}
+
+interface Acknowledgement {
+  eventId: string;
+  position: number;
+  streamId: string;
+  streamVersion: number;
+}
+
+/**
+ * Starts `append-until-killed.ts` against the store at `url`: a writer in a process of its own, whose
+ * acknowledged appends (printed only once they resolved) collect in `acknowledged`.
+ */
+function startAppender(url: string): {
+  readonly acknowledged: Acknowledgement[];
+  waitForAcknowledged(count: number, ms: number): Promise<void>;
+  kill(): Promise<void>;
+} {
+  const acknowledged: Acknowledgement[] = [];
+  let stderr = '';
+  let partialLine = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@quanze/source', APPEND_UNTIL_KILLED, url], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // 'close' comes after the child's output has all been read, so no acknowledgement is missed.
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => {
+      resolve({ code, signal });
+    });
+  });
+  const progress = new Set<() => void>();
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    const lines = (partialLine + chunk).split('\n');
+    partialLine = lines.pop() ?? '';
+    for (const line of lines) acknowledged.push(JSON.parse(line) as Acknowledgement);
+    for (const notify of progress) notify();
+  });
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return {
+    acknowledged,
+    waitForAcknowledged: (count, ms) =>
+      within(
+        ms,
+        () => `${count} acknowledged appends (got ${acknowledged.length}; the child said: ${stderr || 'nothing'})`,
+        () =>
+          Promise.race([
+            new Promise<void>((resolve) => {
+              const check = () => {
+                if (acknowledged.length < count) return;
+                progress.delete(check);
+                resolve();
+              };
+              progress.add(check);
+              check();
+            }),
+            closed.then(({ code, signal }) => {
+              throw new Error(
+                `the appending process exited (${code ?? signal}) after ${acknowledged.length} acknowledged ` +
+                  `appends; it said: ${stderr || 'nothing'}`,
+              );
+            }),
+          ]),
+      ),
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      const { signal } = await within(10_000, 'the killed process to go', () => closed);
+      expect(signal, `how the child ended (it said: ${stderr || 'nothing'})`).to.equal('SIGKILL');
+    },
+  };
 }
 
 /** Runs `work`, failing with a message naming `what` if it has not settled after `ms`. */

@@ -97,7 +97,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       .prepare<[string], number | null>('SELECT max(stream_version) FROM events WHERE stream_id = ?')
       .pluck(),
     byEventId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
-    insert: db.prepare(
+    insert: db.prepare<[number, string, string, number, string, string, string]>(
       `INSERT INTO events (position, event_id, stream_id, stream_version, type, recorded_at, body)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -123,7 +123,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
 
   /**
    * One append inside the group transaction; throws an EventStoreError, having written nothing, to fail
-   * it alone. The happy path costs two statements per event: the stream's version and the insert.
+   * it alone. The happy path costs one statement per append (the stream's version) and one per event (the insert).
    * Replays are recognised only on the way to a failure (a stale version or a stored id).
    */
   function appendOne(pending: PendingAppend, head: { position: number; recordedAt: string }): AppendResult {
