@@ -49,6 +49,12 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
     wake();
   }
 
+  /** `break` out of a for-await and `stop()` end it alike. */
+  function stop(): void {
+    if (state === 'running') state = 'stopped';
+    end();
+  }
+
   const sleep = () =>
     new Promise<void>((resolve) => {
       wakeUp = resolve;
@@ -91,8 +97,7 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
       return result;
     },
     return() {
-      if (state === 'running') state = 'stopped';
-      end();
+      stop();
       return Promise.resolve({ done: true, value: undefined });
     },
   };
@@ -102,8 +107,7 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
       return lastPosition;
     },
     stop() {
-      if (state === 'running') state = 'stopped';
-      end();
+      stop();
       return Promise.resolve();
     },
     [Symbol.asyncIterator]: () => iterator,

@@ -274,9 +274,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   return {
     appendToStream(streamId, events, appendOptions: AppendOptions = {}) {
       if (closed) return Promise.reject(new StoreClosed());
+      const expectedVersion = appendOptions.expectedVersion ?? 'any';
       let checked: CheckedEvent[];
       try {
-        checked = checkAppend(streamId, events, appendOptions.expectedVersion ?? 'any');
+        checked = checkAppend(streamId, events, expectedVersion);
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new StoreFailure(String(error)));
       }
@@ -284,7 +285,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
         queue.push({
           streamId,
           events: checked,
-          expectedVersion: appendOptions.expectedVersion ?? 'any',
+          expectedVersion,
           resolve,
           reject,
         });
