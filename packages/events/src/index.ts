@@ -9,3 +9,6 @@ export * from './catalogue/decision.js';
 export * from './catalogue/document.js';
 export * from './catalogue/case.js';
 export * from './catalogue/responsibility.js';
+export * from './catalogue/organization.js';
+export * from './catalogue/inspection.js';
+export * from './catalogue/all.js';

@@ -34,3 +34,6 @@ export const CaseTransferredV1 = z
 
 export const caseTransferredV1 = defineEvent('case.transferred.v1', CaseTransferredV1);
 export type CaseTransferredV1 = z.infer<typeof CaseTransferredV1>;
+
+/** Every event of an enforcement case's stream: services/enforcement. */
+export const caseEvents = [caseTransferredV1] as const;

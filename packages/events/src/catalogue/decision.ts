@@ -43,3 +43,6 @@ export const DecisionMadeV1 = z
 
 export const decisionMadeV1 = defineEvent('decision.made.v1', DecisionMadeV1);
 export type DecisionMadeV1 = z.infer<typeof DecisionMadeV1>;
+
+/** Every event of a decision's stream: services/decisions. */
+export const decisionEvents = [decisionMadeV1] as const;

@@ -51,3 +51,6 @@ export const DocumentIssuedV1 = z
 
 export const documentIssuedV1 = defineEvent('document.issued.v1', DocumentIssuedV1);
 export type DocumentIssuedV1 = z.infer<typeof DocumentIssuedV1>;
+
+/** Every event of a document's stream and of the numbering registers: services/documents. */
+export const documentEvents = [documentIssuedV1] as const;
