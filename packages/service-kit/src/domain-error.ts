@@ -52,9 +52,6 @@ export class StepOutOfOrder extends DomainError {
 /** The caller's roles allow the command, but not on this subject: another unit's case, another court's transfer. */
 export class NotPermitted extends DomainError {
   readonly code = 'subject.not-permitted';
-  constructor(reason: string) {
-    super(reason);
-  }
 }
 
 export const commonErrorStatuses: ErrorStatuses<SubjectNotFound | StepOutOfOrder | NotPermitted> = {

@@ -3,3 +3,8 @@ export * from './decider.js';
 export * from './command-handler.js';
 export * from './principal.js';
 export * from './route.js';
+export * from './auth.js';
+export * from './problem.js';
+export * from './openapi.js';
+export * from './app.js';
+export * from './server.js';

@@ -21,7 +21,7 @@ export interface RouteRequest<TParams, TQuery, TBody> {
    * A fresh id for a subject this command creates. With an `Idempotency-Key` it is derived from the caller and the
    * key, so a repeated create lands on the same subject and is recognised as a repeat.
    */
-  newSubjectId(): string;
+  readonly newSubjectId: () => string;
   readonly requestId: string;
 }
 
@@ -65,7 +65,7 @@ export interface RouteDefinition<
 export function defineRoute<TParams extends z.ZodType, TQuery extends z.ZodType, TBody extends z.ZodType>(
   route: RouteDefinition<TParams, TQuery, TBody>,
 ): RouteDefinition {
-  return route as unknown as RouteDefinition;
+  return route;
 }
 
 /** One domain service as the app factory mounts it. */
