@@ -33,6 +33,8 @@ export interface AppOptions {
   /** Largest JSON body accepted; larger ones are answered 413 before they are parsed. */
   readonly bodyLimit?: string;
   readonly info?: { readonly title: string; readonly version: string };
+  /** A folder of static files (the web UI) served at `/`, after the API routes. */
+  readonly site?: string;
 }
 
 export interface QuanzeApp {
@@ -154,6 +156,8 @@ export function createApp(options: AppOptions): QuanzeApp {
       });
     }
   }
+
+  if (options.site !== undefined) app.use(express.static(options.site, { index: 'index.html', maxAge: 0 }));
 
   app.use((request, response) => {
     sendProblem(response, problem(404, 'route.not-found', 'No such resource', { detail: `${request.method} ${request.path}` }));

@@ -104,14 +104,26 @@ export interface ServiceProcess {
  */
 export async function runServices(
   createServices: (deps: { store: EventStore }) => readonly ServiceModule[],
-  options: { config?: RuntimeConfig; name: string; beforeListen?: (process: Omit<ServiceProcess, 'url' | 'stop'>) => Promise<void> },
+  options: {
+    config?: RuntimeConfig;
+    name: string;
+    site?: string;
+    beforeListen?: (process: Omit<ServiceProcess, 'url' | 'stop'>) => Promise<void>;
+  },
 ): Promise<ServiceProcess> {
   const config = options.config ?? runtimeConfig();
   const logger = pino({ name: options.name, level: config.logLevel });
   const store = await openEventStore(config.storeUrl);
   const tokens = await loadTokens(config, logger);
   await options.beforeListen?.({ store, tokens, logger });
-  const app = createApp({ services: createServices({ store }), store, tokens, logger, info: { title: `Quanze — ${options.name}`, version: '0.1.0' } });
+  const app = createApp({
+    services: createServices({ store }),
+    store,
+    tokens,
+    logger,
+    info: { title: `Quanze — ${options.name}`, version: '0.1.0' },
+    ...(options.site === undefined ? {} : { site: options.site }),
+  });
   const server = await listen(app, { port: config.port, host: config.host });
   let stopping: Promise<void> | null = null;
   const stop = () => {
