@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import type { EventStore } from '@quanze/eventstore';
-import { DEFAULT_STORE_URL, openEventStore } from '@quanze/eventstore';
+import { openEventStore } from '@quanze/eventstore';
 import { createApp } from './app.js';
 import type { QuanzeApp } from './app.js';
 import { createTokenIssuer, createTokenVerifier, loadOrCreateSigningKeys, readSigningKeys, readVerificationKey } from './auth.js';
@@ -65,9 +65,11 @@ export interface RuntimeConfig {
 }
 
 export function runtimeConfig(env: NodeJS.ProcessEnv = process.env, defaults: { port?: number } = {}): RuntimeConfig {
-  const dataFolder = env.QUANZE_DATA ?? './data';
+  // `npm run start -w services/decisions` runs in the service's folder; INIT_CWD is where the user typed it, so
+  // every service started from the repository shares ./data with `npm start`.
+  const dataFolder = env.QUANZE_DATA ?? join(env.INIT_CWD ?? process.cwd(), 'data');
   return {
-    storeUrl: env.QUANZE_STORE_URL ?? (env.QUANZE_DATA === undefined ? DEFAULT_STORE_URL : `sqlite:${dataFolder}`),
+    storeUrl: env.QUANZE_STORE_URL ?? `sqlite:${dataFolder}`,
     dataFolder,
     port: env.PORT === undefined ? (defaults.port ?? 3000) : Number(env.PORT),
     host: env.HOST ?? '127.0.0.1',

@@ -1,0 +1,153 @@
+// The public face of the ledger and a window for token holders: plain modules, no build step, only the API.
+const state = { token: sessionStorage.getItem('quanze.token') ?? '', units: new Map() };
+
+const $ = (selector) => document.querySelector(selector);
+
+function showError(message) {
+  const box = $('#error');
+  box.textContent = message;
+  box.hidden = message === '';
+}
+
+async function api(path) {
+  const headers = state.token === '' ? {} : { authorization: `Bearer ${state.token}` };
+  const response = await fetch(path, { headers });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${body.title ?? response.statusText}${body.detail ? `: ${body.detail}` : ''} (${body.code ?? response.status})`);
+  return body;
+}
+
+function cell(text) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  return td;
+}
+
+function unitName(unitId) {
+  return state.units.get(unitId)?.name ?? unitId;
+}
+
+function unitCell(unitIds) {
+  const td = document.createElement('td');
+  for (const unitId of unitIds) {
+    const line = document.createElement('div');
+    line.textContent = unitName(unitId);
+    const today = state.units.get(unitId)?.responsibleToday;
+    if (today && today.unitId !== unitId) {
+      const successor = document.createElement('span');
+      successor.className = 'successor';
+      successor.textContent = ` → today: ${today.name}`;
+      line.append(successor);
+    }
+    td.append(line);
+  }
+  return td;
+}
+
+function whoAmI() {
+  if (state.token === '') return 'public';
+  try {
+    const payload = JSON.parse(atob(state.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    return `${payload.sub} · ${payload.roles.join(', ')}${payload.unit ? ` · ${unitName(payload.unit)}` : ''}`;
+  } catch {
+    return 'unreadable token';
+  }
+}
+
+async function loadUnits() {
+  const { units } = await api('/units');
+  state.units = new Map(units.map((unit) => [unit.unitId, unit]));
+  const body = $('#unit-table tbody');
+  body.replaceChildren(
+    ...units
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh'))
+      .map((unit) => {
+        const row = document.createElement('tr');
+        row.append(cell(unit.name), cell(unit.kind), cell(unit.code ?? '—'), cell(unit.status), cell(unit.responsibleToday?.name ?? '—'));
+        return row;
+      }),
+  );
+}
+
+let measures = [];
+function renderMeasures() {
+  const filter = $('#measure-filter').value.trim();
+  const body = $('#measure-table tbody');
+  const rows = measures
+    .filter((measure) => {
+      if (filter === '') return true;
+      const names = [...measure.leadUnitIds, ...measure.cooperatingUnitIds].map(unitName).join(' ');
+      return `${measure.section}${measure.sectionTitle} ${names}`.includes(filter);
+    })
+    .map((measure) => {
+      const row = document.createElement('tr');
+      row.dataset.measureId = measure.measureId;
+      row.append(cell(`${measure.section} ${measure.sectionTitle}`), cell(String(measure.number)), unitCell(measure.leadUnitIds), unitCell(measure.cooperatingUnitIds));
+      return row;
+    });
+  body.replaceChildren(...rows);
+}
+
+async function loadMeasures() {
+  ({ measures } = await api('/measures'));
+  measures.sort((a, b) => a.section.localeCompare(b.section, 'zh') || a.number - b.number);
+  renderMeasures();
+}
+
+async function loadDocuments(on) {
+  const { documents } = await api(`/documents/valid?on=${encodeURIComponent(on)}`);
+  $('#document-table tbody').replaceChildren(
+    ...documents.map((document_) => {
+      const row = document.createElement('tr');
+      row.append(cell(document_.number?.formatted ?? '—'), cell(document_.title), cell(document_.effectiveFrom ?? '—'), cell(document_.validUntil ?? '—'));
+      return row;
+    }),
+  );
+}
+
+function selectTab(name) {
+  for (const button of document.querySelectorAll('nav button')) button.setAttribute('aria-selected', String(button.dataset.tab === name));
+  for (const panel of document.querySelectorAll('[data-panel]')) panel.hidden = panel.id !== name;
+}
+
+async function refresh() {
+  showError('');
+  try {
+    await loadUnits();
+    await loadMeasures();
+  } catch (error) {
+    showError(error.message);
+  }
+  $('#who').textContent = whoAmI();
+}
+
+for (const button of document.querySelectorAll('nav button')) button.addEventListener('click', () => selectTab(button.dataset.tab));
+$('#measure-filter').addEventListener('input', renderMeasures);
+$('#sign-in').addEventListener('submit', (event) => {
+  event.preventDefault();
+  state.token = $('#token').value.trim();
+  sessionStorage.setItem('quanze.token', state.token);
+  void refresh();
+});
+$('#documents-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  showError('');
+  loadDocuments($('#valid-on').value).catch((error) => showError(error.message));
+});
+$('#lookup-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  showError('');
+  const path = `/${$('#lookup-kind').value}/${encodeURIComponent($('#lookup-id').value.trim())}`;
+  api(path)
+    .then((body) => {
+      $('#lookup-result').textContent = JSON.stringify(body, null, 2);
+    })
+    .catch((error) => {
+      $('#lookup-result').textContent = '';
+      showError(error.message);
+    });
+});
+
+$('#token').value = state.token;
+$('#valid-on').value = new Date().toISOString().slice(0, 10);
+void refresh();
