@@ -1,0 +1,2 @@
+export * from './seed-data.js';
+export * from './load.js';
