@@ -30,6 +30,11 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts'],
     rules: {
+      // Tests specify a service's deciders directly; only services are kept from importing each other.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@quanze/*/src/*', '**/packages/*/src/*'], message: 'import a package by its name, not its src/' }] },
+      ],
       // chai's property assertions (`expect(x).to.be.true`) are expressions by design.
       '@typescript-eslint/no-unused-expressions': 'off',
     },

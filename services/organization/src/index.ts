@@ -1,0 +1,1 @@
+export { createOrganizationService } from './service.js';
