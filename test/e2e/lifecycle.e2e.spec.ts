@@ -1,0 +1,181 @@
+import { expect } from 'chai';
+import type { Principal } from '@quanze/service-kit';
+import { startSystem } from '../support/system.js';
+import type { RunningSystem } from '../support/system.js';
+
+interface CommandAnswer {
+  streamId: string;
+  events: { eventId: string; type: string; position: number }[];
+  subject?: Record<string, string>;
+  code?: string;
+}
+
+/**
+ * One decision, one document and one case, each from its start to its end — the case to a transfer to public
+ * security and its acceptance — through HTTP only, against the system `npm start` runs, seeded with the plan.
+ */
+describe('the ledger end to end, over HTTP', function () {
+  this.timeout(180_000);
+  let system: RunningSystem;
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const daysAgo = (days: number) => new Date(Date.now() + 8 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
+
+  async function call<T = CommandAnswer>(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${system.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  async function command(path: string, token: string, body: unknown): Promise<CommandAnswer> {
+    const response = await call('POST', path, token, body);
+    expect(response.status, `POST ${path}: ${JSON.stringify(response.body)}`).to.equal(201);
+    return response.body;
+  }
+
+  function subjectId(answer: CommandAnswer, key: string): string {
+    const id = answer.subject?.[key];
+    if (id === undefined) throw new Error(`no ${key} in ${JSON.stringify(answer)}`);
+    return id;
+  }
+
+  // The people of the story, appointed through the organisation service like any city would.
+  const people: Record<string, { personId: string; postId: string; unitId: string }> = {};
+  async function appoint(key: string, name: string, unitId: string, title: string): Promise<void> {
+    const personId = subjectId(await command('/persons', system.adminToken, { name }), 'personId');
+    const postId = subjectId(await command(`/units/${unitId}/posts`, system.adminToken, { title }), 'postId');
+    await command(`/persons/${personId}/appointments`, system.adminToken, { postId, unitId, appointedOn: daysAgo(400), basis: '尚政任〔2025〕1号' });
+    people[key] = { personId, postId, unitId };
+  }
+  function tokenOf(key: string, roles: Principal['roles']): Promise<string> {
+    const person = people[key];
+    if (person === undefined) throw new Error(`nobody called ${key}`);
+    return system.token({ ...person, roles });
+  }
+
+  before(async function () {
+    system = await startSystem();
+    await appoint('mayor', '李市长', 'sz-zhengfu', '市长');
+    await appoint('viceMayor', '王副市长', 'sz-zhengfu', '副市长');
+    await appoint('govClerk', '赵文书', 'sz-zhengfu-bangongshi', '文书科科员');
+    await appoint('reviewer', '钱审核', 'sz-fazhiban', '合法性审查科科长');
+    await appoint('director', '孙局长', 'sz-shichang-jiandu-guanliju', '局长');
+    await appoint('marketClerk', '周科员', 'sz-shichang-jiandu-guanliju', '案件审理科科员');
+    await appoint('officerA', '吴执法', 'sz-shichang-jiandu-guanliju', '执法大队队员');
+    await appoint('officerB', '郑执法', 'sz-shichang-jiandu-guanliju', '执法大队队员');
+    await appoint('police', '冯警官', 'sz-gonganju', '经侦大队民警');
+    for (const officer of ['officerA', 'officerB']) {
+      await command(`/persons/${people[officer]?.personId ?? ''}/certifications`, system.adminToken, {
+        scope: '市场监管',
+        issuingUnitId: 'sz-fazhiban',
+        validFrom: daysAgo(300),
+        validUntil: daysAgo(-700),
+      });
+    }
+  });
+  after(async function () {
+    await system.dispose();
+  });
+
+  it('takes a major decision through its five steps to publication, and shows the public only what was published', async function () {
+    const clerk = await tokenOf('govClerk', ['clerk']);
+    const reviewer = await tokenOf('reviewer', ['legal-reviewer']);
+    const mayor = await tokenOf('mayor', ['head']);
+    const viceMayor = await tokenOf('viceMayor', ['head']);
+    const mayorId = people.mayor?.personId ?? '';
+    const viceMayorId = people.viceMayor?.personId ?? '';
+
+    const decisionId = subjectId(
+      await command('/decisions', clerk, {
+        title: '尚志市城区集中供热价格调整',
+        draftSummary: '调整城区居民集中供热价格',
+        decisionItem: { listed: true, entryId: 'catalogue-2026-3' },
+        decisionOrganUnitId: 'sz-zhengfu',
+        handlingUnits: [{ unitId: 'sz-zhengfu-bangongshi', role: 'lead' }],
+        proposedBy: people.govClerk?.personId,
+        conditionalSteps: {
+          publicParticipation: { applies: true, reason: '涉及群众切身利益' },
+          expertArgumentation: { applies: false, reason: '不涉及专业技术问题', legalGround: '重大行政决策程序暂行条例 第19条' },
+          riskAssessment: { applies: false, reason: '不涉及社会稳定', legalGround: '重大行政决策程序暂行条例 第22条' },
+        },
+      }),
+      'decisionId',
+    );
+    await command(`/decisions/${decisionId}/comment-periods`, clerk, {
+      channel: 'website',
+      reference: 'http://www.shangzhi.gov.cn/zqyj/2026/5',
+      openedOn: daysAgo(80),
+      closesOn: daysAgo(45),
+    });
+    await command(`/decisions/${decisionId}/comment-handling`, clerk, { received: 2, adopted: 2, notAdopted: 0, notAdoptedReasons: [], summary: '采纳2条' });
+    await command(`/decisions/${decisionId}/legality-reviews`, reviewer, {
+      form: 'written-review',
+      reviewerPersonIds: [people.reviewer?.personId],
+      startedOn: daysAgo(40),
+      completedOn: daysAgo(30),
+      conclusion: 'lawful',
+      opinion: '未发现违法情形',
+    });
+    await command(`/decisions/${decisionId}/meetings`, clerk, {
+      meetingId: 'standing-2026-20',
+      kind: 'standing',
+      heldOn: daysAgo(20),
+      headPersonId: mayorId,
+      attendance: [
+        { personId: mayorId, present: true },
+        { personId: viceMayorId, present: true },
+      ],
+      materials: { draft: true, opinionHandling: true, riskReport: false, legalityOpinion: true, fairCompetitionReview: false },
+      marketsAffected: false,
+    });
+    await command(`/decisions/${decisionId}/meetings/standing-2026-20/opinions`, viceMayor, { memberPersonId: viceMayorId, opinion: 'for', statement: '同意' });
+    const made = await command(`/decisions/${decisionId}/meetings/standing-2026-20/decision`, mayor, {
+      outcome: 'adopted',
+      decisionText: '同意调整供热价格',
+      legalBasis: ['价格法 第23条'],
+    });
+    expect(made.events.map((event) => event.type)).to.deep.equal(['decision.made.v1']);
+
+    const unpublished = await call('GET', `/decisions/${decisionId}`, null);
+    expect(unpublished.status, 'an unpublished decision does not exist for the public').to.equal(404);
+    await command(`/decisions/${decisionId}/publications`, clerk, {
+      channel: 'gazette',
+      reference: '尚志市人民政府公报 2026年第11期',
+      publishedOn: daysAgo(10),
+      opinionAdoption: '采纳公众意见2条',
+    });
+    const published = await call<{ view: string; title: string }>('GET', `/decisions/${decisionId}`, null);
+    expect(published.body).to.include({ view: 'public', title: '尚志市城区集中供热价格调整' });
+    expect(JSON.stringify(published.body)).not.to.contain(viceMayorId);
+
+    const supervision = await system.token({ personId: 'inspector-1', postId: null, unitId: 'sz-jiwei', roles: ['supervision'] });
+    const archive = await call<{ events: { type: string; actor: { personId: string } }[] }>('GET', `/decisions/${decisionId}/events`, supervision);
+    const decidedBy = archive.body.events.find((event) => event.type === 'decision.made.v1');
+    expect(decidedBy?.actor.personId, 'the archive names who decided').to.equal(mayorId);
+  });
+
+  it('takes a normative document from draft to the valid list under the city’s next number', async function () {
+    const clerk = await tokenOf('govClerk', ['clerk']);
+    const reviewer = await tokenOf('reviewer', ['legal-reviewer']);
+    const mayor = await tokenOf('mayor', ['head']);
+    const documentId = subjectId(
+      await command('/documents', clerk, { title: '尚志市行政执法公示办法', issuingUnitId: 'sz-zhengfu', textSha256: 'a'.repeat(64), affectsBusiness: true }),
+      'documentId',
+    );
+    await command(`/documents/${documentId}/comment-period`, clerk, { openedOn: daysAgo(90), closesOn: daysAgo(55), public: true, notice: '门户网站 征求意见公告' });
+    await command(`/documents/${documentId}/comment-period/close`, clerk, { closedOn: daysAgo(55), opinionsReceived: 1, adoptionSummary: '采纳1条' });
+    await command(`/documents/${documentId}/legality-reviews`, reviewer, { submittedOn: daysAgo(50), completedOn: daysAgo(40), outcome: 'passed', opinion: '合法' });
+    await command(`/documents/${documentId}/collective-discussions`, mayor, { meeting: { kind: 'standing', heldOn: daysAgo(30) }, outcome: 'approved' });
+    await command(`/documents/${documentId}/registration`, clerk, {});
+    await command(`/documents/${documentId}/issue`, mayor, {
+      issuedOn: today,
+      effectiveFrom: today,
+      validUntil: daysAgo(-5 * 365 + 5),
+      publications: [{ channel: 'website', reference: 'http://www.shangzhi.gov.cn/zwgk/gfxwj/2026/1' }],
+    });
+    const year = Number(today.slice(0, 4));
+    const valid = await call<{ documents: { documentId: string; number: { formatted: string } }[] }>('GET', `/documents/valid?on=${today}`, null);
+    const listed = valid.body.documents.find((document) => document.documentId === documentId);
+    expect(listed?.number.formatted).to.equal(`尚政规〔${year}〕1号`);
+  });
+});
