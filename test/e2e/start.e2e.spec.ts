@@ -70,8 +70,8 @@ describe('npm start', function () {
 
 describe('the web UI', function () {
   this.timeout(120_000);
-  let system: RunningSystem;
-  let browser: Browser;
+  let system: RunningSystem | undefined;
+  let browser: Browser | undefined;
 
   before(async function () {
     browser = await launchBrowser(this);
@@ -82,9 +82,15 @@ describe('the web UI', function () {
     await system?.dispose();
   });
 
-  it('shows the public every measure with its responsible units, and filters them by unit', async function () {
+  async function openPage() {
+    if (browser === undefined || system === undefined) throw new Error('the browser or the system did not start');
     const page = await browser.newPage();
     await page.goto(system.url);
+    return { page, system };
+  }
+
+  it('shows the public every measure with its responsible units, and filters them by unit', async function () {
+    const { page } = await openPage();
     await page.locator('#measure-table tbody tr').nth(21).waitFor();
     expect(await page.locator('#measure-table tbody tr').count()).to.equal(22);
     expect(await page.locator('#who').textContent()).to.equal('public');
@@ -97,8 +103,7 @@ describe('the web UI', function () {
   });
 
   it('signs in with a token and looks a unit up by id', async function () {
-    const page = await browser.newPage();
-    await page.goto(system.url);
+    const { page, system } = await openPage();
     await page.fill('#token', system.adminToken);
     await page.click('#sign-in button');
     await page.locator('#who', { hasText: 'admin' }).waitFor();
@@ -111,8 +116,7 @@ describe('the web UI', function () {
   });
 
   it('says what went wrong when a look-up fails', async function () {
-    const page = await browser.newPage();
-    await page.goto(system.url);
+    const { page } = await openPage();
     await page.click('nav button[data-tab="lookup"]');
     await page.selectOption('#lookup-kind', 'persons');
     await page.fill('#lookup-id', 'nobody');

@@ -11,7 +11,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     if (process.env.CI === 'true') throw new Error(`no chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`);
-    // eslint-disable-next-line no-console -- the reason a suite did not run must reach whoever runs it
     console.warn(`    skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
     context.skip();
   }

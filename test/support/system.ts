@@ -36,9 +36,14 @@ export async function startSystem(options: { dataFolder?: string } = {}): Promis
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const collect = (chunk: string) => {
+    output += chunk;
+  };
+  child.stdout.setEncoding('utf8').on('data', collect);
+  child.stderr.setEncoding('utf8').on('data', collect);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', resolve);
+  });
 
   const banner = await waitFor(child, () => {
     const url = /web UI\s+(http:\/\/\S+)\//.exec(output)?.[1];
