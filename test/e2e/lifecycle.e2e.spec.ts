@@ -41,6 +41,8 @@ describe('the ledger end to end, over HTTP', function () {
 
   // The people of the story, appointed through the organisation service like any city would.
   const people: Record<string, { personId: string; postId: string; unitId: string }> = {};
+  const certificates: Record<string, string> = {};
+  let documentNumber: string | null = null;
   async function appoint(key: string, name: string, unitId: string, title: string): Promise<void> {
     const personId = subjectId(await command('/persons', system.adminToken, { name }), 'personId');
     const postId = subjectId(await command(`/units/${unitId}/posts`, system.adminToken, { title }), 'postId');
@@ -65,12 +67,13 @@ describe('the ledger end to end, over HTTP', function () {
     await appoint('officerB', '郑执法', 'sz-shichang-jiandu-guanliju', '执法大队队员');
     await appoint('police', '冯警官', 'sz-gonganju', '经侦大队民警');
     for (const officer of ['officerA', 'officerB']) {
-      await command(`/persons/${people[officer]?.personId ?? ''}/certifications`, system.adminToken, {
+      const certified = await command(`/persons/${people[officer]?.personId ?? ''}/certifications`, system.adminToken, {
         scope: '市场监管',
         issuingUnitId: 'sz-fazhiban',
         validFrom: daysAgo(300),
         validUntil: daysAgo(-700),
       });
+      certificates[officer] = subjectId(certified, 'certificateId');
     }
   });
   after(async function () {
@@ -177,5 +180,78 @@ describe('the ledger end to end, over HTTP', function () {
     const valid = await call<{ documents: { documentId: string; number: { formatted: string } }[] }>('GET', `/documents/valid?on=${today}`, null);
     const listed = valid.body.documents.find((document) => document.documentId === documentId);
     expect(listed?.number.formatted).to.equal(`尚政规〔${year}〕1号`);
+    documentNumber = listed?.number.formatted ?? null;
+  });
+
+  it('takes a case citing that document to a transfer to public security, which receives and accepts it', async function () {
+    const clerk = await tokenOf('marketClerk', ['clerk']);
+    const director = await tokenOf('director', ['head']);
+    const police = await tokenOf('police', ['public-security']);
+    const officerA = people.officerA?.personId ?? '';
+    const officerB = people.officerB?.personId ?? '';
+    if (documentNumber === null) throw new Error('the document test did not publish its document');
+
+    const caseId = subjectId(
+      await command('/cases', clerk, {
+        title: '某商贸有限公司销售伪劣产品案',
+        enforcementKind: 'penalty',
+        major: false,
+        party: { kind: 'legal-person', name: '尚志市某商贸有限公司' },
+        legalBasis: [
+          { kind: 'law', title: '中华人民共和国产品质量法', article: '第50条' },
+          { kind: 'document', documentNumber },
+        ],
+      }),
+      'caseId',
+    );
+    const uncertified = await call('POST', `/cases/${caseId}/officers`, clerk, {
+      officers: [{ personId: officerA, certificateId: certificates.officerA }],
+    });
+    expect(uncertified.body.code, 'one officer is not enough (行政处罚法 第42条)').to.be.a('string');
+    expect(uncertified.status).to.equal(422);
+    await command(`/cases/${caseId}/officers`, clerk, {
+      officers: [
+        { personId: officerA, certificateId: certificates.officerA },
+        { personId: officerB, certificateId: certificates.officerB },
+      ],
+    });
+    await command(`/cases/${caseId}/evidence`, clerk, { kind: 'physical', title: '抽检样品', sha256: 'b'.repeat(64), collectedBy: officerA });
+    await command(`/cases/${caseId}/suspected-crime`, clerk, { grounds: '货值金额超过五万元,涉嫌销售伪劣产品罪' });
+    const transferId = subjectId(
+      await command(`/cases/${caseId}/transfers`, clerk, {
+        receivingAuthority: { unitId: 'sz-gonganju', kind: 'public-security' },
+        suspectedOffence: '销售伪劣产品罪',
+        reportingOfficerIds: [officerA, officerB],
+      }),
+      'transferId',
+    );
+    const base = `/cases/${caseId}/transfers/${transferId}`;
+    await command(`${base}/approval`, director, {});
+    const sent = await command(`${base}/dispatch`, clerk, {
+      materials: [
+        { kind: 'transfer-letter', title: '涉嫌犯罪案件移送书', sha256: '1'.repeat(64) },
+        { kind: 'investigation-report', title: '涉嫌犯罪案件情况的调查报告', sha256: '2'.repeat(64) },
+        { kind: 'seized-items-inventory', title: '涉案物品清单', sha256: '3'.repeat(64) },
+      ],
+    });
+    expect(sent.events.map((event) => event.type)).to.deep.equal(['case.transferred.v1']);
+
+    const listed = await call<{ transfers: { caseId: string }[] }>('GET', '/transfers?authority=sz-gonganju', police);
+    expect(listed.body.transfers.map((transfer) => transfer.caseId)).to.include(caseId);
+    await command(`${base}/receipt`, police, { receiptNumber: '尚公回〔2026〕1号' });
+    await command(`${base}/acceptance`, police, { criminalCaseNumber: 'A2301832026001' });
+
+    const court = await system.token({ personId: 'judge-1', postId: null, unitId: 'sz-fayuan', roles: ['court'] });
+    expect((await call('POST', `${base}/receipt`, court, {})).status, 'only the receiving authority answers').to.equal(403);
+
+    const seen = await call<{ transfers: { stage: string }[] }>('GET', `/cases/${caseId}`, police);
+    expect(seen.body.transfers[0]?.stage).to.equal('accepted');
+    const history = await call<{ events: { type: string; actor: { personId: string; unitId: string | null } }[] }>(
+      'GET',
+      `/cases/${caseId}/events`,
+      await system.token({ personId: 'inspector-1', postId: null, unitId: 'sz-jiwei', roles: ['supervision'] }),
+    );
+    const acceptance = history.body.events.find((event) => event.type === 'case.transferAccepted.v1');
+    expect(acceptance?.actor, 'the acceptance names the officer and the bureau').to.deep.include({ personId: people.police?.personId, unitId: 'sz-gonganju' });
   });
 });
