@@ -203,6 +203,12 @@ describe('the documents service over HTTP', function () {
       expect(unknown.body.errors?.[0]?.message).to.contain('when');
     });
 
+    it('names an authority code (机关代字) that is not Chinese', async function () {
+      const response = await app.request<Problem>('get', '/document-numbers/SZGOV/2026', { token: clerk });
+      expect(response.status).to.equal(400);
+      expect(response.body.errors?.[0]?.path).to.deep.equal(['params', 'authorityCode']);
+    });
+
     it('names an invalid register year', async function () {
       const response = await app.request<Problem>('get', `/document-numbers/${encodeURIComponent('尚政')}/26`, { token: clerk });
       expect(response.status).to.equal(400);

@@ -271,6 +271,17 @@ describe('the case routes (行政执法)', () => {
       expect(response.body.errors?.some((error) => error.path[0] === 'body' && error.message.includes('colour'))).to.equal(true);
     });
 
+    for (const number of ['尚政规2017年3号', '尚政规[2017]3号', '尚政规（2017）3号', '尚政规〔17〕3号', '尚政规〔2017〕03号', 'SZ规〔2017〕3号', '尚政规〔2017〕3']) {
+      it(`answers 400 naming the field for the malformed document number ${number}`, async () => {
+        const response = await call<Problem>('post', '/cases', 'clerk', {
+          ...openBody,
+          legalBasis: [{ kind: 'law', title: '中华人民共和国产品质量法' }, { kind: 'document', documentNumber: number }],
+        });
+        expect(response.status).to.equal(400);
+        expect(response.body.errors?.map((error) => error.path.join('.'))).to.deep.equal(['body.legalBasis.1.documentNumber']);
+      });
+    }
+
     it('answers 400 for a fine without an amount', async () => {
       const caseId = await investigatedCase();
       const response = await call<Problem>('post', `/cases/${caseId}/decision`, 'head', { ...decisionBody, penalties: [{ kind: 'fine' }] });
