@@ -19,6 +19,7 @@ import { DomainError, commonErrorStatuses } from './domain-error.js';
 import type { ErrorStatus, ErrorStatuses } from './domain-error.js';
 import type { CommandResponse} from './openapi.js';
 import { createOpenApiDocument } from './openapi.js';
+import type { ActorCheck, PostNotHeld } from './post-holding.js';
 import type { Principal } from './principal.js';
 import { actorOf } from './principal.js';
 import { PROBLEM_CONTENT_TYPE, issuesOf, problem } from './problem.js';
@@ -35,6 +36,8 @@ export interface AppOptions {
   readonly info?: { readonly title: string; readonly version: string };
   /** A folder of static files (the web UI) served at `/`, after the API routes. */
   readonly site?: string;
+  /** Run before every command of a caller with a token: refuses a token whose post is no longer held. */
+  readonly checkActor?: ActorCheck;
 }
 
 export interface QuanzeApp {
@@ -55,9 +58,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 // Fixed forever: ids of subjects created under an Idempotency-Key are derived with it.
 const SUBJECT_NAMESPACE = '5b0e7a2c-93f4-4f8e-9c55-2d0c4b1e6a71';
 
-const kitErrorStatuses: ErrorStatuses<IdempotencyKeyReused | ConcurrencyConflict> = {
+const kitErrorStatuses: ErrorStatuses<IdempotencyKeyReused | ConcurrencyConflict | PostNotHeld> = {
   'command.idempotency-key-reused': 422,
   'command.concurrency-conflict': 409,
+  'auth.post-not-held': 403,
 };
 
 interface RequestLocals {
@@ -192,6 +196,7 @@ export function createApp(options: AppOptions): QuanzeApp {
       throw new HttpProblem(problem(415, 'request.unsupported-media-type', 'Send the body as application/json'));
     }
     const body = parse(route.body, request.body, 'body');
+    if (route.kind === 'command' && caller !== null) await options.checkActor?.(caller);
     const meta = commandMeta(route, request, caller, locals.requestId);
     const idempotencyKey = meta.idempotency?.key;
 

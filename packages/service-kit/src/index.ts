@@ -8,3 +8,4 @@ export * from './problem.js';
 export * from './openapi.js';
 export * from './app.js';
 export * from './server.js';
+export * from './post-holding.js';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { RecordedEvent } from '@quanze/events';
+import { proposedEvent } from '../../support/events.js';
 import { authorizationMatrix, expectMatrixMatchesAllow, startTestApp } from '../../support/http.js';
 import type { TestApp } from '../../support/http.js';
 import { createNotesService } from './ledger-test-service.js';
@@ -304,5 +305,60 @@ describe('service-kit shutdown', () => {
     const response = await signing;
     await closing;
     expect(response.status).to.equal(201);
+  });
+});
+
+describe('service-kit post holding', () => {
+  let app: TestApp;
+  const appointment = { personId: 'p-zhang', postId: 'post-director', unitId: 'unit-fgj' };
+
+  async function record(type: string, data: Record<string, unknown>): Promise<void> {
+    await app.store.appendToStream(`person-${appointment.personId}`, [proposedEvent({ type, data: { personId: appointment.personId, ...data } })]);
+  }
+  async function open(principal: { postId: string | null; unitId: string | null; personId?: string }) {
+    const token = await app.token({ roles: ['clerk'], personId: appointment.personId, ...principal });
+    return app.request('post', '/notes', { token, body: { title: 't' } });
+  }
+
+  beforeEach(async () => {
+    app = await startTestApp([createNotesService], { checkPostHolding: true });
+    await record('person.registered.v1', { name: '张三' });
+    await record('person.appointed.v1', { postId: appointment.postId, unitId: appointment.unitId, appointedOn: '2017-01-01', basis: '尚组任〔2017〕1号' });
+  });
+  afterEach(() => app.close());
+
+  it('lets a person act in the post they hold', async () => {
+    expect((await open(appointment)).status).to.equal(201);
+  });
+
+  it('lets a token naming only a unit act when the person holds a post there', async () => {
+    expect((await open({ postId: null, unitId: appointment.unitId })).status).to.equal(201);
+  });
+
+  it('refuses a token for a post the person was rotated out of, recording nothing', async () => {
+    await record('person.removed.v1', { postId: appointment.postId, unitId: appointment.unitId, removedOn: '2019-01-01', reason: 'rotation', basis: '尚组任〔2019〕4号' });
+    const response = await open(appointment);
+    expect(response.status).to.equal(403);
+    expect(response.body.code).to.equal('auth.post-not-held');
+    expect(await allEvents(app)).to.have.length(3);
+  });
+
+  it('refuses a token of a retired person', async () => {
+    await record('person.retired.v1', { retiredOn: '2020-01-01' });
+    expect((await open(appointment)).status).to.equal(403);
+  });
+
+  it('refuses a token naming a unit the person has no post in, or a person the ledger does not know', async () => {
+    expect((await open({ postId: appointment.postId, unitId: 'unit-other' })).status).to.equal(403);
+    expect((await open({ personId: 'p-unknown', postId: null, unitId: appointment.unitId })).status).to.equal(403);
+  });
+
+  it('lets a token naming neither post nor unit act as the person alone', async () => {
+    expect((await open({ personId: 'dev-admin', postId: null, unitId: null })).status).to.equal(201);
+  });
+
+  it('does not check reads', async () => {
+    const token = await app.token({ roles: ['clerk'], personId: 'p-unknown', postId: 'post-x', unitId: 'unit-x' });
+    expect((await app.request('get', '/notes/n-1', { token })).status).to.equal(404);
   });
 });
