@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant } from './primitives.js';
-
-// A lone surrogate cannot be stored as UTF-8: it would come back as U+FFFD, another id than the one given.
-const WELL_FORMED = 'must be well-formed Unicode (no lone surrogates)';
-function isWellFormed(text: string): boolean {
-  return !/\p{Surrogate}/u.test(text);
-}
+import { Id, Instant, WELL_FORMED, isWellFormed } from './primitives.js';
 
 /** `<aggregate>.<past-tense-verb>.v<N>`, e.g. `decision.made.v1`, `legality.reviewed.v2`. */
 export const EVENT_TYPE_PATTERN = /^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*\.v[1-9][0-9]*$/;

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+/**
+ * A lone surrogate cannot be stored as UTF-8 (it would come back as U+FFFD, another text than the one given) and
+ * has no canonical JSON (RFC 8785), so no event hash could cover it.
+ */
+export const WELL_FORMED = 'must be well-formed Unicode (no lone surrogates)';
+export function isWellFormed(text: string): boolean {
+  return !/\p{Surrogate}/u.test(text);
+}
+
 /** Identifiers of units, persons, posts, decisions…: opaque, stable, URL-safe. */
 export const Id = z
   .string()
@@ -15,4 +24,4 @@ export const CalendarDate = z.iso.date();
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest is 64 lowercase hex characters');
 
 /** Human text: trimmed, never empty, bounded so that one field cannot swamp an event. */
-export const Text = (max = 2000) => z.string().trim().min(1).max(max);
+export const Text = (max = 2000) => z.string().trim().min(1).max(max).refine(isWellFormed, WELL_FORMED);

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { v5 as uuidV5 } from 'uuid';
 import type { z } from 'zod';
-import { EventParseError, newEventId } from '@quanze/events';
+import { EventParseError, WELL_FORMED, isWellFormed, newEventId } from '@quanze/events';
 import type { EventStore } from '@quanze/eventstore';
 import { EventStoreError, StoreClosed, StoreUnavailable, WrongExpectedVersion } from '@quanze/eventstore';
 import { InvalidToken } from './auth.js';
@@ -230,7 +230,7 @@ export function createApp(options: AppOptions): QuanzeApp {
       return {
         problem: problem(status, error.code, error.message, {
           ...(error.article === null ? {} : { article: error.article }),
-          ...(error.fields.length === 0 ? {} : { errors: error.fields.map((path) => ({ path: ['body', ...path], message: error.message })) }),
+          ...(error.fields.length === 0 ? {} : { errors: error.fields.map((path) => ({ path: [error.fieldsIn, ...path], message: error.message })) }),
         }),
       };
     }
@@ -255,6 +255,10 @@ export function createApp(options: AppOptions): QuanzeApp {
     }
     const bodyError = bodyParserProblem(error);
     if (bodyError !== null) return { problem: bodyError };
+    if (error instanceof URIError) {
+      // Express could not percent-decode a path parameter (`/units/%ZZ`): the client's URL is at fault.
+      return { problem: problem(400, 'validation.failed', 'The request is invalid', { errors: [{ path: ['params'], message: 'not valid percent-encoding' }] }) };
+    }
     log.error({ err: error }, 'unexpected error');
     return { problem: problem(500, 'internal', 'Internal error', { detail: 'the error was logged with this request id' }) };
   }
@@ -283,6 +287,12 @@ function authorise(route: RouteDefinition, caller: Principal | null): void {
 }
 
 function parse(schema: z.ZodType | undefined, value: unknown, root: 'params' | 'query' | 'body'): unknown {
+  const malformed = loneSurrogateIn(value, [root]);
+  if (malformed !== null) {
+    throw new HttpProblem(
+      problem(400, 'validation.failed', 'The request is invalid', { errors: [{ path: malformed, message: WELL_FORMED }] }),
+    );
+  }
   if (schema === undefined) return value ?? {};
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
@@ -294,6 +304,29 @@ function parse(schema: z.ZodType | undefined, value: unknown, root: 'params' | '
     );
   }
   return result.data;
+}
+
+/**
+ * The path of the first string (or key) holding a lone surrogate, which JSON can carry as `"\ud800"` but no
+ * event may hold: it has no UTF-8 form and no canonical JSON. Checked for every service at once, whatever its schemas.
+ */
+function loneSurrogateIn(value: unknown, path: (string | number)[]): (string | number)[] | null {
+  if (typeof value === 'string') return isWellFormed(value) ? null : path;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = loneSurrogateIn(item, [...path, index]);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (!isWellFormed(key)) return [...path, key];
+      const found = loneSurrogateIn(item, [...path, key]);
+      if (found !== null) return found;
+    }
+  }
+  return null;
 }
 
 function commandMeta(route: RouteDefinition, request: Request, caller: Principal | null, requestId: string): CommandMeta {

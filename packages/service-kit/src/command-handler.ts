@@ -36,6 +36,7 @@ export interface LoadedStream<TState, TEvent> {
 /** The same key sent again with another request: refusing it is the only answer that cannot be wrong. */
 export class IdempotencyKeyReused extends DomainError {
   readonly code = 'command.idempotency-key-reused';
+  override readonly fieldsIn = 'headers';
   constructor(readonly key: string) {
     super(`Idempotency-Key ${key} was used for another request`, [['Idempotency-Key']]);
   }

@@ -6,6 +6,8 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly code: string;
+  /** Where the `fields` are: almost always the command's body. */
+  readonly fieldsIn: 'body' | 'headers' | 'params' | 'query' = 'body';
   constructor(
     message: string,
     /** The command fields at fault, as paths (`['meeting', 'attendees', 2]`), so a form can point at them. */

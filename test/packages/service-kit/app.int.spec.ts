@@ -82,6 +82,23 @@ describe('service-kit app', () => {
       expect(response.body.errors[0]?.path).to.deep.equal(['query', 'verbose']);
     });
 
+    it('answers 400 for a path that is not valid percent-encoding', async () => {
+      const response = await app.request('post', '/notes/%ZZ/signatures', { token: head, body: { remark: 'r' } });
+      expect(response.status).to.equal(400);
+      expect(response.body.code).to.equal('validation.failed');
+    });
+
+    it('names a lone surrogate anywhere in the body, which no event may hold', async () => {
+      const response = await app.request<{ errors: { path: unknown[] }[] }>('post', '/notes', {
+        token: clerk,
+        rawBody: '{"title": "ok", "pages": 1, "nested": {"x": ["\\ud800"]}}',
+        headers: { 'idempotency-key': 'k-surrogate' },
+      });
+      expect(response.status).to.equal(400);
+      expect(response.body.errors[0]?.path).to.deep.equal(['body', 'nested', 'x', 0]);
+      expect(await allEvents(app)).to.have.length(0);
+    });
+
     it('answers 413 for a body over the limit and records nothing', async () => {
       const response = await app.request('post', '/notes', { token: clerk, body: { title: '长'.repeat(3000) } });
       expect(response.status).to.equal(413);
@@ -206,6 +223,7 @@ describe('service-kit app', () => {
       const reused = await app.request('post', path, { token: head, body: { remark: 'second' }, headers: { 'idempotency-key': 'sign-1' } });
       expect(reused.status).to.equal(422);
       expect(reused.body.code).to.equal('command.idempotency-key-reused');
+      expect(reused.body.errors).to.deep.equal([{ path: ['headers', 'Idempotency-Key'], message: 'Idempotency-Key sign-1 was used for another request' }]);
       expect(await allEvents(app)).to.have.length(2);
     });
 
