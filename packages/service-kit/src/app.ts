@@ -68,6 +68,7 @@ interface RequestLocals {
   requestId: string;
   log: Logger;
   caller: Principal | null;
+  idempotencyKey?: string;
 }
 
 function localsOf(response: Response): RequestLocals {
@@ -121,6 +122,7 @@ export function createApp(options: AppOptions): QuanzeApp {
           status: response.statusCode,
           ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
           personId: locals.caller?.personId,
+          idempotencyKey: locals.idempotencyKey,
         },
         'request',
       );
@@ -199,6 +201,7 @@ export function createApp(options: AppOptions): QuanzeApp {
     if (route.kind === 'command' && caller !== null) await options.checkActor?.(caller);
     const meta = commandMeta(route, request, caller, locals.requestId);
     const idempotencyKey = meta.idempotency?.key;
+    if (idempotencyKey !== undefined) locals.idempotencyKey = idempotencyKey;
 
     const result = await route.handle({
       params,
