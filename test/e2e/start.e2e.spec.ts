@@ -93,6 +93,8 @@ describe('the web UI', function () {
     const { page } = await openPage();
     await page.locator('#measure-table tbody tr').nth(21).waitFor();
     expect(await page.locator('#measure-table tbody tr').count()).to.equal(22);
+    const sections = (await page.locator('#measure-table tbody tr td:first-child').allTextContents()).map((text) => text.slice(0, 3));
+    expect([...new Set(sections)], 'sections in the plan’s order').to.deep.equal(['(一)', '(二)', '(三)', '(四)']);
     expect(await page.locator('#who').textContent()).to.equal('public');
 
     await page.fill('#measure-filter', '市公安局');

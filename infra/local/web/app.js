@@ -88,9 +88,16 @@ function renderMeasures() {
   body.replaceChildren(...rows);
 }
 
+// Sections are numbered (一), (二)…: their order is the numerals', not the collation's (二 èr sorts before 一 yī).
+const NUMERALS = '一二三四五六七八九十';
+function sectionOrdinal(section) {
+  const numeral = section.replace(/[()（）]/g, '');
+  return numeral.length === 1 ? NUMERALS.indexOf(numeral) : numeral.length === 2 ? 9 + NUMERALS.indexOf(numeral[1]) + 1 : 99;
+}
+
 async function loadMeasures() {
   ({ measures } = await api('/measures'));
-  measures.sort((a, b) => a.section.localeCompare(b.section, 'zh') || a.number - b.number);
+  measures.sort((a, b) => sectionOrdinal(a.section) - sectionOrdinal(b.section) || a.number - b.number);
   renderMeasures();
 }
 
