@@ -31,7 +31,7 @@ import { assignmentOf, numberRegisterDecider, numberRegisterStreamId } from './n
 export const DraftDocumentBody = z
   .object({
     title: Text(300),
-    /** 制定机关: defaults to the clerk's own unit. */
+    /** 制定机关: defaults to the clerk's own unit; another unit (a department drafting for the government) decides on it. */
     issuingUnitId: Id.optional(),
     textSha256: Sha256,
     /** 优化营商环境条例 第62条: said explicitly, because it sets the 30-day comment period. */
@@ -83,7 +83,7 @@ export const RecordLegalityReviewBody = z
 export const RecordCollectiveDiscussionBody = z
   .object({
     meeting: z.object({ kind: z.enum(['standing', 'plenary', 'office']), heldOn: CalendarDate }).strict(),
-    /** The head who presided; defaults to the head recording it. */
+    /** The head who presided (主持): the head recording it, who may name themself or leave it out. */
     presidedBy: Id.optional(),
     outcome: z.enum(['approved', 'not-approved', 'deferred']),
     notes: Text(20_000).nullable().default(null),
@@ -91,6 +91,9 @@ export const RecordCollectiveDiscussionBody = z
   .strict();
 
 export const RegisterDocumentBody = z.object({}).strict();
+
+/** Where the issued document was published: the event's shape, strict here so that an unknown field is named. */
+const Publication = DocumentIssuedV1.shape.publications.element.strict();
 
 export const IssueDocumentBody = z
   .object({
@@ -100,7 +103,7 @@ export const IssueDocumentBody = z
     validUntil: CalendarDate.nullable(),
     /** Needed when validity runs more than five years, or without end. */
     validityJustification: z.object({ reason: Text(5000), higherRule: Text(300).nullable().default(null) }).strict().optional(),
-    publications: DocumentIssuedV1.shape.publications,
+    publications: z.array(Publication).min(1, 'a document is issued by publishing it (统一发布)'),
   })
   .strict();
 
@@ -116,7 +119,7 @@ export const FileDocumentBody = z
 export const EvaluateDocumentBody = z
   .object({
     evaluatedOn: CalendarDate,
-    /** Defaults to the person recording it. */
+    /** The evaluators; the person recording it must be one of them. Defaults to that person alone. */
     evaluatorIds: z.array(Id).min(1).max(50).optional(),
     findings: Text(20_000),
     recommendation: CleanUpOutcome,

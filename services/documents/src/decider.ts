@@ -19,6 +19,13 @@ import {
 export type DocumentEvent = DomainEventOf<(typeof documentStreamEvents)[number]>;
 
 /**
+ * An event as the store hands it to `evolve`: with the envelope's actor, the person who recorded it. The drafters of
+ * a text are known only from there (a draft and a revision are done by the clerk who records them, so their data
+ * names nobody). Decider specifications may leave the actor out; the store never does.
+ */
+export type RecordedDocumentEvent = DocumentEvent & { readonly actor?: Actor };
+
+/**
  * Where a document stands. The order is the flow's: drafting → soliciting (征求意见) → commented → reviewed
  * (合法性审查 passed) → approved (集体讨论决定) → registered (统一登记、编号) → issued (统一发布) → abolished | expired.
  */
@@ -54,13 +61,15 @@ export interface DocumentFacts {
   readonly title: string;
   readonly draftingUnitId: string;
   readonly issuingUnitId: string;
+  /** The persons who recorded the draft or a revision of it (起草人): none of them may review its legality. */
+  readonly drafterIds: readonly string[];
   /** The current text; reviews, discussions and the registration are of this text. */
   readonly textSha256: string;
   readonly affectsBusiness: boolean;
   readonly summary: string | null;
   readonly comment: { readonly openedOn: string; readonly closesOn: string; readonly closedOn: string | null } | null;
   /** The latest legality review of the current text; a revision clears it. */
-  readonly review: { readonly outcome: 'passed' | 'failed'; readonly completedOn: string } | null;
+  readonly review: { readonly outcome: 'passed' | 'failed'; readonly completedOn: string; readonly reviewerId: string } | null;
   /** The latest collective discussion after that review; a new review or revision clears it. */
   readonly discussion: { readonly outcome: 'approved' | 'not-approved' | 'deferred'; readonly heldOn: string } | null;
   readonly registration: { readonly number: DocumentNumber; readonly registeredOn: string } | null;
@@ -111,6 +120,26 @@ function requireDraftingClerk(document: DocumentFacts, actor: Actor, step: strin
       `${step} of document ${document.documentId} is recorded by a clerk of its drafting unit ${document.draftingUnitId}, ` +
         `not of ${actor.unitId ?? 'no unit'}`,
     );
+  }
+}
+
+/**
+ * The issuing authority (制定机关) decides on its own documents: the collective discussion, the issue (签发), the
+ * evaluation, the clean-up decision, the abolition and the expiry are recorded by a person of the issuing unit.
+ */
+function requireIssuingUnit(document: DocumentFacts, actor: Actor, step: string): void {
+  if (actor.unitId !== document.issuingUnitId) {
+    throw new NotPermitted(
+      `${step} of document ${document.documentId} is recorded by the issuing unit (制定机关) ${document.issuingUnitId}, ` +
+        `not by ${actor.unitId ?? 'a token without a unit'}`,
+    );
+  }
+}
+
+/** A step done by named persons is recorded by one of them: nobody records a step as done by someone else. */
+function requireAmongDoers(actor: Actor, doers: readonly string[], field: string, step: string): void {
+  if (!doers.includes(actor.personId)) {
+    throw new NotPermitted(`${step} is recorded by a person who did it: ${actor.personId} is not among ${field} (${doers.join(', ')})`, [[field]]);
   }
 }
 
@@ -192,6 +221,9 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
       requireDraftingClerk(document, actor, 'soliciting opinions');
       requireStage(document, 'solicit opinions', ['drafting', 'commented']);
       notAfterToday(command.openedOn, ['openedOn'], today);
+      // Opinions sought again (after a revision) are sought after the previous period closed.
+      const previousClose = document.comment?.closedOn ?? null;
+      if (previousClose !== null) notBefore(command.openedOn, ['openedOn'], previousClose, 'the close of the previous comment period');
       if (command.closesOn <= command.openedOn) {
         throw new DateOutOfOrder(`closesOn ${command.closesOn} is not after openedOn ${command.openedOn}`, ['closesOn']);
       }
@@ -233,11 +265,23 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
     }
 
     case 'recordLegalityReview': {
+      // Who reviews is not bound to a unit: the organisation model has no link from an issuing unit to its legal
+      // office (法制机构). What is refused is reviewing one's own text.
+      if (document.drafterIds.includes(actor.personId)) {
+        throw new NotPermitted(
+          `${actor.personId} drafted or revised document ${documentId}: its legality review (合法性审查) is done by someone else`,
+        );
+      }
       const stage = documentStageOf(document);
       if (stage === 'drafting' || stage === 'soliciting') throw new CommentPeriodRequired(documentId);
       requireStage(document, 'record a legality review', ['commented']);
       notAfterToday(command.completedOn, ['completedOn'], today);
       notBefore(command.completedOn, ['completedOn'], command.submittedOn, 'the submission for review (submittedOn)');
+      // The draft goes to review with the opinions and how they were handled (送审), so after the period closed.
+      const commentClosedOn = document.comment?.closedOn ?? null;
+      if (commentClosedOn !== null) {
+        notBefore(command.submittedOn, ['submittedOn'], commentClosedOn, 'the close of the comment period', ARTICLES.steps);
+      }
       return [
         {
           type: 'document.legalityReviewed.v1',
@@ -256,6 +300,9 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
     }
 
     case 'recordCollectiveDiscussion': {
+      requireIssuingUnit(document, actor, 'the collective discussion (集体讨论决定)');
+      const presidedBy = command.presidedBy ?? actor.personId;
+      requireAmongDoers(actor, [presidedBy], 'presidedBy', 'a collective discussion');
       const stage = documentStageOf(document);
       if (isBefore(stage, 'reviewed')) {
         throw new LegalityReviewRequired(
@@ -274,13 +321,17 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
         );
       }
       notAfterToday(command.meeting.heldOn, ['meeting', 'heldOn'], today);
+      // A meeting after one that deferred or did not approve is held after it.
+      if (document.discussion !== null) {
+        notBefore(command.meeting.heldOn, ['meeting', 'heldOn'], document.discussion.heldOn, 'the previous meeting on this text');
+      }
       return [
         {
           type: 'document.collectivelyDiscussed.v1',
           data: {
             documentId,
             meeting: command.meeting,
-            presidedBy: command.presidedBy ?? actor.personId,
+            presidedBy,
             outcome: command.outcome,
             notes: command.notes,
             textSha256: document.textSha256,
@@ -311,6 +362,7 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
     }
 
     case 'issue': {
+      requireIssuingUnit(document, actor, 'the issue (签发)');
       const stage = documentStageOf(document);
       if (isBefore(stage, 'registered')) throw new RegistrationRequired(documentId);
       requireStage(document, 'issue', ['registered']);
@@ -383,6 +435,9 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
     }
 
     case 'evaluate': {
+      requireIssuingUnit(document, actor, 'the evaluation (评估)');
+      const evaluatorIds = command.evaluatorIds ?? [actor.personId];
+      requireAmongDoers(actor, evaluatorIds, 'evaluatorIds', 'an evaluation');
       requireStage(document, 'evaluate', ['issued']);
       const issuedOn = document.issue?.issuedOn ?? command.evaluatedOn;
       notAfterToday(command.evaluatedOn, ['evaluatedOn'], today);
@@ -393,7 +448,7 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
           data: {
             documentId,
             evaluatedOn: command.evaluatedOn,
-            evaluatorIds: command.evaluatorIds ?? [actor.personId],
+            evaluatorIds,
             findings: command.findings,
             recommendation: command.recommendation,
           },
@@ -402,10 +457,13 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
     }
 
     case 'decideCleanUp': {
+      requireIssuingUnit(document, actor, 'the clean-up decision (清理决定)');
       requireStage(document, 'decide in a clean-up', ['issued']);
       const issuedOn = document.issue?.issuedOn ?? command.decidedOn;
       notAfterToday(command.decidedOn, ['decidedOn'], today);
       notBefore(command.decidedOn, ['decidedOn'], issuedOn, 'the issue');
+      // The latest decision is the one an abolition follows: a new one is not dated before it.
+      if (document.cleanUp !== null) notBefore(command.decidedOn, ['decidedOn'], document.cleanUp.decidedOn, 'the previous clean-up decision');
       return [
         {
           type: 'document.cleanUpDecided.v1',
@@ -421,6 +479,7 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
     }
 
     case 'abolish': {
+      requireIssuingUnit(document, actor, 'the abolition (废止)');
       requireStage(document, 'abolish', ['issued']);
       const cleanUp = document.cleanUp;
       const registration = document.registration;
@@ -442,6 +501,7 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
     }
 
     case 'recordExpiry': {
+      requireIssuingUnit(document, actor, 'the expiry (有效期届满)');
       requireStage(document, 'record the expiry', ['issued']);
       const validUntil = document.issue?.validUntil ?? null;
       const registration = document.registration;
@@ -456,7 +516,11 @@ function decide(command: DocumentCommand, state: DocumentState, { now, actor }: 
   }
 }
 
-function evolve(state: DocumentState, event: DocumentEvent): DocumentState {
+function withDrafter(drafterIds: readonly string[], actor: Actor | undefined): readonly string[] {
+  return actor === undefined || drafterIds.includes(actor.personId) ? drafterIds : [...drafterIds, actor.personId];
+}
+
+function evolve(state: DocumentState, event: RecordedDocumentEvent): DocumentState {
   if (event.type === 'document.drafted.v1') {
     const data = event.data;
     return {
@@ -464,6 +528,7 @@ function evolve(state: DocumentState, event: DocumentEvent): DocumentState {
       title: data.title,
       draftingUnitId: data.draftingUnitId,
       issuingUnitId: data.issuingUnitId,
+      drafterIds: withDrafter([], event.actor),
       textSha256: data.textSha256,
       affectsBusiness: data.affectsBusiness,
       summary: data.summary,
@@ -484,7 +549,14 @@ function evolve(state: DocumentState, event: DocumentEvent): DocumentState {
   if (state === null) return state;
   switch (event.type) {
     case 'document.draftRevised.v1':
-      return { ...state, title: event.data.title, textSha256: event.data.textSha256, review: null, discussion: null };
+      return {
+        ...state,
+        title: event.data.title,
+        textSha256: event.data.textSha256,
+        drafterIds: withDrafter(state.drafterIds, event.actor),
+        review: null,
+        discussion: null,
+      };
     case 'document.commentSolicited.v1':
       return {
         ...state,
@@ -495,7 +567,11 @@ function evolve(state: DocumentState, event: DocumentEvent): DocumentState {
     case 'document.commentClosed.v1':
       return state.comment === null ? state : { ...state, comment: { ...state.comment, closedOn: event.data.closedOn } };
     case 'document.legalityReviewed.v1':
-      return { ...state, review: { outcome: event.data.outcome, completedOn: event.data.completedOn }, discussion: null };
+      return {
+        ...state,
+        review: { outcome: event.data.outcome, completedOn: event.data.completedOn, reviewerId: event.data.reviewerId },
+        discussion: null,
+      };
     case 'document.collectivelyDiscussed.v1':
       return { ...state, discussion: { outcome: event.data.outcome, heldOn: event.data.meeting.heldOn } };
     case 'document.registered.v1':

@@ -18,20 +18,25 @@ import { given } from '../../support/decider.js';
 import {
   abolished,
   approvedHistory,
+  commentClosed,
   cleanUpDecided,
   clerk,
   commentedHistory,
   discussed,
   documentId,
   drafted,
+  draftedByClerk,
   draftedHistory,
   draftingUnitId,
   head,
   issued,
   issuedHistory,
   issuingUnitId,
+  issuingUnitReviewer,
   now,
   number,
+  otherHead,
+  otherReviewer,
   otherUnitClerk,
   publications,
   registered,
@@ -39,6 +44,7 @@ import {
   reviewed,
   reviewedHistory,
   reviewer,
+  solicited,
   solicitingHistory,
   textV1,
   textV2,
@@ -49,6 +55,7 @@ type CommandOf<TKind extends DocumentCommand['kind']> = Extract<DocumentCommand,
 const asClerk = { now, actor: clerk };
 const asReviewer = { now, actor: reviewer };
 const asHead = { now, actor: head };
+const asIssuingUnitReviewer = { now, actor: issuingUnitReviewer };
 
 const solicit: CommandOf<'solicitComment'> = {
   kind: 'solicitComment',
@@ -463,18 +470,18 @@ describe('normative documents (规范性文件)', function () {
   describe('when the document is evaluated and cleaned up (评估、清理)', function () {
     it('records an evaluation by the person recording it unless evaluators are named', function () {
       given(documentDecider, issuedHistory)
-        .when({ kind: 'evaluate', documentId, evaluatedOn: '2026-03-02', findings: '执行良好', recommendation: 'retain' }, asReviewer)
+        .when({ kind: 'evaluate', documentId, evaluatedOn: '2026-03-02', findings: '执行良好', recommendation: 'retain' }, asIssuingUnitReviewer)
         .then([
           {
             type: 'document.evaluated.v1',
-            data: { documentId, evaluatedOn: '2026-03-02', evaluatorIds: [reviewer.personId], findings: '执行良好', recommendation: 'retain' },
+            data: { documentId, evaluatedOn: '2026-03-02', evaluatorIds: [issuingUnitReviewer.personId], findings: '执行良好', recommendation: 'retain' },
           },
         ]);
     });
 
     it('rejects an evaluation before the issue', function () {
       given(documentDecider, registeredHistory)
-        .when({ kind: 'evaluate', documentId, evaluatedOn: '2026-03-02', findings: 'x', recommendation: 'retain' }, asReviewer)
+        .when({ kind: 'evaluate', documentId, evaluatedOn: '2026-03-02', findings: 'x', recommendation: 'retain' }, asIssuingUnitReviewer)
         .thenThrows(StepOutOfOrder);
     });
 
@@ -528,7 +535,7 @@ describe('normative documents (规范性文件)', function () {
     it('rejects later evaluations and clean-up decisions', function () {
       const history = [...issuedHistory, cleanUpDecided('abolish'), abolished];
       given(documentDecider, history)
-        .when({ kind: 'evaluate', documentId, evaluatedOn: '2026-03-02', findings: 'x', recommendation: 'retain' }, asReviewer)
+        .when({ kind: 'evaluate', documentId, evaluatedOn: '2026-03-02', findings: 'x', recommendation: 'retain' }, asIssuingUnitReviewer)
         .thenThrows(StepOutOfOrder, { stage: 'abolished' });
       given(documentDecider, history)
         .when({ kind: 'decideCleanUp', documentId, decidedOn: '2026-03-02', decision: 'retain', reason: 'x', cleanUpRound: null }, asHead)
@@ -554,6 +561,178 @@ describe('normative documents (规范性文件)', function () {
       given(documentDecider, issuedHistory)
         .when({ kind: 'recordExpiry', documentId }, { now: '2031-02-28T16:00:00.000Z', actor: head })
         .then([{ type: 'document.expired.v1', data: { documentId, number, validUntil: '2031-02-28' } }]);
+    });
+  });
+
+  describe('when a person of another authority decides on the document (制定机关 decides on its own documents)', function () {
+    const evaluate: DocumentCommand = { kind: 'evaluate', documentId, evaluatedOn: '2026-03-02', findings: 'x', recommendation: 'abolish' };
+    const decideCleanUp: DocumentCommand = { kind: 'decideCleanUp', documentId, decidedOn: '2026-03-02', decision: 'abolish', reason: 'x', cleanUpRound: null };
+    const abolish: DocumentCommand = { kind: 'abolish', documentId, abolishedOn: '2026-03-02', reason: 'x', replacedByDocumentId: null };
+    const afterValidity = '2031-03-01T09:00:00.000Z';
+    const cases: { step: string; history: DocumentEvent[]; command: DocumentCommand; own: typeof head; recorded: DocumentEvent['type']; at?: string }[] = [
+      { step: 'the collective discussion', history: reviewedHistory, command: discuss(), own: head, recorded: 'document.collectivelyDiscussed.v1' },
+      { step: 'the issue', history: registeredHistory, command: issue(), own: head, recorded: 'document.issued.v1' },
+      { step: 'the evaluation', history: issuedHistory, command: evaluate, own: issuingUnitReviewer, recorded: 'document.evaluated.v1' },
+      { step: 'the clean-up decision', history: issuedHistory, command: decideCleanUp, own: head, recorded: 'document.cleanUpDecided.v1' },
+      {
+        step: 'the abolition',
+        history: [...issuedHistory, cleanUpDecided('abolish')],
+        command: abolish,
+        own: head,
+        recorded: 'document.abolished.v1',
+      },
+      {
+        step: 'the expiry',
+        history: issuedHistory,
+        command: { kind: 'recordExpiry', documentId },
+        own: issuingUnitReviewer,
+        recorded: 'document.expired.v1',
+        at: afterValidity,
+      },
+    ];
+    for (const { step, history, command, own, recorded, at } of cases) {
+      it(`rejects ${step} by a head or legal reviewer of another unit, and accepts it from the issuing unit`, function () {
+        const moment = at ?? now;
+        given(documentDecider, history).when(command, { now: moment, actor: otherHead }).thenThrows(NotPermitted, { code: 'subject.not-permitted' });
+        given(documentDecider, history).when(command, { now: moment, actor: otherReviewer }).thenThrows(NotPermitted);
+        given(documentDecider, history).when(command, { now: moment, actor: { ...own, unitId: null } }).thenThrows(NotPermitted);
+        given(documentDecider, history).when(command, { now: moment, actor: own }).thenTypes(recorded);
+      });
+    }
+
+    it('lets the drafting unit’s clerk draft for another authority, recording both units', function () {
+      const [event] = given(documentDecider)
+        .when({ kind: 'draft', documentId, title: 'x', issuingUnitId: 'sz-zhengfu', textSha256: textV1, affectsBusiness: false, summary: null }, asClerk)
+        .thenTypes('document.drafted.v1');
+      expect(event?.data).to.include({ draftingUnitId, issuingUnitId: 'sz-zhengfu' });
+    });
+  });
+
+  describe('when the legality review is recorded by someone who wrote the text', function () {
+    it('rejects the person who recorded the draft', function () {
+      given(documentDecider, commentedHistory)
+        .when(review(), { now, actor: { ...reviewer, personId: clerk.personId } })
+        .thenThrows(NotPermitted);
+    });
+
+    it('rejects a person who recorded a revision of it', function () {
+      const reviser = { ...clerk, personId: 'person-clerk-3' };
+      const revision = { type: 'document.draftRevised.v1', data: { documentId, title: 't', textSha256: textV2, reason: 'x' }, actor: reviser } as const;
+      given(documentDecider, [draftedByClerk, revision, solicited, commentClosed])
+        .when(review(), { now, actor: { ...reviewer, personId: reviser.personId } })
+        .thenThrows(NotPermitted);
+    });
+
+    it('accepts a reviewer of any unit who did not write it (no unit is bound to a legal office yet)', function () {
+      given(documentDecider, commentedHistory)
+        .when(review(), { now, actor: otherReviewer })
+        .thenTypes('document.legalityReviewed.v1');
+    });
+  });
+
+  describe('when a step names the persons who did it', function () {
+    it('rejects a collective discussion presided by someone other than the head recording it', function () {
+      given(documentDecider, reviewedHistory)
+        .when({ ...discuss(), presidedBy: 'person-head-3' }, asHead)
+        .thenThrows(NotPermitted, { fields: [['presidedBy']] });
+    });
+
+    it('accepts the recording head naming themself as presiding', function () {
+      given(documentDecider, reviewedHistory).when({ ...discuss('2026-02-20'), presidedBy: head.personId }, asHead).then([discussed('approved')]);
+    });
+
+    it('rejects evaluators that do not include the person recording the evaluation', function () {
+      given(documentDecider, issuedHistory)
+        .when(
+          { kind: 'evaluate', documentId, evaluatedOn: '2026-03-02', evaluatorIds: ['person-a', 'person-b'], findings: 'x', recommendation: 'retain' },
+          asIssuingUnitReviewer,
+        )
+        .thenThrows(NotPermitted, { fields: [['evaluatorIds']] });
+    });
+
+    it('records several evaluators when the person recording is one of them', function () {
+      const evaluatorIds = ['person-a', issuingUnitReviewer.personId];
+      const [event] = given(documentDecider, issuedHistory)
+        .when({ kind: 'evaluate', documentId, evaluatedOn: '2026-03-02', evaluatorIds, findings: 'x', recommendation: 'retain' }, asIssuingUnitReviewer)
+        .thenTypes('document.evaluated.v1');
+      expect(event?.data).to.deep.include({ evaluatorIds });
+    });
+  });
+
+  describe('when a step is dated after today', function () {
+    const tomorrow = '2026-03-03';
+    const cases: { field: (string | number)[]; history: DocumentEvent[]; command: DocumentCommand; actor: typeof clerk }[] = [
+      { field: ['openedOn'], history: draftedHistory, command: { ...solicit, openedOn: tomorrow, closesOn: '2026-04-03' }, actor: clerk },
+      {
+        field: ['closedOn'],
+        history: solicitingHistory,
+        command: { kind: 'closeComment', documentId, closedOn: tomorrow, opinionsReceived: 0, adoptionSummary: '无' },
+        actor: clerk,
+      },
+      { field: ['completedOn'], history: commentedHistory, command: { ...review(), completedOn: tomorrow }, actor: reviewer },
+      { field: ['meeting', 'heldOn'], history: reviewedHistory, command: discuss(tomorrow), actor: head },
+      { field: ['issuedOn'], history: registeredHistory, command: issue({ issuedOn: tomorrow, effectiveFrom: tomorrow }), actor: head },
+      {
+        field: ['filedOn'],
+        history: issuedHistory,
+        command: { kind: 'file', documentId, filedOn: tomorrow, filedWith: 'x', filedWithUnitId: null, reference: null },
+        actor: clerk,
+      },
+      {
+        field: ['evaluatedOn'],
+        history: issuedHistory,
+        command: { kind: 'evaluate', documentId, evaluatedOn: tomorrow, findings: 'x', recommendation: 'retain' },
+        actor: head,
+      },
+      {
+        field: ['decidedOn'],
+        history: issuedHistory,
+        command: { kind: 'decideCleanUp', documentId, decidedOn: tomorrow, decision: 'retain', reason: 'x', cleanUpRound: null },
+        actor: head,
+      },
+    ];
+    for (const { field, history, command, actor } of cases) {
+      it(`rejects ${field.join('.')}`, function () {
+        given(documentDecider, history).when(command, { now, actor }).thenThrows(DateOutOfOrder, { fields: [field] });
+      });
+    }
+
+    it('accepts an abolition taking effect later (abolishedOn is the first day no longer valid)', function () {
+      given(documentDecider, [...issuedHistory, cleanUpDecided('abolish')])
+        .when({ kind: 'abolish', documentId, abolishedOn: '2026-04-01', reason: 'x', replacedByDocumentId: null }, asHead)
+        .thenTypes('document.abolished.v1');
+    });
+  });
+
+  describe('when a step is dated before the step it follows', function () {
+    it('rejects a review submitted before the comment period closed', function () {
+      given(documentDecider, commentedHistory)
+        .when({ ...review(), submittedOn: '2026-02-03' }, asReviewer)
+        .thenThrows(DateOutOfOrder, { fields: [['submittedOn']], article: ARTICLES.steps });
+    });
+
+    it('rejects opinions sought again before the previous period closed', function () {
+      given(documentDecider, commentedHistory)
+        .when({ ...solicit, openedOn: '2026-02-03', closesOn: '2026-03-01' }, asClerk)
+        .thenThrows(DateOutOfOrder, { fields: [['openedOn']] });
+    });
+
+    it('rejects a meeting held before the meeting that deferred the text', function () {
+      given(documentDecider, [...reviewedHistory, discussed('deferred', '2026-02-20')])
+        .when(discuss('2026-02-19'), asHead)
+        .thenThrows(DateOutOfOrder, { fields: [['meeting', 'heldOn']] });
+    });
+
+    it('rejects an evaluation dated before the issue', function () {
+      given(documentDecider, issuedHistory)
+        .when({ kind: 'evaluate', documentId, evaluatedOn: '2026-02-24', findings: 'x', recommendation: 'retain' }, asHead)
+        .thenThrows(DateOutOfOrder, { fields: [['evaluatedOn']] });
+    });
+
+    it('rejects a clean-up decision dated before the previous one', function () {
+      given(documentDecider, [...issuedHistory, cleanUpDecided('retain', '2026-03-01')])
+        .when({ kind: 'decideCleanUp', documentId, decidedOn: '2026-02-28', decision: 'abolish', reason: 'x', cleanUpRound: null }, asHead)
+        .thenThrows(DateOutOfOrder, { fields: [['decidedOn']] });
     });
   });
 });

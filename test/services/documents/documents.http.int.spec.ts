@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { z } from 'zod';
 import { createDocumentsService } from '@quanze/documents';
 import type { ServiceModule } from '@quanze/service-kit';
 import { authorizationMatrix, expectMatrixMatchesAllow, startTestApp } from '../../support/http.js';
@@ -56,9 +57,11 @@ describe('the documents service over HTTP', function () {
   let clerk: string;
   let otherClerk: string;
   let reviewer: string;
-  let head: string;
   let supervision: string;
   let court: string;
+  /** A head, or a legal reviewer, of the issuing unit (制定机关): they decide on its documents. */
+  const headOf = (unitId: string) => app.token({ roles: ['head'], personId: 'person-head', unitId, postId: 'post-head' });
+  const reviewerOf = (unitId: string) => app.token({ roles: ['legal-reviewer'], personId: 'person-reviewer-gov', unitId });
 
   before(async function () {
     app = await startTestApp([createDocumentsService], { clock });
@@ -68,7 +71,6 @@ describe('the documents service over HTTP', function () {
     clerk = await app.token({ roles: ['clerk'], personId: 'person-clerk', unitId: draftingUnitId, postId: 'post-clerk' });
     otherClerk = await app.token({ roles: ['clerk'], personId: 'person-clerk-2', unitId: 'unit-other' });
     reviewer = await app.token({ roles: ['legal-reviewer'], personId: 'person-reviewer', unitId: 'unit-legal' });
-    head = await app.token({ roles: ['head'], personId: 'person-head', unitId: 'unit-gov' });
     supervision = await app.token({ roles: ['supervision'], personId: 'person-supervisor', unitId: 'unit-jw' });
     court = await app.token({ roles: ['court'], personId: 'person-judge', unitId: 'unit-court' });
   });
@@ -96,7 +98,7 @@ describe('the documents service over HTTP', function () {
     await post(`/documents/${documentId}/comment-period`, clerk, commentBody);
     await post(`/documents/${documentId}/comment-period/close`, clerk, closeBody);
     await post(`/documents/${documentId}/legality-reviews`, reviewer, reviewBody);
-    await post(`/documents/${documentId}/collective-discussions`, head, discussionBody);
+    await post(`/documents/${documentId}/collective-discussions`, await headOf(issuingUnitId), discussionBody);
     return documentId;
   }
 
@@ -120,7 +122,7 @@ describe('the documents service over HTTP', function () {
 
       const registration = await post(`/documents/${documentId}/registration`, clerk, {});
       expect(registration.body.events.map((event) => event.type)).to.deep.equal(['document.registered.v1']);
-      await post(`/documents/${documentId}/issue`, head, issueBody);
+      await post(`/documents/${documentId}/issue`, await headOf(unitId), issueBody);
 
       const published = await app.request<PublicView>('get', `/documents/${documentId}`);
       expect(published.status).to.equal(200);
@@ -133,9 +135,9 @@ describe('the documents service over HTTP', function () {
       expect(valid.body.documents.map((document) => document.documentId)).to.include(documentId);
 
       await post(`/documents/${documentId}/filing`, clerk, { filedOn: '2026-03-02', filedWith: '尚志市人大常委会' });
-      await post(`/documents/${documentId}/evaluations`, reviewer, { evaluatedOn: '2026-03-02', findings: '上位法已修改', recommendation: 'abolish' });
-      await post(`/documents/${documentId}/clean-up-decisions`, head, { decidedOn: '2026-03-02', decision: 'abolish', reason: '上位法已修改' });
-      await post(`/documents/${documentId}/abolition`, head, { abolishedOn: '2026-04-01', reason: '上位法已修改' });
+      await post(`/documents/${documentId}/evaluations`, await reviewerOf(unitId), { evaluatedOn: '2026-03-02', findings: '上位法已修改', recommendation: 'abolish' });
+      await post(`/documents/${documentId}/clean-up-decisions`, await headOf(unitId), { decidedOn: '2026-03-02', decision: 'abolish', reason: '上位法已修改' });
+      await post(`/documents/${documentId}/abolition`, await headOf(unitId), { abolishedOn: '2026-04-01', reason: '上位法已修改' });
 
       const before = await app.request<{ documents: PublicView[] }>('get', '/documents/valid?on=2026-03-31');
       const after = await app.request<{ documents: PublicView[] }>('get', '/documents/valid?on=2026-04-01');
@@ -239,8 +241,44 @@ describe('the documents service over HTTP', function () {
       await post(`/documents/${documentId}/comment-period`, clerk, commentBody);
       await post(`/documents/${documentId}/comment-period/close`, clerk, closeBody);
       await post(`/documents/${documentId}/legality-reviews`, reviewer, reviewBody);
-      const response = await post<Problem>(`/documents/${documentId}/collective-discussions`, head, { ...discussionBody, meeting: { kind: 'party', heldOn: '2026-02-20' } }, 400);
+      const response = await post<Problem>(`/documents/${documentId}/collective-discussions`, await headOf('gov-x'), { ...discussionBody, meeting: { kind: 'party', heldOn: '2026-02-20' } }, 400);
       expect(response.body.errors?.map((error) => error.path)).to.deep.equal([['body', 'meeting', 'kind']]);
+    });
+
+    it('names an unknown field inside a publication of the issue instead of dropping it', async function () {
+      const { unitId } = await issuingUnit();
+      const documentId = await approved(unitId);
+      await post(`/documents/${documentId}/registration`, clerk, {});
+      const publication = { channel: 'website', reference: 'http://www.shangzhi.gov.cn/zwgk/2026/3', publishedOn: '2026-03-02' };
+      const response = await post<Problem>(`/documents/${documentId}/issue`, await headOf(unitId), { ...issueBody, publications: [publication] }, 400);
+      expect(response.body.code).to.equal('validation.failed');
+      expect(response.body.errors?.map((error) => error.path)).to.deep.equal([['body', 'publications', 0]]);
+      expect(response.body.errors?.[0]?.message).to.contain('publishedOn');
+      const history = await app.request<{ events: unknown[] }>('get', `/documents/${documentId}/events`, { token: clerk });
+      expect(history.body.events, 'nothing issued').to.have.length(6);
+    });
+
+    it('has a strict object at every level of every command body, so no unknown field is ever dropped', function () {
+      const loose: string[] = [];
+      const visit = (node: unknown, where: string): void => {
+        if (Array.isArray(node)) {
+          node.forEach((item, index) => {
+            visit(item, `${where}[${String(index)}]`);
+          });
+          return;
+        }
+        if (typeof node !== 'object' || node === null) return;
+        const record = node as Record<string, unknown>;
+        if (record.type === 'object' && record.additionalProperties !== false) loose.push(where);
+        for (const [key, value] of Object.entries(record)) visit(value, `${where}.${key}`);
+      };
+      const bodies = service.routes.filter((route) => route.kind === 'command');
+      expect(bodies).to.have.length(13);
+      for (const route of bodies) {
+        expect(route.body, `${route.operationId} has a body schema`).not.to.equal(undefined);
+        if (route.body !== undefined) visit(z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' }), route.operationId);
+      }
+      expect(loose).to.deep.equal([]);
     });
 
     it('asks for the public or named units when opinions are sought', async function () {
@@ -278,7 +316,7 @@ describe('the documents service over HTTP', function () {
       await post(`/documents/${documentId}/comment-period`, clerk, commentBody);
       await post(`/documents/${documentId}/comment-period/close`, clerk, closeBody);
       await post(`/documents/${documentId}/legality-reviews`, reviewer, { ...reviewBody, outcome: 'failed' });
-      const response = await post<Problem>(`/documents/${documentId}/collective-discussions`, head, discussionBody, 422);
+      const response = await post<Problem>(`/documents/${documentId}/collective-discussions`, await headOf('gov-x'), discussionBody, 422);
       expect(response.body.code).to.equal('document.legality-review-required');
       expect(response.body.article).to.contain('115号');
     });
@@ -304,7 +342,7 @@ describe('the documents service over HTTP', function () {
 
     it('answers 422 for an issue without registration', async function () {
       const documentId = await approved('gov-x');
-      const response = await post<Problem>(`/documents/${documentId}/issue`, head, issueBody, 422);
+      const response = await post<Problem>(`/documents/${documentId}/issue`, await headOf('gov-x'), issueBody, 422);
       expect(response.body.code).to.equal('document.registration-required');
     });
 
@@ -312,10 +350,10 @@ describe('the documents service over HTTP', function () {
       const { unitId } = await issuingUnit();
       const documentId = await approved(unitId);
       await post(`/documents/${documentId}/registration`, clerk, {});
-      const refused = await post<Problem>(`/documents/${documentId}/issue`, head, { ...issueBody, validUntil: '2031-03-03' }, 422);
+      const refused = await post<Problem>(`/documents/${documentId}/issue`, await headOf(unitId), { ...issueBody, validUntil: '2031-03-03' }, 422);
       expect(refused.body.code).to.equal('document.validity-too-long');
       expect(refused.body.errors?.[0]?.path).to.deep.equal(['body', 'validUntil']);
-      const issued = await post(`/documents/${documentId}/issue`, head, {
+      const issued = await post(`/documents/${documentId}/issue`, await headOf(unitId), {
         ...issueBody,
         validUntil: null,
         validityJustification: { reason: '实施上位法,随上位法失效', higherRule: '某省条例' },
@@ -327,8 +365,8 @@ describe('the documents service over HTTP', function () {
       const { unitId } = await issuingUnit();
       const documentId = await approved(unitId);
       await post(`/documents/${documentId}/registration`, clerk, {});
-      await post(`/documents/${documentId}/issue`, head, issueBody);
-      const response = await post<Problem>(`/documents/${documentId}/abolition`, head, { abolishedOn: '2026-04-01', reason: 'x' }, 422);
+      await post(`/documents/${documentId}/issue`, await headOf(unitId), issueBody);
+      const response = await post<Problem>(`/documents/${documentId}/abolition`, await headOf(unitId), { abolishedOn: '2026-04-01', reason: 'x' }, 422);
       expect(response.body.code).to.equal('document.clean-up-decision-required');
     });
 
@@ -336,9 +374,9 @@ describe('the documents service over HTTP', function () {
       const { unitId } = await issuingUnit();
       const documentId = await approved(unitId);
       await post(`/documents/${documentId}/registration`, clerk, {});
-      await post(`/documents/${documentId}/issue`, head, issueBody);
-      expect((await post<Problem>(`/documents/${documentId}/expiry`, reviewer, {}, 409)).body.code).to.equal('document.not-expired');
-      expect((await post<Problem>(`/documents/${documentId}/issue`, head, issueBody, 409)).body.code).to.equal('subject.step-out-of-order');
+      await post(`/documents/${documentId}/issue`, await headOf(unitId), issueBody);
+      expect((await post<Problem>(`/documents/${documentId}/expiry`, await reviewerOf(unitId), {}, 409)).body.code).to.equal('document.not-expired');
+      expect((await post<Problem>(`/documents/${documentId}/issue`, await headOf(unitId), issueBody, 409)).body.code).to.equal('subject.step-out-of-order');
     });
 
     it('answers 422 for a date after today', async function () {

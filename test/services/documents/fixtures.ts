@@ -1,5 +1,5 @@
 import type { Actor, DocumentNumber } from '@quanze/events';
-import type { DocumentEvent } from '@quanze/documents';
+import type { DocumentEvent, RecordedDocumentEvent } from '@quanze/documents';
 
 /** A document of 尚志市人民政府 (issuing unit, code 尚政) drafted by its legal affairs office (法制办). */
 export const documentId = 'doc-1';
@@ -12,6 +12,11 @@ export const clerk: Actor = { personId: 'person-clerk', postId: 'post-clerk', un
 export const otherUnitClerk: Actor = { personId: 'person-clerk-2', postId: 'post-clerk-2', unitId: 'unit-other' };
 export const reviewer: Actor = { personId: 'person-reviewer', postId: 'post-reviewer', unitId: 'unit-legal' };
 export const head: Actor = { personId: 'person-head', postId: 'post-mayor', unitId: issuingUnitId };
+/** A legal reviewer of the issuing unit: may evaluate and clean up its documents. */
+export const issuingUnitReviewer: Actor = { personId: 'person-reviewer-gov', postId: 'post-reviewer-gov', unitId: issuingUnitId };
+/** A head and a legal reviewer of another authority (市环保局): they decide nothing on the government's documents. */
+export const otherHead: Actor = { personId: 'person-head-2', postId: 'post-head-2', unitId: 'unit-hbj' };
+export const otherReviewer: Actor = { personId: 'person-reviewer-2', postId: 'post-reviewer-2', unitId: 'unit-hbj' };
 
 /** 2026-03-02 17:00 in China. */
 export const now = '2026-03-02T09:00:00.000Z';
@@ -31,6 +36,9 @@ export const drafted = {
     summary: null,
   },
 } as const satisfies DocumentEvent;
+
+/** The draft as the store hands it back: its envelope names the clerk who drafted it. */
+export const draftedByClerk = { ...drafted, actor: clerk } as const satisfies RecordedDocumentEvent;
 
 export const solicited = {
   type: 'document.commentSolicited.v1',
@@ -116,9 +124,9 @@ export const abolished = {
   data: { documentId, number, abolishedOn: '2026-03-02', reason: '上位法修改', replacedByDocumentId: null },
 } as const satisfies DocumentEvent;
 
-export const draftedHistory: DocumentEvent[] = [drafted];
-export const solicitingHistory: DocumentEvent[] = [drafted, solicited];
-export const commentedHistory: DocumentEvent[] = [drafted, solicited, commentClosed];
+export const draftedHistory: DocumentEvent[] = [draftedByClerk];
+export const solicitingHistory: DocumentEvent[] = [draftedByClerk, solicited];
+export const commentedHistory: DocumentEvent[] = [draftedByClerk, solicited, commentClosed];
 export const reviewedHistory: DocumentEvent[] = [...commentedHistory, reviewed('passed')];
 export const approvedHistory: DocumentEvent[] = [...reviewedHistory, discussed('approved')];
 export const registeredHistory: DocumentEvent[] = [...approvedHistory, registered];

@@ -22,7 +22,8 @@ const clock = () => new Date('2026-03-02T09:00:00.000Z');
 const draftingUnitId = 'unit-fzb';
 const clerk: Actor = { personId: 'person-clerk', postId: 'post-clerk', unitId: draftingUnitId };
 const reviewer: Actor = { personId: 'person-reviewer', postId: 'post-reviewer', unitId: 'unit-legal' };
-const head: Actor = { personId: 'person-head', postId: 'post-mayor', unitId: 'unit-gov' };
+/** A head of the issuing unit (制定机关), whichever unit a test makes it. */
+const headOf = (issuingUnitId: string): Actor => ({ personId: 'person-head', postId: 'post-mayor', unitId: issuingUnitId });
 const as = (actor: Actor): CommandMeta => ({ actor });
 
 async function readAllOf(store: EventStore, streamId: string): Promise<RecordedEvent[]> {
@@ -63,7 +64,7 @@ async function approvedDocument(handlers: DocumentsHandlers, issuingUnitId: stri
   if (upTo === 'approved') {
     await handlers.execute(
       { kind: 'recordCollectiveDiscussion', documentId, meeting: { kind: 'standing', heldOn: '2026-02-20' }, outcome: 'approved', notes: null },
-      as(head),
+      as(headOf(issuingUnitId)),
     );
   }
   return documentId;
