@@ -14,15 +14,18 @@ import {
   createEventRegistry,
   measureEvents,
   personEvents,
+  postEvents,
   unitEvents,
 } from '@quanze/events';
+import type { RecordedEvent } from '@quanze/events';
 import type { EventStore } from '@quanze/eventstore';
 import { createCommandHandler } from '@quanze/service-kit';
 import type { CommandMeta, CommandOutcome } from '@quanze/service-kit';
 import { measureDecider } from './measure-decider.js';
 import type { MeasureState } from './measure-decider.js';
 import { personDecider } from './person-decider.js';
-import type { PersonState, PostOccupancy } from './person-decider.js';
+import type { CertifyingCapacity, PersonCommand, PersonState, PostOccupancy } from './person-decider.js';
+import { CLAIM_OF_RETIRED_REASON, claimStatus, postDecider } from './post-decider.js';
 import { unitDecider } from './unit-decider.js';
 import type { UnitState } from './unit-decider.js';
 
@@ -109,10 +112,13 @@ export const AssignResponsibilityBody = z
 export const unitStream = (unitId: string): string => `unit-${unitId}`;
 export const personStream = (personId: string): string => `person-${personId}`;
 export const measureStream = (measureId: string): string => `measure-${measureId}`;
+/** The occupancy register of one post: who holds it, claimed with the stream's version as the expected one. */
+export const postStream = (postId: string): string => `post-${postId}`;
 
 export const unitRegistry = createEventRegistry({ events: unitEvents });
 export const personRegistry = createEventRegistry({ events: personEvents });
 export const measureRegistry = createEventRegistry({ events: measureEvents });
+export const postRegistry = createEventRegistry({ events: postEvents });
 
 export interface OrganizationDeps {
   readonly store: EventStore;
@@ -128,35 +134,89 @@ export function createOrganizationCommands(deps: OrganizationDeps) {
   const units = createCommandHandler({ store, registry: unitRegistry, decider: unitDecider, ...clock });
   const persons = createCommandHandler({ store, registry: personRegistry, decider: personDecider, ...clock });
   const measures = createCommandHandler({ store, registry: measureRegistry, decider: measureDecider, ...clock });
+  const posts = createCommandHandler({ store, registry: postRegistry, decider: postDecider, ...clock });
+  const now = (): string => (deps.clock ?? (() => new Date()))().toISOString();
 
   const loadUnit = async (unitId: string): Promise<UnitState> => (await units.load(unitStream(unitId))).state;
   const loadPerson = async (personId: string): Promise<PersonState> => (await persons.load(personStream(personId))).state;
   const loadMeasure = async (measureId: string): Promise<MeasureState> => (await measures.load(measureStream(measureId))).state;
 
   /**
-   * Who holds the post now, from every appointment and removal in the log. There is no read model yet (a later
-   * issue), so this scans the log: linear in its length, and two appointments to one post racing in two person
-   * streams can both pass. The read model of post occupancy will close both.
+   * The post register's appends belong to the appointment or removal that causes them, but not to its
+   * Idempotency-Key: the key names one request on one person, while one post sees many persons' requests.
    */
-  async function postOccupancy(postId: string): Promise<PostOccupancy> {
-    const holders = new Set<string>();
-    let lastVacatedOn: string | null = null;
-    for await (const recorded of store.readAll()) {
-      if (recorded.type !== 'person.appointed.v1' && recorded.type !== 'person.removed.v1') continue;
-      const event = personRegistry.parse(recorded);
-      if (event.type === 'person.appointed.v1' && event.data.postId === postId) holders.add(event.data.personId);
-      if (event.type === 'person.removed.v1' && event.data.postId === postId) {
-        holders.delete(event.data.personId);
-        if (lastVacatedOn === null || event.data.removedOn > lastVacatedOn) lastVacatedOn = event.data.removedOn;
-      }
+  const withoutKey = (meta: CommandMeta): CommandMeta => ({ ...meta, idempotency: undefined });
+
+  /** Whether this request was already applied to the person (same Idempotency-Key, same caller). */
+  function isRepeat(events: readonly RecordedEvent[], meta: CommandMeta): boolean {
+    const key = meta.idempotency?.key;
+    if (key === undefined) return false;
+    return events.some((event) => event.commandId?.startsWith(`${key}#`) === true && event.actor.personId === meta.actor.personId);
+  }
+
+  /**
+   * Brings the post register in line with its holder's record after a step that stopped half-way: a removal or
+   * retirement recorded on the person whose vacancy was not recorded (vacated now, from the day of the removal),
+   * or the claim of a person who retired before their appointment was recorded (withdrawn). Idempotent: each
+   * append names the claim it ends, and ends nothing once that claim is gone.
+   */
+  async function settlePost(postId: string, meta: CommandMeta): Promise<void> {
+    const { holder } = (await posts.load(postStream(postId))).state;
+    if (holder === null) return;
+    const person = await loadPerson(holder.personId);
+    const status = claimStatus(holder, postId, person);
+    if (status === 'ended') {
+      const removal = person?.tenures.filter((tenure) => tenure.postId === postId).at(-1)?.removal ?? null;
+      if (removal === null) return;
+      const vacate = { type: 'VacatePost', postId, claimNumber: holder.claimNumber, vacatedOn: removal.on, reason: removal.reason } as const;
+      await posts.handle(postStream(postId), vacate, withoutKey(meta));
+    } else if (status === 'pending' && person !== null && person.retirement !== null) {
+      const release = { type: 'ReleaseClaim', postId, claimNumber: holder.claimNumber, reason: CLAIM_OF_RETIRED_REASON } as const;
+      await posts.handle(postStream(postId), release, withoutKey(meta));
     }
-    return { holderPersonIds: [...holders], lastVacatedOn };
+  }
+
+  /**
+   * 任职 in two appends: claim the post on its register (`post-<postId>`, with the register's version as the
+   * expected one: of appointments racing for a post, one claim wins), then record the appointment on the person.
+   * A crash between the two leaves the person's claim pending: the same appointment sent again finds it and
+   * completes it instead of claiming the post again.
+   */
+  async function appointPerson(personId: string, body: z.output<typeof AppointPersonBody>, meta: CommandMeta): Promise<CommandOutcome> {
+    const streamId = personStream(personId);
+    const unit = await loadUnit(body.unitId);
+    const appoint = (post: PostOccupancy): PersonCommand => ({ type: 'AppointPerson', personId, ...body, facts: { unit, post } });
+    const person = await persons.load(streamId);
+    // A repeated request answers as the first did, whoever holds the post by now.
+    if (isRepeat(person.events, meta)) return persons.handle(streamId, appoint({ holderPersonIds: [], lastVacatedOn: null }), meta);
+
+    await settlePost(body.postId, meta);
+    const post = (await posts.load(postStream(body.postId))).state;
+    const holder = post.holder;
+    const ownClaimPending = holder?.personId === personId && claimStatus(holder, body.postId, person.state) === 'pending';
+    const seen: PostOccupancy = {
+      holderPersonIds: holder === null || ownClaimPending ? [] : [holder.personId],
+      lastVacatedOn: post.lastVacatedOn,
+    };
+    // Every rule first, so that a refused appointment claims nothing.
+    personDecider.decide(appoint(seen), person.state, { now: now(), actor: meta.actor });
+
+    const claim = { type: 'OccupyPost', postId: body.postId, unitId: body.unitId, personId, occupiedOn: body.appointedOn, ownClaimPending } as const;
+    await posts.handle(postStream(body.postId), claim, withoutKey(meta));
+    const claimed = (await posts.load(postStream(body.postId))).state;
+    try {
+      return await persons.handle(streamId, appoint({ holderPersonIds: [personId], lastVacatedOn: claimed.lastVacatedOn }), meta);
+    } finally {
+      // Refused after the claim (the person retired meanwhile): the claim that can no longer be completed is withdrawn.
+      await settlePost(body.postId, meta);
+    }
   }
 
   return {
     units,
     persons,
     measures,
+    posts,
     loadUnit,
     loadPerson,
     loadMeasure,
@@ -183,26 +243,35 @@ export function createOrganizationCommands(deps: OrganizationDeps) {
     registerPerson(personId: string, body: z.output<typeof RegisterPersonBody>, meta: CommandMeta): Promise<CommandOutcome> {
       return persons.handle(personStream(personId), { type: 'RegisterPerson', personId, ...body }, meta);
     },
-    async appointPerson(personId: string, body: z.output<typeof AppointPersonBody>, meta: CommandMeta): Promise<CommandOutcome> {
-      const [unit, post] = await Promise.all([loadUnit(body.unitId), postOccupancy(body.postId)]);
-      return persons.handle(personStream(personId), { type: 'AppointPerson', personId, ...body, facts: { unit, post } }, meta);
+    appointPerson,
+    // The removal is recorded on the person first, then the post is vacated: a crash in between leaves the post
+    // held by its removed holder, which the next removal, retirement or appointment touching it settles.
+    async removePerson(personId: string, body: z.output<typeof RemovePersonBody>, meta: CommandMeta): Promise<CommandOutcome> {
+      try {
+        return await persons.handle(personStream(personId), { type: 'RemovePerson', personId, ...body }, meta);
+      } finally {
+        await settlePost(body.postId, meta);
+      }
     },
-    removePerson(personId: string, body: z.output<typeof RemovePersonBody>, meta: CommandMeta): Promise<CommandOutcome> {
-      return persons.handle(personStream(personId), { type: 'RemovePerson', personId, ...body }, meta);
-    },
-    retirePerson(personId: string, body: z.output<typeof RetirePersonBody>, meta: CommandMeta): Promise<CommandOutcome> {
-      return persons.handle(personStream(personId), { type: 'RetirePerson', personId, ...body }, meta);
+    async retirePerson(personId: string, body: z.output<typeof RetirePersonBody>, meta: CommandMeta): Promise<CommandOutcome> {
+      try {
+        return await persons.handle(personStream(personId), { type: 'RetirePerson', personId, ...body }, meta);
+      } finally {
+        const person = await loadPerson(personId);
+        for (const postId of new Set(person?.tenures.map((tenure) => tenure.postId))) await settlePost(postId, meta);
+      }
     },
     async certifyPerson(
       personId: string,
       certificateId: string,
       body: z.output<typeof CertifyPersonBody>,
+      recordedAs: CertifyingCapacity,
       meta: CommandMeta,
     ): Promise<CommandOutcome> {
       const issuingUnit = await loadUnit(body.issuingUnitId);
       return persons.handle(
         personStream(personId),
-        { type: 'CertifyPerson', personId, certificateId, ...body, number: body.number ?? null, facts: { issuingUnit } },
+        { type: 'CertifyPerson', personId, certificateId, ...body, number: body.number ?? null, recordedAs, facts: { issuingUnit } },
         meta,
       );
     },
@@ -210,9 +279,10 @@ export function createOrganizationCommands(deps: OrganizationDeps) {
       personId: string,
       certificateId: string,
       body: z.output<typeof RevokeCertificationBody>,
+      recordedAs: CertifyingCapacity,
       meta: CommandMeta,
     ): Promise<CommandOutcome> {
-      return persons.handle(personStream(personId), { type: 'RevokeCertification', personId, certificateId, ...body }, meta);
+      return persons.handle(personStream(personId), { type: 'RevokeCertification', personId, certificateId, ...body, recordedAs }, meta);
     },
 
     defineMeasure(measureId: string, body: z.output<typeof DefineMeasureBody>, meta: CommandMeta): Promise<CommandOutcome> {

@@ -199,6 +199,49 @@ export class CertificateAlreadyRevoked extends DomainError {
   }
 }
 
+/**
+ * 执法证 are granted in the issuing unit's name: its legal reviewers (法制审核) record and revoke them for that
+ * unit only. Administrators may record any (a history migrated from paper).
+ */
+export class NotOfIssuingUnit extends DomainError {
+  readonly code = 'organization.not-of-issuing-unit';
+  constructor(
+    readonly issuingUnitId: string,
+    readonly actorUnitId: string | null,
+    fields: readonly FieldPath[],
+  ) {
+    super(
+      `certificates of unit ${issuingUnitId} are recorded by its own legal reviewers or by an administrator, not by ` +
+        (actorUnitId === null ? 'a legal reviewer of no unit' : `a legal reviewer of unit ${actorUnitId}`),
+      fields,
+      CERTIFIED_OFFICERS,
+    );
+  }
+}
+
+/** Nobody grants or withdraws their own enforcement qualification, administrators included. */
+export class OwnCertificate extends DomainError {
+  readonly code = 'organization.own-certificate';
+  constructor(readonly personId: string) {
+    super(`person ${personId} cannot record or revoke an enforcement certificate of their own`, [], CERTIFIED_OFFICERS);
+  }
+}
+
+/**
+ * A legal reviewer's certificate or revocation takes effect today (China) or later: dating it earlier would make
+ * past enforcement acts (un)certified after the fact. Administrators record earlier dates for a history.
+ */
+export class BackdatedByReviewer extends DomainError {
+  readonly code = 'organization.backdated-by-reviewer';
+  constructor(
+    field: string,
+    readonly date: string,
+    readonly today: string,
+  ) {
+    super(`${field} ${date} is before today (${today}): a legal reviewer records from today on; an administrator records history`, [[field]], CERTIFIED_OFFICERS);
+  }
+}
+
 export class MeasureAlreadyDefined extends DomainError {
   readonly code = 'organization.measure-already-defined';
   constructor(readonly measureId: string) {
@@ -252,6 +295,9 @@ export type OrganizationError =
   | CertificateValidityInverted
   | CertificateAlreadyIssued
   | CertificateAlreadyRevoked
+  | NotOfIssuingUnit
+  | OwnCertificate
+  | BackdatedByReviewer
   | MeasureAlreadyDefined
   | UnitListedTwice
   | SupersessionReasonRequired
@@ -277,6 +323,9 @@ export const organizationErrorStatuses: ErrorStatuses<OrganizationError> = {
   'organization.certificate-validity-inverted': 422,
   'organization.certificate-already-issued': 409,
   'organization.certificate-already-revoked': 409,
+  'organization.not-of-issuing-unit': 403,
+  'organization.own-certificate': 403,
+  'organization.backdated-by-reviewer': 422,
   'organization.measure-already-defined': 409,
   'organization.unit-listed-twice': 422,
   'organization.supersession-reason-required': 422,

@@ -1,11 +1,14 @@
 import type { PostRemovalReason, personEvents } from '@quanze/events';
-import type { Decider, DomainEventOf } from '@quanze/service-kit';
+import type { Decider, DecisionContext, DomainEventOf } from '@quanze/service-kit';
 import { SubjectNotFound } from '@quanze/service-kit';
 import {
+  BackdatedByReviewer,
   CertificateAlreadyIssued,
   CertificateAlreadyRevoked,
   CertificateValidityInverted,
   DateOutOfOrder,
+  NotOfIssuingUnit,
+  OwnCertificate,
   PersonAlreadyRegistered,
   PersonRetired,
   PostAlreadyHeld,
@@ -15,6 +18,7 @@ import {
   UnitNotInExistence,
   UnitNotRegistered,
 } from './errors.js';
+import type { FieldPath } from './errors.js';
 import type { UnitState } from './unit-decider.js';
 import { absenceOn, describeEnding } from './unit-decider.js';
 
@@ -62,6 +66,12 @@ export interface PostOccupancy {
 /** How a certificate ends on retirement: surrendered, so that no one acts on it after (持证上岗). */
 export const RETIREMENT_REVOCATION_REASON = 'retired (退休): the enforcement certificate is surrendered (收回)';
 
+/**
+ * The capacity a certificate is recorded or revoked in: a legal reviewer (法制审核) acts for their own unit, from
+ * today on; an administrator may record any unit's, on any date (a history migrated from paper registers).
+ */
+export type CertifyingCapacity = 'admin' | 'legal-reviewer';
+
 export type PersonCommand =
   | { readonly type: 'RegisterPerson'; readonly personId: string; readonly name: string }
   | {
@@ -91,6 +101,7 @@ export type PersonCommand =
       readonly issuingUnitId: string;
       readonly validFrom: string;
       readonly validUntil: string;
+      readonly recordedAs: CertifyingCapacity;
       readonly facts: { readonly issuingUnit: UnitState };
     }
   | {
@@ -99,6 +110,7 @@ export type PersonCommand =
       readonly certificateId: string;
       readonly revokedOn: string;
       readonly reason: string;
+      readonly recordedAs: CertifyingCapacity;
     };
 
 export function heldTenures(person: Person): Tenure[] {
@@ -112,6 +124,33 @@ export function isCertificateValidOn(certificate: Certificate, date: string): bo
     date <= certificate.validUntil &&
     (certificate.revocation === null || certificate.revocation.on > date)
   );
+}
+
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** The calendar day in China (UTC+8) of an ISO instant: the city's "today". */
+export function chinaDateOf(instant: string): string {
+  return new Date(Date.parse(instant) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Who may record or revoke a certificate of `personId` issued by `issuingUnitId`: never its holder; a legal
+ * reviewer only in their own unit's name, and only with effect from today (China) on.
+ */
+function requireCertifier(
+  personId: string,
+  issuingUnitId: string,
+  recordedAs: CertifyingCapacity,
+  dated: { readonly field: 'validFrom' | 'revokedOn'; readonly date: string },
+  context: DecisionContext,
+  unitFields: readonly FieldPath[],
+): void {
+  const { actor } = context;
+  if (actor.personId === personId) throw new OwnCertificate(personId);
+  if (recordedAs === 'admin') return;
+  if (actor.unitId !== issuingUnitId) throw new NotOfIssuingUnit(issuingUnitId, actor.unitId, unitFields);
+  const today = chinaDateOf(context.now);
+  if (dated.date < today) throw new BackdatedByReviewer(dated.field, dated.date, today);
 }
 
 function requireRegistered(state: PersonState, personId: string): Person {
@@ -146,7 +185,7 @@ function replaceTenure(person: Person, postId: string, change: (tenure: Tenure) 
 export const personDecider: Decider<PersonCommand, PersonState, PersonEvent> = {
   initialState: null,
 
-  decide(command, state) {
+  decide(command, state, context) {
     switch (command.type) {
       case 'RegisterPerson':
         if (state !== null) throw new PersonAlreadyRegistered(command.personId);
@@ -244,7 +283,16 @@ export const personDecider: Decider<PersonCommand, PersonState, PersonEvent> = {
       }
 
       case 'CertifyPerson': {
-        const person = requireInService(requireRegistered(state, command.personId));
+        const registered = requireRegistered(state, command.personId);
+        requireCertifier(
+          registered.personId,
+          command.issuingUnitId,
+          command.recordedAs,
+          { field: 'validFrom', date: command.validFrom },
+          context,
+          [['issuingUnitId']],
+        );
+        const person = requireInService(registered);
         if (command.validUntil <= command.validFrom) throw new CertificateValidityInverted(command.validFrom, command.validUntil);
         if (person.certificates.some((certificate) => certificate.certificateId === command.certificateId)) {
           throw new CertificateAlreadyIssued(command.certificateId);
@@ -273,6 +321,14 @@ export const personDecider: Decider<PersonCommand, PersonState, PersonEvent> = {
         const person = requireRegistered(state, command.personId);
         const certificate = person.certificates.find((held) => held.certificateId === command.certificateId);
         if (certificate === undefined) throw new SubjectNotFound(`certificate ${command.certificateId} of person ${person.personId}`);
+        requireCertifier(
+          person.personId,
+          certificate.issuingUnitId,
+          command.recordedAs,
+          { field: 'revokedOn', date: command.revokedOn },
+          context,
+          [],
+        );
         if (certificate.revocation !== null) throw new CertificateAlreadyRevoked(certificate.certificateId, certificate.revocation.on);
         return [
           {

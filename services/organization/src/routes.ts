@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CalendarDate, Id } from '@quanze/events';
-import { Role, accepted, defineRoute, ok } from '@quanze/service-kit';
-import type { Audience, RouteDefinition } from '@quanze/service-kit';
+import { Role, accepted, defineRoute, hasRole, ok } from '@quanze/service-kit';
+import type { Audience, Principal, RouteDefinition } from '@quanze/service-kit';
 import {
   AppointPersonBody,
   AssignResponsibilityBody,
@@ -18,6 +18,7 @@ import {
   RevokeCertificationBody,
 } from './commands.js';
 import type { OrganizationCommands } from './commands.js';
+import type { CertifyingCapacity } from './person-decider.js';
 import type { createOrganizationQueries } from './queries.js';
 
 const UnitParams = z.object({ unitId: Id });
@@ -28,12 +29,15 @@ const NoQuery = z.object({}).strict();
 const OnQuery = z.object({ on: CalendarDate.optional().describe('YYYY-MM-DD; today (China) when omitted') }).strict();
 
 // The organisation chart is kept by administrators (编办 / 组织人事). 执法证 are granted by the legal affairs office
-// (法制办), whose staff hold the legal-reviewer role.
+// (法制办), whose staff hold the legal-reviewer role: the decider holds them to their own unit and to today on.
 const ADMIN: readonly Audience[] = ['admin'];
 const CERTIFIERS: readonly Audience[] = ['admin', 'legal-reviewer'];
 // Officials' records are for people inside the system; units and the plan's measures are public information.
 const ANY_ROLE: readonly Audience[] = Role.options;
 const PUBLIC: readonly Audience[] = ['public'];
+
+/** An administrator records certificates as one (any unit, any date); everyone else the route lets in as a legal reviewer. */
+const capacityOf = (caller: Principal | null): CertifyingCapacity => (hasRole(caller, 'admin') ? 'admin' : 'legal-reviewer');
 
 export function organizationRoutes(
   commands: OrganizationCommands,
@@ -206,9 +210,9 @@ export function organizationRoutes(
       params: PersonParams,
       query: NoQuery,
       body: CertifyPersonBody,
-      async handle({ params, body, meta, newSubjectId }) {
+      async handle({ params, body, caller, meta, newSubjectId }) {
         const certificateId = newSubjectId();
-        return accepted(await commands.certifyPerson(params.personId, certificateId, body, meta), {
+        return accepted(await commands.certifyPerson(params.personId, certificateId, body, capacityOf(caller), meta), {
           personId: params.personId,
           certificateId,
         });
@@ -224,8 +228,8 @@ export function organizationRoutes(
       params: CertificateParams,
       query: NoQuery,
       body: RevokeCertificationBody,
-      async handle({ params, body, meta }) {
-        return accepted(await commands.revokeCertification(params.personId, params.certificateId, body, meta), {
+      async handle({ params, body, caller, meta }) {
+        return accepted(await commands.revokeCertification(params.personId, params.certificateId, body, capacityOf(caller), meta), {
           personId: params.personId,
           certificateId: params.certificateId,
         });

@@ -2,10 +2,13 @@ import { expect } from 'chai';
 import { SubjectNotFound } from '@quanze/service-kit';
 import { given } from '../../support/decider.js';
 import {
+  BackdatedByReviewer,
   CertificateAlreadyIssued,
   CertificateAlreadyRevoked,
   CertificateValidityInverted,
   DateOutOfOrder,
+  NotOfIssuingUnit,
+  OwnCertificate,
   PersonAlreadyRegistered,
   PersonRetired,
   PostAlreadyHeld,
@@ -20,7 +23,7 @@ import {
   isCertificateValidOn,
   personDecider,
 } from '../../../services/organization/src/person-decider.js';
-import type { Certificate, PersonCommand, PostOccupancy } from '../../../services/organization/src/person-decider.js';
+import type { Certificate, CertifyingCapacity, PersonCommand, PostOccupancy } from '../../../services/organization/src/person-decider.js';
 import type { UnitState } from '../../../services/organization/src/unit-decider.js';
 import {
   certificationRevoked,
@@ -72,18 +75,26 @@ function certify(overrides: Partial<Extract<PersonCommand, { type: 'CertifyPerso
     issuingUnitId: 'unit-legal',
     validFrom: '2017-01-01',
     validUntil: '2021-12-31',
+    recordedAs: 'admin',
     facts: { issuingUnit: legalOffice },
     ...overrides,
   };
 }
 
-const revoke = (revokedOn = '2018-03-01'): PersonCommand => ({
+const revoke = (revokedOn = '2018-03-01', recordedAs: CertifyingCapacity = 'admin'): PersonCommand => ({
   type: 'RevokeCertification',
   personId: 'zhang',
   certificateId: 'cert-1',
   revokedOn,
   reason: '违法执法',
+  recordedAs,
 });
+
+// A legal reviewer of the 法制办 that issues the certificates, acting on 2026-03-02 in China.
+const legalReviewer = { personId: 'reviewer', postId: 'post-review', unitId: 'unit-legal' };
+const environmentReviewer = { personId: 'env-reviewer', postId: 'post-env', unitId: 'unit-environment' };
+const reviewerToday = '2026-03-02';
+const byReviewer = { now: '2026-03-02T01:00:00.000Z', actor: legalReviewer };
 
 describe('persons (公职人员)', () => {
   describe('when a person is registered', () => {
@@ -323,6 +334,63 @@ describe('persons (公职人员)', () => {
     it('rejects a person who was never registered', () => {
       given(personDecider).when(certify()).thenThrows(SubjectNotFound);
     });
+
+    describe('by a legal reviewer (法制审核)', () => {
+      const fromToday = { recordedAs: 'legal-reviewer', validFrom: reviewerToday, validUntil: '2028-12-31' } as const;
+
+      it('records a certificate of the reviewer’s own unit, valid from today (China) on', () => {
+        given(personDecider, [zhang]).when(certify(fromToday), byReviewer).thenTypes('person.certified.v1');
+        given(personDecider, [zhang]).when(certify({ ...fromToday, validFrom: '2026-04-01' }), byReviewer).thenTypes('person.certified.v1');
+      });
+
+      it('takes "today" as the day in China: at 2026-03-01T16:30Z it is already 2026-03-02 there', () => {
+        const yesterday = { ...fromToday, validFrom: '2026-03-01' };
+        given(personDecider, [zhang])
+          .when(certify(yesterday), { now: '2026-03-01T15:30:00.000Z', actor: legalReviewer })
+          .thenTypes('person.certified.v1');
+        given(personDecider, [zhang])
+          .when(certify(yesterday), { now: '2026-03-01T16:30:00.000Z', actor: legalReviewer })
+          .thenThrows(BackdatedByReviewer, { today: '2026-03-02' });
+      });
+
+      it('rejects a certificate in another unit’s name (a 环保局 reviewer issuing for the 法制办)', () => {
+        given(personDecider, [zhang])
+          .when(certify(fromToday), { ...byReviewer, actor: environmentReviewer })
+          .thenThrows(NotOfIssuingUnit, { fields: [['issuingUnitId']], issuingUnitId: 'unit-legal', actorUnitId: 'unit-environment', article: '行政处罚法 第42条' });
+      });
+
+      it('rejects a reviewer whose token names no unit', () => {
+        given(personDecider, [zhang])
+          .when(certify(fromToday), { ...byReviewer, actor: { personId: 'reviewer', postId: null, unitId: null } })
+          .thenThrows(NotOfIssuingUnit, { actorUnitId: null });
+      });
+
+      it('rejects a backdated certificate: before today, only an administrator records history', () => {
+        given(personDecider, [zhang])
+          .when(certify({ ...fromToday, validFrom: '2026-03-01' }), byReviewer)
+          .thenThrows(BackdatedByReviewer, { fields: [['validFrom']], date: '2026-03-01', today: reviewerToday });
+      });
+
+      it('rejects certifying themself', () => {
+        given(personDecider, [personRegistered('reviewer', '钱审核')])
+          .when(certify({ ...fromToday, personId: 'reviewer' }), byReviewer)
+          .thenThrows(OwnCertificate, { personId: 'reviewer' });
+      });
+    });
+
+    describe('by an administrator', () => {
+      it('records any unit’s certificate, from any day: a history migrated from paper', () => {
+        given(personDecider, [zhang])
+          .when(certify({ validFrom: '2017-01-01' }), { ...byReviewer, actor: { personId: 'admin', postId: null, unitId: null } })
+          .thenTypes('person.certified.v1');
+      });
+
+      it('rejects certifying themself all the same', () => {
+        given(personDecider, [personRegistered('admin', '管理员')])
+          .when(certify({ personId: 'admin' }), { ...byReviewer, actor: { personId: 'admin', postId: null, unitId: null } })
+          .thenThrows(OwnCertificate);
+      });
+    });
   });
 
   describe('when a certificate is revoked (吊销 / 收回)', () => {
@@ -340,6 +408,30 @@ describe('persons (公职人员)', () => {
       given(personDecider, [zhang, personCertified('zhang', 'cert-1'), certificationRevoked('zhang', 'cert-1', '2018-01-01')])
         .when(revoke())
         .thenThrows(CertificateAlreadyRevoked, { revokedOn: '2018-01-01' });
+    });
+
+    it('accepts a revocation by a legal reviewer of the issuing unit, from today on', () => {
+      given(personDecider, [zhang, personCertified('zhang', 'cert-1')])
+        .when(revoke(reviewerToday, 'legal-reviewer'), byReviewer)
+        .thenTypes('person.certificationRevoked.v1');
+    });
+
+    it('rejects a revocation by a legal reviewer of another unit', () => {
+      given(personDecider, [zhang, personCertified('zhang', 'cert-1')])
+        .when(revoke(reviewerToday, 'legal-reviewer'), { ...byReviewer, actor: environmentReviewer })
+        .thenThrows(NotOfIssuingUnit, { issuingUnitId: 'unit-legal', fields: [] });
+    });
+
+    it('rejects a backdated revocation by a legal reviewer', () => {
+      given(personDecider, [zhang, personCertified('zhang', 'cert-1')])
+        .when(revoke('2026-03-01', 'legal-reviewer'), byReviewer)
+        .thenThrows(BackdatedByReviewer, { fields: [['revokedOn']] });
+    });
+
+    it('rejects revoking one’s own certificate, even as an administrator', () => {
+      given(personDecider, [zhang, personCertified('zhang', 'cert-1')])
+        .when(revoke(), { actor: { personId: 'zhang', postId: null, unitId: null } })
+        .thenThrows(OwnCertificate);
     });
   });
 

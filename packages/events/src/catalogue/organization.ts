@@ -216,6 +216,54 @@ export const personEvents = [
   personCertificationRevokedV1,
 ] as const satisfies readonly AnyEventDefinition[];
 
+// ── Posts: stream `post-<postId>`, the occupancy register (one holder per post) ─────────────────────────────
+// An appointment first claims the post here, with the stream's version as the expected one, then records
+// `person.appointed.v1` on the person: two appointments racing for one post cannot both claim it. A claim whose
+// appointment is not (yet) on the person's stream is completed by a retry of the same appointment.
+
+/** The post is claimed for the person appointed to it, from `occupiedOn` (the appointment's `appointedOn`). */
+export const PostOccupiedV1 = z
+  .object({
+    postId: Id,
+    unitId: Id,
+    personId: Id,
+    occupiedOn: CalendarDate,
+  })
+  .describe('post.occupied.v1 — 职位 占用 (任职)');
+export const postOccupiedV1 = defineEvent('post.occupied.v1', PostOccupiedV1);
+export type PostOccupiedV1 = z.infer<typeof PostOccupiedV1>;
+
+/** The holder left the post (免职, 轮岗, 退休): it is free from `vacatedOn`, the day of the removal. */
+export const PostVacatedV1 = z
+  .object({
+    postId: Id,
+    unitId: Id,
+    personId: Id,
+    vacatedOn: CalendarDate,
+    reason: PostRemovalReason,
+  })
+  .describe('post.vacated.v1 — 职位 空出 (免职)');
+export const postVacatedV1 = defineEvent('post.vacated.v1', PostVacatedV1);
+export type PostVacatedV1 = z.infer<typeof PostVacatedV1>;
+
+/**
+ * A claim whose appointment was never recorded is withdrawn: the appointment was refused after the claim (the
+ * person retired in between), or is replaced by a retry with other particulars. Nobody held the post, so no day of
+ * leaving is recorded.
+ */
+export const PostClaimReleasedV1 = z
+  .object({
+    postId: Id,
+    personId: Id,
+    reason: Text(500),
+  })
+  .describe('post.claimReleased.v1 — 职位 占用撤回');
+export const postClaimReleasedV1 = defineEvent('post.claimReleased.v1', PostClaimReleasedV1);
+export type PostClaimReleasedV1 = z.infer<typeof PostClaimReleasedV1>;
+
+/** Every event of a post's occupancy stream. */
+export const postEvents = [postOccupiedV1, postVacatedV1, postClaimReleasedV1] as const satisfies readonly AnyEventDefinition[];
+
 // ── Measures of the action plan: stream `measure-<measureId>` ────────────────────────────────────────────────
 
 /** 具体措施: one numbered measure of a section of the plan, e.g. (二)2 三统一. */
@@ -266,5 +314,6 @@ export const measureEvents = [
 export const organizationEvents = [
   ...unitEvents,
   ...personEvents,
+  ...postEvents,
   ...measureEvents,
 ] as const satisfies readonly AnyEventDefinition[];
