@@ -181,11 +181,16 @@ export const ConveneCollectiveDiscussionBody = z
       .max(100),
     materials: DecisionMeetingMaterials.strict(),
     marketsAffected: z.boolean(),
-    /** 第25条: for an exploratory reform (探索性改革) without a passed review, the legal risk stated explicitly. */
-    exploratoryReform: z.object({ legalRiskStatement: Text(20_000), statedBy: Id }).strict().nullable().default(null),
   })
   .strict();
 export type ConveneCollectiveDiscussionBody = z.output<typeof ConveneCollectiveDiscussionBody>;
+
+/**
+ * 第25条 探索性改革: a head of the decision organ states the legal risk explicitly (明示法律风险), in person; the
+ * ledger names the caller as `statedBy`. A meeting convened without a passed review rests on this statement.
+ */
+export const StateLegalRiskBody = z.object({ legalRiskStatement: Text(20_000), statedOn: CalendarDate }).strict();
+export type StateLegalRiskBody = z.output<typeof StateLegalRiskBody>;
 
 export const RecordMemberOpinionBody = z
   .object({ memberPersonId: Id, opinion: DecisionMemberOpinion, statement: Text(20_000) })

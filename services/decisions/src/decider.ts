@@ -30,6 +30,7 @@ import type {
   ResumeDecisionBody,
   ReviseStepApplicabilityBody,
   RevokeDecisionBody,
+  StateLegalRiskBody,
   SuspendDecisionBody,
 } from './commands.js';
 import {
@@ -37,6 +38,7 @@ import {
   CauseNotAnswerable,
   CauseNotFound,
   CommentSeekingIsNotReview,
+  DateAfterToday,
   DecisionItemUnexplained,
   DisagreementNeedsTwoUnits,
   EvaluatorNotIndependent,
@@ -50,12 +52,15 @@ import {
   LeadUnitViewRequired,
   LegalGroundRequired,
   LegalityReviewRequired,
+  MeetingBeforeLegalRiskStatement,
+  MeetingBeforeLegalityReview,
   MeetingIdTaken,
   NoMemberBesidesHead,
   NotAdoptedWithoutReasons,
   NotAnAttendee,
   OpinionAlreadyRecorded,
   OpinionsOutstanding,
+  ReviewerProposedDecision,
   StepAlwaysApplies,
   StepNotApplicable,
 } from './errors.js';
@@ -84,6 +89,7 @@ export type RecordCommentHandling = Command<'RecordCommentHandling', RecordComme
 export type RecordExpertOpinion = Command<'RecordExpertOpinion', RecordExpertOpinionBody>;
 export type RecordRiskAssessment = Command<'RecordRiskAssessment', RecordRiskAssessmentBody>;
 export type RecordLegalityReview = Command<'RecordLegalityReview', RecordLegalityReviewBody>;
+export type StateLegalRisk = Command<'StateLegalRisk', StateLegalRiskBody>;
 export type ConveneCollectiveDiscussion = Command<'ConveneCollectiveDiscussion', ConveneCollectiveDiscussionBody>;
 export type RecordMemberOpinion = Command<'RecordMemberOpinion', RecordMemberOpinionBody & { readonly meetingId: string }>;
 export type MakeDecision = Command<'MakeDecision', MakeDecisionBody & { readonly meetingId: string }>;
@@ -104,6 +110,7 @@ export type DecisionCommand =
   | RecordExpertOpinion
   | RecordRiskAssessment
   | RecordLegalityReview
+  | StateLegalRisk
   | ConveneCollectiveDiscussion
   | RecordMemberOpinion
   | MakeDecision
@@ -142,6 +149,12 @@ export interface DecisionState {
     readonly completedOn: string;
     readonly reviewerPersonIds: readonly string[];
   } | null;
+  /** 第25条 探索性改革: the legal risk a head of the decision organ stated after the latest review; a new review clears it. */
+  readonly legalRiskStatement: {
+    readonly legalRiskStatement: string;
+    readonly statedBy: string;
+    readonly statedOn: string;
+  } | null;
   readonly meeting: OpenMeeting | null;
   readonly meetingIds: readonly string[];
   /** 第36条: whoever argued (experts) or assessed (risk) the matter before the decision, persons and bodies. */
@@ -159,6 +172,7 @@ export const initialDecisionState: DecisionState = {
   recorded: noSteps,
   unansweredCommentPeriods: 0,
   latestLegalityReview: null,
+  legalRiskStatement: null,
   meeting: null,
   meetingIds: [],
   preDecisionPersonIds: [],
@@ -194,6 +208,18 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+/** The calendar day of an instant in China (UTC+8 all year, no daylight saving): the day step dates are counted in. */
+export function chinaDateOf(instant: string): string {
+  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The ledger records steps that happened: a step's own date is not after today. Deadlines ahead (closesOn) are not steps. */
+function notAfterToday(today: string, dates: Readonly<Record<string, string>>): void {
+  for (const [field, date] of Object.entries(dates)) {
+    if (date > today) throw new DateAfterToday(date, today, field);
+  }
+}
+
 function subject(decisionId: string): string {
   return `decision ${decisionId}`;
 }
@@ -220,7 +246,10 @@ function requireHandlingUnit(proposal: DecisionProposedV1, actor: Actor): string
   return unitId;
 }
 
-/** Suspension, resumption and revocation are the decision organ's (决策机关), by its head. */
+/**
+ * The decision, the legal-risk statement, suspension, resumption and revocation are the decision organ's (决策机关),
+ * by its head (the route admits only `head` tokens); the organ is the one named at the proposal.
+ */
 function requireDecisionOrgan(proposal: DecisionProposedV1, actor: Actor): void {
   if (actor.unitId !== proposal.decisionOrganUnitId) {
     throw new NotPermitted(`${subject(proposal.decisionId)} belongs to decision organ ${proposal.decisionOrganUnitId}, not ${actor.unitId ?? 'a caller without a unit'}`);
@@ -343,10 +372,11 @@ function recordDisagreement(command: RecordDisagreement, state: DecisionState, a
   ];
 }
 
-function openCommentPeriod(command: OpenCommentPeriod, state: DecisionState, actor: Actor): DecisionEvent[] {
+function openCommentPeriod(command: OpenCommentPeriod, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireStage(state, command.decisionId, 'open a comment period', ['drafting']);
   requireHandlingUnit(proposal, actor);
   requireApplies(state, command.decisionId, 'publicParticipation');
+  notAfterToday(today, { openedOn: command.openedOn });
   // 第15条 is a flag, not a refusal: a period under 30 days is recorded with its reason, or without one.
   return [
     {
@@ -364,10 +394,11 @@ function openCommentPeriod(command: OpenCommentPeriod, state: DecisionState, act
   ];
 }
 
-function recordHearing(command: RecordHearing, state: DecisionState, actor: Actor): DecisionEvent[] {
+function recordHearing(command: RecordHearing, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireStage(state, command.decisionId, 'record a hearing', ['drafting']);
   requireHandlingUnit(proposal, actor);
   requireApplies(state, command.decisionId, 'publicParticipation');
+  notAfterToday(today, { heldOn: command.heldOn, materialsSentOn: command.materialsSentOn });
   // 第16、17条 are flags: late materials and missing signatures are recorded as they were.
   return [
     {
@@ -409,10 +440,11 @@ function recordCommentHandling(command: RecordCommentHandling, state: DecisionSt
   ];
 }
 
-function recordExpertOpinion(command: RecordExpertOpinion, state: DecisionState, actor: Actor): DecisionEvent[] {
+function recordExpertOpinion(command: RecordExpertOpinion, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireStage(state, command.decisionId, 'record an expert opinion', ['drafting']);
   requireHandlingUnit(proposal, actor);
   requireApplies(state, command.decisionId, 'expertArgumentation');
+  notAfterToday(today, { signedOn: command.signedOn });
   if (command.conflictOfInterest.directInterest) throw new ExpertHasDirectInterest(command.expertPersonId);
   if (!command.signed) throw new ExpertOpinionUnsigned(command.expertPersonId);
   return [
@@ -432,10 +464,11 @@ function recordExpertOpinion(command: RecordExpertOpinion, state: DecisionState,
   ];
 }
 
-function recordRiskAssessment(command: RecordRiskAssessment, state: DecisionState, actor: Actor): DecisionEvent[] {
+function recordRiskAssessment(command: RecordRiskAssessment, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireStage(state, command.decisionId, 'record a risk assessment', ['drafting']);
   requireHandlingUnit(proposal, actor);
   requireApplies(state, command.decisionId, 'riskAssessment');
+  notAfterToday(today, { completedOn: command.completedOn });
   return [
     {
       type: 'decision.riskAssessed.v1',
@@ -453,9 +486,17 @@ function recordRiskAssessment(command: RecordRiskAssessment, state: DecisionStat
   ];
 }
 
-function recordLegalityReview(command: RecordLegalityReview, state: DecisionState): DecisionEvent[] {
-  requireStage(state, command.decisionId, 'record a legality review', ['drafting']);
+function recordLegalityReview(command: RecordLegalityReview, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
+  const proposal = requireStage(state, command.decisionId, 'record a legality review', ['drafting']);
+  // The reviewer records their own review: the caller is one of the reviewers named, never someone recorded "as" another.
+  if (!command.reviewerPersonIds.includes(actor.personId)) {
+    throw new NotPermitted(`a legality review is recorded by one of its reviewers (${command.reviewerPersonIds.join(', ')}), not by ${actor.personId}`, [['reviewerPersonIds']]);
+  }
+  command.reviewerPersonIds.forEach((personId, index) => {
+    if (personId === proposal.proposedBy) throw new ReviewerProposedDecision(personId, index);
+  });
   if (command.form === 'comment-seeking') throw new CommentSeekingIsNotReview();
+  notAfterToday(today, { startedOn: command.startedOn, completedOn: command.completedOn });
   // 第26条's "at least 7 working days" is a flag: both dates are recorded for read models to count.
   return [
     {
@@ -473,7 +514,19 @@ function recordLegalityReview(command: RecordLegalityReview, state: DecisionStat
   ];
 }
 
-function convene(command: ConveneCollectiveDiscussion, state: DecisionState, actor: Actor): DecisionEvent[] {
+function stateLegalRisk(command: StateLegalRisk, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
+  const proposal = requireStage(state, command.decisionId, 'state the legal risk of an exploratory reform', ['drafting']);
+  requireDecisionOrgan(proposal, actor);
+  notAfterToday(today, { statedOn: command.statedOn });
+  return [
+    {
+      type: 'decision.legalRiskStated.v1',
+      data: { decisionId: command.decisionId, legalRiskStatement: command.legalRiskStatement, statedBy: actor.personId, statedOn: command.statedOn },
+    },
+  ];
+}
+
+function convene(command: ConveneCollectiveDiscussion, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireStage(state, command.decisionId, 'convene a collective discussion', ['drafting']);
   requireHandlingUnit(proposal, actor);
   if (state.meetingIds.includes(command.meetingId)) throw new MeetingIdTaken(command.meetingId);
@@ -485,10 +538,19 @@ function convene(command: ConveneCollectiveDiscussion, state: DecisionState, act
   const present = command.attendance.filter((line) => line.present).map((line) => line.personId);
   if (!present.includes(command.headPersonId)) throw new HeadNotPresent(command.headPersonId);
   if (present.length < 2) throw new NoMemberBesidesHead();
+  notAfterToday(today, { heldOn: command.heldOn });
 
+  // 第25条: the meeting rests on the latest review if it passed, otherwise on a legal-risk statement made since.
   const review = state.latestLegalityReview;
-  const passed = review !== null && review.conclusion !== 'unlawful';
-  if (!passed && command.exploratoryReform === null) throw new LegalityReviewRequired(command.decisionId, review?.conclusion ?? null);
+  const statement = state.legalRiskStatement;
+  let exploratoryReform: { legalRiskStatement: string; statedBy: string } | null = null;
+  if (review !== null && review.conclusion !== 'unlawful') {
+    if (command.heldOn < review.completedOn) throw new MeetingBeforeLegalityReview(command.heldOn, review.completedOn);
+  } else {
+    if (statement === null) throw new LegalityReviewRequired(command.decisionId, review?.conclusion ?? null);
+    if (command.heldOn < statement.statedOn) throw new MeetingBeforeLegalRiskStatement(command.heldOn, statement.statedOn);
+    exploratoryReform = { legalRiskStatement: statement.legalRiskStatement, statedBy: statement.statedBy };
+  }
   // 第29条: the materials are recorded as present or not; read models flag what is missing.
   return [
     {
@@ -504,7 +566,7 @@ function convene(command: ConveneCollectiveDiscussion, state: DecisionState, act
         marketsAffected: command.marketsAffected,
         legality: {
           review: review === null ? null : { ...review, reviewerPersonIds: [...review.reviewerPersonIds] },
-          exploratoryReform: command.exploratoryReform === null ? null : { ...command.exploratoryReform },
+          exploratoryReform,
         },
       },
     },
@@ -535,6 +597,8 @@ function recordMemberOpinion(command: RecordMemberOpinion, state: DecisionState,
 function makeDecision(command: MakeDecision, state: DecisionState, actor: Actor): DecisionEvent[] {
   const meeting = requireOpenMeeting(state, command.decisionId, command.meetingId, 'decide');
   const proposal = requireProposal(state, command.decisionId);
+  // The clerk who convened named the head; only that person, acting as a head of the decision organ, decides.
+  requireDecisionOrgan(proposal, actor);
   if (actor.personId !== meeting.headPersonId) {
     throw new NotPermitted(`the head who chaired meeting ${meeting.meetingId} (${meeting.headPersonId}) decides, not ${actor.personId}`);
   }
@@ -566,10 +630,11 @@ function makeDecision(command: MakeDecision, state: DecisionState, actor: Actor)
   ];
 }
 
-function publish(command: PublishDecision, state: DecisionState, actor: Actor): DecisionEvent[] {
+function publish(command: PublishDecision, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireProposal(state, command.decisionId);
   if (!state.adopted) throw new StepOutOfOrder(subject(command.decisionId), 'publish', state.stage);
   requireHandlingUnit(proposal, actor);
+  notAfterToday(today, { publishedOn: command.publishedOn });
   return [
     {
       type: 'decision.published.v1',
@@ -584,9 +649,10 @@ function publish(command: PublishDecision, state: DecisionState, actor: Actor): 
   ];
 }
 
-function reportImplementation(command: ReportImplementation, state: DecisionState, actor: Actor): DecisionEvent[] {
+function reportImplementation(command: ReportImplementation, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireStage(state, command.decisionId, 'report on implementation', ['in-force', 'suspended']);
   const reportingUnitId = requireHandlingUnit(proposal, actor);
+  notAfterToday(today, { reportedOn: command.reportedOn });
   return [
     {
       type: 'decision.implementationReported.v1',
@@ -602,9 +668,10 @@ function reportImplementation(command: ReportImplementation, state: DecisionStat
   ];
 }
 
-function evaluate(command: EvaluateDecision, state: DecisionState, actor: Actor): DecisionEvent[] {
+function evaluate(command: EvaluateDecision, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireStage(state, command.decisionId, 'evaluate', ['in-force', 'suspended']);
   requireHandlingUnit(proposal, actor);
+  notAfterToday(today, { completedOn: command.completedOn });
   command.evaluatorPersonIds.forEach((personId, index) => {
     if (state.preDecisionPersonIds.includes(personId)) throw new EvaluatorNotIndependent(personId, ['evaluatorPersonIds', index]);
   });
@@ -631,9 +698,10 @@ function evaluate(command: EvaluateDecision, state: DecisionState, actor: Actor)
   ];
 }
 
-function suspend(command: SuspendDecision, state: DecisionState, actor: Actor): DecisionEvent[] {
+function suspend(command: SuspendDecision, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireStage(state, command.decisionId, 'suspend', ['in-force']);
   requireDecisionOrgan(proposal, actor);
+  notAfterToday(today, { suspendedOn: command.suspendedOn });
   const inResponseTo = causeIds(command.causes, ['decision.implementationReported.v1', 'decision.evaluated.v1']);
   return [
     {
@@ -643,9 +711,10 @@ function suspend(command: SuspendDecision, state: DecisionState, actor: Actor): 
   ];
 }
 
-function resume(command: ResumeDecision, state: DecisionState, actor: Actor): DecisionEvent[] {
+function resume(command: ResumeDecision, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireStage(state, command.decisionId, 'resume', ['suspended']);
   requireDecisionOrgan(proposal, actor);
+  notAfterToday(today, { resumedOn: command.resumedOn });
   const inResponseTo = causeIds(command.causes, ['decision.implementationReported.v1', 'decision.evaluated.v1', 'decision.suspended.v1']);
   return [
     {
@@ -655,9 +724,10 @@ function resume(command: ResumeDecision, state: DecisionState, actor: Actor): De
   ];
 }
 
-function revoke(command: RevokeDecision, state: DecisionState, actor: Actor): DecisionEvent[] {
+function revoke(command: RevokeDecision, state: DecisionState, actor: Actor, today: string): DecisionEvent[] {
   const proposal = requireStage(state, command.decisionId, 'revoke', ['in-force', 'suspended']);
   requireDecisionOrgan(proposal, actor);
+  notAfterToday(today, { revokedOn: command.revokedOn });
   const inResponseTo = causeIds(command.causes, ['decision.implementationReported.v1', 'decision.evaluated.v1', 'decision.suspended.v1']);
   return [
     {
@@ -674,7 +744,8 @@ function revoke(command: RevokeDecision, state: DecisionState, actor: Actor): De
   ];
 }
 
-function decide(command: DecisionCommand, state: DecisionState, { actor }: DecisionContext): readonly DecisionEvent[] {
+function decide(command: DecisionCommand, state: DecisionState, { now, actor }: DecisionContext): readonly DecisionEvent[] {
+  const today = chinaDateOf(now);
   switch (command.type) {
     case 'ProposeDecision':
       return propose(command, state, actor);
@@ -683,35 +754,37 @@ function decide(command: DecisionCommand, state: DecisionState, { actor }: Decis
     case 'RecordDisagreement':
       return recordDisagreement(command, state, actor);
     case 'OpenCommentPeriod':
-      return openCommentPeriod(command, state, actor);
+      return openCommentPeriod(command, state, actor, today);
     case 'RecordHearing':
-      return recordHearing(command, state, actor);
+      return recordHearing(command, state, actor, today);
     case 'RecordCommentHandling':
       return recordCommentHandling(command, state, actor);
     case 'RecordExpertOpinion':
-      return recordExpertOpinion(command, state, actor);
+      return recordExpertOpinion(command, state, actor, today);
     case 'RecordRiskAssessment':
-      return recordRiskAssessment(command, state, actor);
+      return recordRiskAssessment(command, state, actor, today);
     case 'RecordLegalityReview':
-      return recordLegalityReview(command, state);
+      return recordLegalityReview(command, state, actor, today);
+    case 'StateLegalRisk':
+      return stateLegalRisk(command, state, actor, today);
     case 'ConveneCollectiveDiscussion':
-      return convene(command, state, actor);
+      return convene(command, state, actor, today);
     case 'RecordMemberOpinion':
       return recordMemberOpinion(command, state, actor);
     case 'MakeDecision':
       return makeDecision(command, state, actor);
     case 'PublishDecision':
-      return publish(command, state, actor);
+      return publish(command, state, actor, today);
     case 'ReportImplementation':
-      return reportImplementation(command, state, actor);
+      return reportImplementation(command, state, actor, today);
     case 'EvaluateDecision':
-      return evaluate(command, state, actor);
+      return evaluate(command, state, actor, today);
     case 'SuspendDecision':
-      return suspend(command, state, actor);
+      return suspend(command, state, actor, today);
     case 'ResumeDecision':
-      return resume(command, state, actor);
+      return resume(command, state, actor, today);
     case 'RevokeDecision':
-      return revoke(command, state, actor);
+      return revoke(command, state, actor, today);
   }
 }
 
@@ -763,12 +836,18 @@ function evolve(state: DecisionState, event: DecisionEvent): DecisionState {
     case 'decision.legalityReviewed.v1':
       return {
         ...state,
+        // A statement answers the reviews before it; a later review must be answered anew.
+        legalRiskStatement: null,
         latestLegalityReview: {
           conclusion: event.data.conclusion,
           completedOn: event.data.completedOn,
           reviewerPersonIds: event.data.reviewerPersonIds,
         },
       };
+    case 'decision.legalRiskStated.v1': {
+      const { legalRiskStatement, statedBy, statedOn } = event.data;
+      return { ...state, legalRiskStatement: { legalRiskStatement, statedBy, statedOn } };
+    }
     case 'decision.collectiveDiscussionConvened.v1': {
       const { meetingId, kind, heldOn, headPersonId, attendance } = event.data;
       const speakers = attendance.filter((line) => line.present && line.personId !== headPersonId).map((line) => line.personId);

@@ -8,6 +8,7 @@ import type {
   DecisionExpertOpinionSignedV1,
   DecisionHearingHeldV1,
   DecisionImplementationReportedV1,
+  DecisionLegalRiskStatedV1,
   DecisionLegalityReviewedV1,
   DecisionMadeV1,
   DecisionMemberOpinionGivenV1,
@@ -61,6 +62,8 @@ export interface DecisionDossier {
   readonly expertOpinions: readonly RecordedStep<DecisionExpertOpinionSignedV1>[];
   readonly riskAssessments: readonly RecordedStep<DecisionRiskAssessedV1>[];
   readonly legalityReviews: readonly RecordedStep<DecisionLegalityReviewedV1>[];
+  /** 第25条 探索性改革: legal risks stated by a head of the decision organ. */
+  readonly legalRiskStatements: readonly RecordedStep<DecisionLegalRiskStatedV1>[];
   readonly meetings: readonly MeetingRecord[];
   /** The latest decision taken (a deferral is one; a later meeting may decide again). */
   readonly decision: RecordedStep<DecisionMadeV1> | null;
@@ -111,6 +114,7 @@ export function dossierOf(events: readonly RecordedDecisionEvent[]): DecisionDos
   const expertOpinions: RecordedStep<DecisionExpertOpinionSignedV1>[] = [];
   const riskAssessments: RecordedStep<DecisionRiskAssessedV1>[] = [];
   const legalityReviews: RecordedStep<DecisionLegalityReviewedV1>[] = [];
+  const legalRiskStatements: RecordedStep<DecisionLegalRiskStatedV1>[] = [];
   const meetings: { convened: RecordedStep<DecisionCollectiveDiscussionConvenedV1>; opinions: RecordedStep<DecisionMemberOpinionGivenV1>[]; decision: RecordedStep<DecisionMadeV1> | null }[] = [];
   let decision: RecordedStep<DecisionMadeV1> | null = null;
   const publications: RecordedStep<DecisionPublishedV1>[] = [];
@@ -149,6 +153,9 @@ export function dossierOf(events: readonly RecordedDecisionEvent[]): DecisionDos
         break;
       case 'decision.legalityReviewed.v1':
         legalityReviews.push(step(event));
+        break;
+      case 'decision.legalRiskStated.v1':
+        legalRiskStatements.push(step(event));
         break;
       case 'decision.collectiveDiscussionConvened.v1':
         meetings.push({ convened: step(event), opinions: [], decision: null });
@@ -195,6 +202,7 @@ export function dossierOf(events: readonly RecordedDecisionEvent[]): DecisionDos
     expertOpinions,
     riskAssessments,
     legalityReviews,
+    legalRiskStatements,
     meetings,
     decision,
     publications,
@@ -238,16 +246,29 @@ export function publicViewOf(dossier: DecisionDossier): PublicDecisionView | nul
 }
 
 /**
- * Who sees what of a decision: supervision, analysts, heads and legal reviewers the whole dossier; clerks the
- * dossiers of their units' decisions; everyone else the published parts, once published. An unpublished decision
- * does not exist for an anonymous caller.
+ * Who sees the whole dossier (members' opinions, unpublished decisions): supervision; heads of the decision organ;
+ * clerks and heads of the handling units; legal reviewers named in one of its reviews. Everyone else — analysts,
+ * other units, judicial roles, the public — sees the published parts once published (DESIGN.md: analysts read
+ * timelines). Before publication an anonymous caller gets 404, so the public does not learn the matter exists; a
+ * signed-in caller gets 403.
  */
+export function seesFullDossier(caller: Principal | null, dossier: DecisionDossier): boolean {
+  if (caller === null) return false;
+  if (hasRole(caller, 'supervision')) return true;
+  const { decisionOrganUnitId, leadUnitId, cooperatingUnitIds } = dossier.proposal.data;
+  const unitId = caller.unitId;
+  if (unitId !== null) {
+    const handling = unitId === leadUnitId || cooperatingUnitIds.includes(unitId);
+    if (hasRole(caller, 'head') && (handling || unitId === decisionOrganUnitId)) return true;
+    if (hasRole(caller, 'clerk') && handling) return true;
+  }
+  return hasRole(caller, 'legal-reviewer') && dossier.legalityReviews.some((review) => review.data.reviewerPersonIds.includes(caller.personId));
+}
+
 export function viewFor(caller: Principal | null, decisionId: string, events: readonly RecordedDecisionEvent[]): DecisionDossier | PublicDecisionView {
   const dossier = dossierOf(events);
   if (dossier === null) throw new SubjectNotFound(`decision ${decisionId}`);
-  if (hasRole(caller, 'supervision', 'analyst', 'head', 'legal-reviewer')) return dossier;
-  const units = [dossier.proposal.data.leadUnitId, ...dossier.proposal.data.cooperatingUnitIds];
-  if (hasRole(caller, 'clerk') && caller?.unitId != null && units.includes(caller.unitId)) return dossier;
+  if (seesFullDossier(caller, dossier)) return dossier;
   const published = publicViewOf(dossier);
   if (published !== null) return published;
   if (caller === null) throw new SubjectNotFound(`decision ${decisionId}`);

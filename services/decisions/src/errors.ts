@@ -146,11 +146,64 @@ export class LegalityReviewRequired extends DomainError {
   ) {
     super(
       latestConclusion === null
-        ? `decision ${decisionId} has no legality review (合法性审查) and may not go to collective discussion`
-        : `the latest legality review of decision ${decisionId} found it ${latestConclusion}; it may not go to collective discussion`,
-      [['exploratoryReform']],
+        ? `decision ${decisionId} has no legality review (合法性审查) and no legal-risk statement (明示法律风险): it may not go to collective discussion`
+        : `the latest legality review of decision ${decisionId} found it ${latestConclusion}, and no legal-risk statement was made since: it may not go to collective discussion`,
+      [],
       article713('25'),
     );
+  }
+}
+
+/** 第25条: the meeting discusses a reviewed draft, so it is held on or after the day the passed review was completed. */
+export class MeetingBeforeLegalityReview extends DomainError {
+  readonly code = 'decision.meeting-before-legality-review';
+  constructor(
+    readonly heldOn: string,
+    readonly reviewCompletedOn: string,
+  ) {
+    super(
+      `a meeting held on ${heldOn} comes before the legality review (合法性审查) it rests on was completed (${reviewCompletedOn})`,
+      [['heldOn']],
+      article713('25'),
+    );
+  }
+}
+
+/** 第25条: a meeting resting on the exploratory-reform exception is held on or after the day the legal risk was stated. */
+export class MeetingBeforeLegalRiskStatement extends DomainError {
+  readonly code = 'decision.meeting-before-legal-risk-statement';
+  constructor(
+    readonly heldOn: string,
+    readonly statedOn: string,
+  ) {
+    super(
+      `a meeting held on ${heldOn} comes before the legal risk (明示法律风险) it rests on was stated (${statedOn})`,
+      [['heldOn']],
+      article713('25'),
+    );
+  }
+}
+
+/** 第25条: the legality review is the review department's; whoever proposed the matter does not review it. */
+export class ReviewerProposedDecision extends DomainError {
+  readonly code = 'decision.reviewer-proposed-decision';
+  constructor(
+    readonly personId: string,
+    index: number,
+  ) {
+    super(`${personId} proposed this decision and may not review its legality (合法性审查)`, [['reviewerPersonIds', index]], article713('25'));
+  }
+}
+
+/** The ledger records steps that happened: no step is dated after today (in China). */
+export class DateAfterToday extends DomainError {
+  readonly code = 'decision.date-after-today';
+  constructor(
+    readonly date: string,
+    readonly today: string,
+    field: string,
+  ) {
+    super(`${field} ${date} is after today (${today}): the ledger records steps that have happened`, [[field]]);
   }
 }
 
@@ -284,6 +337,10 @@ export type DecisionError =
   | ExpertHasDirectInterest
   | CommentSeekingIsNotReview
   | LegalityReviewRequired
+  | MeetingBeforeLegalityReview
+  | MeetingBeforeLegalRiskStatement
+  | ReviewerProposedDecision
+  | DateAfterToday
   | MeetingIdTaken
   | AttendanceRepeated
   | HeadNotPresent
@@ -312,6 +369,10 @@ export const decisionErrorStatuses: ErrorStatuses<DecisionError | SubjectNotFoun
   'decision.expert-has-direct-interest': 422,
   'decision.comment-seeking-is-not-review': 422,
   'decision.legality-review-required': 422,
+  'decision.meeting-before-legality-review': 422,
+  'decision.meeting-before-legal-risk-statement': 422,
+  'decision.reviewer-proposed-decision': 422,
+  'decision.date-after-today': 422,
   'decision.meeting-id-taken': 409,
   'decision.attendance-repeated': 422,
   'decision.head-not-present': 422,

@@ -5,6 +5,8 @@ import {
   HeadReasonsRequired,
   HeadSpeaksLast,
   LegalityReviewRequired,
+  MeetingBeforeLegalRiskStatement,
+  MeetingBeforeLegalityReview,
   MeetingIdTaken,
   NoMemberBesidesHead,
   NotAnAttendee,
@@ -25,6 +27,7 @@ import {
   MEMBER_1,
   MEMBER_2,
   MEMBER_3,
+  OTHER_UNIT,
   commentPeriodOpened,
   convened,
   discussed,
@@ -32,10 +35,13 @@ import {
   expertOpinionSigned,
   head,
   leadClerk,
+  legalReviewer,
+  legalRiskStated,
   legalityReviewed,
   made,
   opinionGiven,
   otherClerk,
+  otherHead,
   proposed,
   riskAssessed,
 } from './fixtures.js';
@@ -52,7 +58,6 @@ function conveneCommand(overrides: Partial<ConveneCollectiveDiscussion> = {}): C
     ...fields,
     attendance: fields.attendance.map((line) => ({ ...line })),
     materials: { ...fields.materials },
-    exploratoryReform: null,
     ...overrides,
   };
 }
@@ -92,12 +97,18 @@ describe('decisions: collective discussion and the head’s decision', () => {
         .thenThrows(LegalityReviewRequired, { latestConclusion: null, article: '重大行政决策程序暂行条例 第25条' });
     });
 
-    it('accepts an exploratory reform whose legal risk is stated explicitly, recording the statement and who made it', () => {
-      const exploratoryReform = { legalRiskStatement: '国家尚无明确规定,存在被确认违法的风险', statedBy: 'person-director-fgj' };
+    it('accepts an exploratory reform whose legal risk a head of the decision organ stated, recording the statement and who made it', () => {
+      const { legalRiskStatement, statedBy } = legalRiskStated().data;
       const expected = convened();
-      given(decisionDecider, beforeReview)
-        .when(conveneCommand({ exploratoryReform }), asLead)
-        .then([{ ...expected, data: { ...expected.data, legality: { review: null, exploratoryReform } } }]);
+      given(decisionDecider, [...beforeReview, legalRiskStated()])
+        .when(conveneCommand(), asLead)
+        .then([{ ...expected, data: { ...expected.data, legality: { review: null, exploratoryReform: { legalRiskStatement, statedBy } } } }]);
+    });
+
+    it('rejects a meeting held before the legal risk was stated', () => {
+      given(decisionDecider, [...beforeReview, legalRiskStated('2017-06-13')])
+        .when(conveneCommand(), asLead)
+        .thenThrows(MeetingBeforeLegalRiskStatement, { heldOn: '2017-06-12', statedOn: '2017-06-13', fields: [['heldOn']] });
     });
   });
 
@@ -114,6 +125,21 @@ describe('decisions: collective discussion and the head’s decision', () => {
         .thenThrows(LegalityReviewRequired, { latestConclusion: 'unlawful' });
     });
 
+    it('does not let a legal-risk statement made before the failed review override it', () => {
+      given(decisionDecider, [...beforeReview, legalRiskStated('2017-06-01'), legalityReviewed('unlawful')])
+        .when(conveneCommand(), asLead)
+        .thenThrows(LegalityReviewRequired, { latestConclusion: 'unlawful' });
+    });
+
+    it('accepts an exploratory reform whose legal risk was stated after the failed review, recording the review it overrides', () => {
+      const { legalRiskStatement, statedBy } = legalRiskStated().data;
+      const expected = convened();
+      const review = { conclusion: 'unlawful' as const, completedOn: '2017-06-09', reviewerPersonIds: [legalReviewer.personId] };
+      given(decisionDecider, [...beforeReview, legalityReviewed('unlawful'), legalRiskStated()])
+        .when(conveneCommand(), asLead)
+        .then([{ ...expected, data: { ...expected.data, legality: { review, exploratoryReform: { legalRiskStatement, statedBy } } } }]);
+    });
+
     it('accepts discussion after a new review passed', () => {
       given(decisionDecider, [...beforeReview, legalityReviewed('unlawful'), legalityReviewed('lawful')]).when(conveneCommand(), asLead).then([convened()]);
     });
@@ -122,6 +148,19 @@ describe('decisions: collective discussion and the head’s decision', () => {
   describe('when the legality review passed', () => {
     it('convenes the meeting with its attendance, materials and the review it rests on', () => {
       given(decisionDecider, drafted).when(conveneCommand(), asLead).then([convened()]);
+    });
+
+    it('rejects a meeting held before the passed review was completed', () => {
+      given(decisionDecider, drafted)
+        .when(conveneCommand({ heldOn: '2017-06-08' }), asLead)
+        .thenThrows(MeetingBeforeLegalityReview, { heldOn: '2017-06-08', reviewCompletedOn: '2017-06-09', article: '重大行政决策程序暂行条例 第25条', fields: [['heldOn']] });
+    });
+
+    it('accepts a meeting held on the day the review was completed', () => {
+      const expected = convened();
+      given(decisionDecider, drafted)
+        .when(conveneCommand({ heldOn: '2017-06-09' }), asLead)
+        .then([{ ...expected, data: { ...expected.data, heldOn: '2017-06-09' } }]);
     });
 
     it('records incomplete materials as they were, for read models to flag (第29条)', () => {
@@ -216,6 +255,24 @@ describe('decisions: collective discussion and the head’s decision', () => {
       given(decisionDecider, [...drafted, convened(), opinionGiven(MEMBER_1, 'for')])
         .when(decisionCommand(), asHead)
         .thenThrows(OpinionsOutstanding, { missingPersonIds: [MEMBER_2, MEMBER_3], article: '重大行政决策程序暂行条例 第30条' });
+    });
+
+    it('is not taken by a head of another unit, even when the clerk named that person head of the meeting', () => {
+      const meeting = convened();
+      const outsiderChaired = {
+        ...meeting,
+        data: {
+          ...meeting.data,
+          headPersonId: otherHead.personId,
+          attendance: [{ personId: otherHead.personId, present: true, absenceReason: null }, ...meeting.data.attendance.slice(1)],
+        },
+      };
+      const history = [...drafted, outsiderChaired, opinionGiven(MEMBER_1, 'for'), opinionGiven(MEMBER_2, 'for'), opinionGiven(MEMBER_3, 'for')];
+      given(decisionDecider, history).when(decisionCommand(), { actor: otherHead }).thenThrows(NotPermitted);
+    });
+
+    it('is not taken by the head who chaired the meeting acting for another unit', () => {
+      given(decisionDecider, discussed).when(decisionCommand(), { actor: { ...head, unitId: OTHER_UNIT } }).thenThrows(NotPermitted);
     });
 
     it('is taken only by the head who chaired the meeting', () => {

@@ -9,13 +9,18 @@ import {
   COOPERATING_UNIT,
   DECISION_ID,
   HEAD,
+  LEAD_UNIT,
+  LEGAL_UNIT,
   MEMBER_3,
+  ORGAN_UNIT,
   OTHER_UNIT,
   discussed,
   head,
   leadClerk,
   legalReviewer,
+  legalRiskStated,
   made,
+  proposed,
   published,
 } from './fixtures.js';
 
@@ -34,10 +39,6 @@ function recorded(events: readonly DecisionEvent[], actorOf: (event: DecisionEve
     correlationId: null,
     commandId: null,
   }));
-}
-
-function principal(roles: Role[], unitId: string | null = OTHER_UNIT): Principal {
-  return { personId: 'person-reader', postId: null, unitId, roles };
 }
 
 const actorOf = (event: DecisionEvent): Actor => {
@@ -69,6 +70,11 @@ describe('decisions: the dossier and who sees it', () => {
       expect(dossierOf(decided)?.stage).to.equal('in-force');
     });
 
+    it('keeps the legal-risk statement of an exploratory reform with who stated it (第25条)', () => {
+      const dossier = dossierOf(recorded([proposed, legalRiskStated()], (event) => (event.type === 'decision.legalRiskStated.v1' ? head : leadClerk)));
+      expect(dossier?.legalRiskStatements.map((entry) => [entry.recordedBy.personId, entry.data.statedBy])).to.deep.equal([[HEAD, HEAD]]);
+    });
+
     it('does not exist before a proposal', () => {
       expect(dossierOf([])).to.equal(null);
     });
@@ -98,32 +104,52 @@ describe('decisions: the dossier and who sees it', () => {
   });
 
   describe('who sees what', () => {
-    for (const role of ['supervision', 'analyst', 'head', 'legal-reviewer'] as const) {
-      it(`shows the whole dossier to ${role}`, () => {
-        expect(viewFor(principal([role]), DECISION_ID, decided).view).to.equal('full');
+    const reader = (roles: Role[], unitId: string | null, personId = 'person-reader'): Principal => ({ personId, postId: null, unitId, roles });
+    const fullReaders: readonly [string, Principal][] = [
+      ['supervision, of any unit', reader(['supervision'], 'unit-jiwei')],
+      ['a head of the decision organ', reader(['head'], ORGAN_UNIT)],
+      ['a head of the lead handling unit', reader(['head'], LEAD_UNIT)],
+      ['a head of a cooperating unit', reader(['head'], COOPERATING_UNIT)],
+      ['a clerk of the lead handling unit', reader(['clerk'], LEAD_UNIT)],
+      ['a clerk of a cooperating unit', reader(['clerk'], COOPERATING_UNIT)],
+      ['a legal reviewer named in one of its reviews', reader(['legal-reviewer'], LEGAL_UNIT, legalReviewer.personId)],
+    ];
+    const outsiders: readonly [string, Principal][] = [
+      ['an analyst', reader(['analyst'], 'unit-tongjiju')],
+      ['a head of a unit not involved', reader(['head'], OTHER_UNIT)],
+      ['a legal reviewer who did not review it', reader(['legal-reviewer'], LEGAL_UNIT, 'person-reviewer-2')],
+      ['a clerk of the decision organ, which does not handle it', reader(['clerk'], ORGAN_UNIT)],
+      ['a clerk of a unit not involved', reader(['clerk'], OTHER_UNIT)],
+      ['a court', reader(['court'], 'unit-court')],
+    ];
+
+    for (const [who, principal] of fullReaders) {
+      it(`shows the whole dossier, opinions included, to ${who}`, () => {
+        const view = viewFor(principal, DECISION_ID, decided);
+        expect(view.view).to.equal('full');
+        expect(JSON.stringify(view)).to.contain(`${MEMBER_3}: against`);
       });
     }
 
-    it('shows the whole dossier to a clerk of a handling unit', () => {
-      expect(viewFor(principal(['clerk'], COOPERATING_UNIT), DECISION_ID, decided).view).to.equal('full');
-    });
-
-    it('refuses an unpublished decision to a clerk of another unit', () => {
-      expect(() => viewFor(principal(['clerk']), DECISION_ID, decided)).to.throw(NotPermitted);
-    });
+    for (const [who, principal] of outsiders) {
+      it(`refuses an unpublished decision to ${who}, and shows only the published parts once published`, () => {
+        expect(() => viewFor(principal, DECISION_ID, decided)).to.throw(NotPermitted);
+        const view = viewFor(principal, DECISION_ID, publishedDecision);
+        expect(view.view).to.equal('public');
+        expect(JSON.stringify(view)).to.not.contain(`${MEMBER_3}: against`);
+      });
+    }
 
     it('hides an unpublished decision from the public altogether', () => {
       expect(() => viewFor(null, DECISION_ID, decided)).to.throw(SubjectNotFound);
     });
 
-    it('shows the published parts of a published decision to the public and to other units', () => {
+    it('shows the public the published parts of a published decision', () => {
       expect(viewFor(null, DECISION_ID, publishedDecision).view).to.equal('public');
-      expect(viewFor(principal(['clerk']), DECISION_ID, publishedDecision).view).to.equal('public');
-      expect(viewFor(principal(['court']), DECISION_ID, publishedDecision).view).to.equal('public');
     });
 
     it('knows no decision that was never proposed', () => {
-      expect(() => viewFor(principal(['supervision']), DECISION_ID, [])).to.throw(SubjectNotFound);
+      expect(() => viewFor(reader(['supervision'], 'unit-jiwei'), DECISION_ID, [])).to.throw(SubjectNotFound);
     });
   });
 });

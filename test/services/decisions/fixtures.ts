@@ -214,3 +214,14 @@ export const discussed: readonly DecisionEvent[] = [
 ];
 
 export const inForce: readonly DecisionEvent[] = [...discussed, made('adopted')];
+
+/** The head of the lead unit (发改局局长), who also proposed the matter: a head, but not of the decision organ. */
+export const leadHead: Actor = { personId: 'person-director-fgj', postId: 'post-director-fgj', unitId: LEAD_UNIT };
+
+/** 第25条 探索性改革: the legal risk stated by a head of the decision organ. */
+export function legalRiskStated(statedOn = '2017-06-10', statedBy: string = HEAD) {
+  return {
+    type: 'decision.legalRiskStated.v1',
+    data: { decisionId: DECISION_ID, legalRiskStatement: '国家尚无明确规定,存在被确认违法的风险', statedBy, statedOn },
+  } as const satisfies DecisionEvent;
+}

@@ -262,6 +262,22 @@ export const DecisionLegalityReviewedV1 = z
 export const decisionLegalityReviewedV1 = defineEvent('decision.legalityReviewed.v1', DecisionLegalityReviewedV1);
 export type DecisionLegalityReviewedV1 = z.infer<typeof DecisionLegalityReviewedV1>;
 
+/**
+ * 第25条 探索性改革: for a matter the state has not yet regulated, the decision organ may send the draft to discussion
+ * without a passed legality review by stating the legal risk explicitly (明示法律风险). Stated by a head of the
+ * decision organ in person (`statedBy` is the actor); only a statement made after the latest review counts.
+ */
+export const DecisionLegalRiskStatedV1 = z
+  .object({
+    decisionId: Id,
+    legalRiskStatement: Text(20_000),
+    statedBy: Id,
+    statedOn: CalendarDate,
+  })
+  .describe('decision.legalRiskStated.v1 — 探索性改革 明示法律风险');
+export const decisionLegalRiskStatedV1 = defineEvent('decision.legalRiskStated.v1', DecisionLegalRiskStatedV1);
+export type DecisionLegalRiskStatedV1 = z.infer<typeof DecisionLegalRiskStatedV1>;
+
 export const DecisionMeetingKind = z.enum(['standing', 'plenary']); // 常务会议、全体会议
 export type DecisionMeetingKind = z.infer<typeof DecisionMeetingKind>;
 
@@ -301,6 +317,7 @@ export const DecisionCollectiveDiscussionConvenedV1 = z
         review: z
           .object({ conclusion: DecisionLegalityConclusion, completedOn: CalendarDate, reviewerPersonIds: z.array(Id).min(1) })
           .nullable(),
+        /** The standing decision.legalRiskStated.v1 (made after the latest review), copied by the ledger. */
         exploratoryReform: z.object({ legalRiskStatement: Text(20_000), statedBy: Id }).nullable(),
       })
       .refine((legality) => (legality.review !== null && legality.review.conclusion !== 'unlawful') || legality.exploratoryReform !== null, {
@@ -431,6 +448,7 @@ export const decisionEvents = [
   decisionExpertOpinionSignedV1,
   decisionRiskAssessedV1,
   decisionLegalityReviewedV1,
+  decisionLegalRiskStatedV1,
   decisionCollectiveDiscussionConvenedV1,
   decisionMemberOpinionGivenV1,
   decisionMadeV1,
