@@ -10,7 +10,7 @@ async function getJson<T>(url: string, token?: string): Promise<{ status: number
 }
 
 interface Measures {
-  measures: { measureId: string; section: string; leadUnitIds: string[] }[];
+  measures: { measureId: string; section: string; number: number; headline: string; leadUnitIds: string[] }[];
 }
 interface Units {
   units: { unitId: string; name: string; code: string | null; kind: string }[];
@@ -32,6 +32,8 @@ describe('npm start', function () {
     const { body: units } = await getJson<Units>(`${system.url}/units`);
     expect(measures.measures).to.have.length(22);
     expect(measures.measures.every((measure) => measure.leadUnitIds.length > 0)).to.equal(true);
+    const decisionMaking = measures.measures.find((measure) => measure.section === '(三)' && measure.number === 1);
+    expect(decisionMaking?.headline).to.equal('完善并落实依法决策机制');
     expect(units.units.find((unit) => unit.unitId === 'sz-zhengfu')).to.deep.include({ name: '尚志市人民政府', code: '尚政', kind: 'government' });
     expect(units.units.find((unit) => unit.unitId === 'sz-gonganju')?.kind).to.equal('public-security');
   });

@@ -77,12 +77,18 @@ function renderMeasures() {
     .filter((measure) => {
       if (filter === '') return true;
       const names = [...measure.leadUnitIds, ...measure.cooperatingUnitIds].map(unitName).join(' ');
-      return `${measure.section}${measure.sectionTitle} ${names}`.includes(filter);
+      return `${measure.section}${measure.sectionTitle} ${measure.headline} ${names}`.includes(filter);
     })
     .map((measure) => {
       const row = document.createElement('tr');
       row.dataset.measureId = measure.measureId;
-      row.append(cell(`${measure.section} ${measure.sectionTitle}`), cell(String(measure.number)), unitCell(measure.leadUnitIds), unitCell(measure.cooperatingUnitIds));
+      row.append(
+        cell(`${measure.section} ${measure.sectionTitle}`),
+        cell(String(measure.number)),
+        cell(measure.headline),
+        unitCell(measure.leadUnitIds),
+        unitCell(measure.cooperatingUnitIds),
+      );
       return row;
     });
   body.replaceChildren(...rows);

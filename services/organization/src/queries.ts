@@ -13,6 +13,13 @@ import { unitDecider } from './unit-decider.js';
 // The ledger's days are the city's days: a certificate valid "today" is valid on the calendar of China (UTC+8).
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
+/** A measure's first sentence, which in the plan states what it is about (完善并落实依法决策机制。…): for lists. */
+function headlineOf(text: string): string {
+  const end = text.indexOf('。');
+  const sentence = end === -1 ? text : text.slice(0, end);
+  return sentence.length > 60 ? `${sentence.slice(0, 59)}…` : sentence;
+}
+
 export function todayInChina(now: Date): string {
   return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
@@ -132,6 +139,7 @@ export function createOrganizationQueries(deps: { store: EventStore; commands: O
       section: measure.section,
       sectionTitle: measure.sectionTitle,
       number: measure.number,
+      headline: headlineOf(measure.text),
       leadUnitIds: inForce?.leadUnitIds ?? [],
       cooperatingUnitIds: inForce?.cooperatingUnitIds ?? [],
     };
