@@ -79,17 +79,33 @@ export function createCaseCommands(deps: { store: EventStore; clock?: () => Date
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
   });
 
+  /** The registered persons among `personIds`, by id, with their certificates as the ledger holds them now. */
+  async function readPersons(personIds: readonly string[]): Promise<Record<string, PersonFacts>> {
+    const persons: Record<string, PersonFacts> = {};
+    for (const personId of new Set(personIds)) {
+      const facts = await readPersonFacts(deps.store, personId);
+      if (facts !== null) persons[personId] = facts;
+    }
+    return persons;
+  }
+
   async function withFacts(request: CaseRequest): Promise<CaseCommand> {
     if (request.type === 'AssignOfficers') {
-      const persons: Record<string, PersonFacts> = {};
-      for (const officer of request.officers) {
-        const facts = await readPersonFacts(deps.store, officer.personId);
-        if (facts !== null) persons[officer.personId] = facts;
-      }
-      return { ...request, persons };
+      return { ...request, persons: await readPersons(request.officers.map((officer) => officer.personId)) };
+    }
+    // 持证上岗 is judged on the day of every step an officer takes: their certificates are read again each time.
+    if (request.type === 'RecordEvidence') return { ...request, persons: await readPersons([request.collectedBy]) };
+    if (request.type === 'DecideCase') {
+      const { state } = await handler.load(caseStreamId(request.caseId));
+      const team = state.status === 'none' ? [] : state.officers.map((officer) => officer.personId);
+      return { ...request, persons: await readPersons(team) };
     }
     if (request.type === 'ReportTransfer') {
-      return { ...request, receivingUnit: await readUnitFacts(deps.store, request.receivingAuthority.unitId) };
+      return {
+        ...request,
+        receivingUnit: await readUnitFacts(deps.store, request.receivingAuthority.unitId),
+        persons: await readPersons(request.reportingOfficerIds),
+      };
     }
     if (request.type === 'ForwardTransfer') return { ...request, targetUnit: await readUnitFacts(deps.store, request.to.unitId) };
     if (request.type === 'RequestSupervision') {

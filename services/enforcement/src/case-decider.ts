@@ -54,6 +54,7 @@ import {
   TransferMaterialsMissing,
   TransferRefusalReasonsRequired,
 } from './case-errors.js';
+import type { CertificateProblem } from './case-errors.js';
 
 export type CaseEvent = DomainEventOf<(typeof caseEvents)[number]>;
 export type JudicialKind = CaseReceivingAuthority['kind'];
@@ -101,19 +102,25 @@ interface AsJudicial {
 export type CaseCommand =
   | ({ readonly type: 'OpenCase' } & OnCase & OpenCaseBody)
   | ({ readonly type: 'AssignOfficers'; readonly persons: Readonly<Record<string, PersonFacts>> } & OnCase & AssignOfficersBody)
-  | ({ readonly type: 'RecordEvidence'; readonly evidenceId: string } & OnCase & RecordEvidenceBody)
+  | ({ readonly type: 'RecordEvidence'; readonly evidenceId: string; readonly persons: Readonly<Record<string, PersonFacts>> } & OnCase &
+      RecordEvidenceBody)
   | ({ readonly type: 'NotifyRights' } & OnCase & NotifyRightsBody)
   | ({ readonly type: 'RecordHearingRequest' } & OnCase & RecordHearingRequestBody)
   | ({ readonly type: 'RecordHearing' } & OnCase & RecordHearingBody)
   | ({ readonly type: 'RecordLegalReview' } & OnCase & RecordLegalReviewBody)
-  | ({ readonly type: 'DecideCase' } & OnCase & DecideCaseBody)
+  | ({ readonly type: 'DecideCase'; readonly persons: Readonly<Record<string, PersonFacts>> } & OnCase & DecideCaseBody)
   | ({ readonly type: 'PublishCase' } & OnCase & PublishCaseBody)
   | ({ readonly type: 'RecordDecisionChange' } & OnCase & RecordDecisionChangeBody)
   | ({ readonly type: 'WithdrawPublication' } & OnCase & WithdrawPublicationBody)
   | ({ readonly type: 'RecordExecution' } & OnCase & RecordExecutionBody)
   | ({ readonly type: 'MarkSuspectedCrime' } & OnCase & MarkSuspectedCrimeBody)
   | ({ readonly type: 'CloseCase' } & OnCase & CloseCaseBody)
-  | ({ readonly type: 'ReportTransfer'; readonly receivingUnit: UnitFacts | null } & OnTransfer & ReportTransferBody)
+  | ({
+      readonly type: 'ReportTransfer';
+      readonly receivingUnit: UnitFacts | null;
+      readonly persons: Readonly<Record<string, PersonFacts>>;
+    } & OnTransfer &
+      ReportTransferBody)
   | ({ readonly type: 'ApproveTransfer' } & OnTransfer)
   | ({ readonly type: 'RefuseTransfer' } & OnTransfer & RefuseTransferBody)
   | ({ readonly type: 'SendTransfer' } & OnTransfer & SendTransferBody)
@@ -260,14 +267,60 @@ function requireTransferStage(transfer: TransferState, step: string, ...stages: 
 }
 
 /**
- * Judicial steps are recorded by the receiving authority itself: a user of that very unit holding the role of its
- * kind. Anyone else, another court included, is refused without learning where the transfer went.
+ * Whether a judicial caller may read the case, as `GET /cases/:caseId` decides it (`maySeeCase` in case-queries.ts):
+ * every authority the case was sent or forwarded to, by unit and role; the procuratorate once any transfer was sent;
+ * and users of the handling unit itself.
  */
-function requireReceiver(transfer: TransferState, context: DecisionContext, actingAs: readonly JudicialKind[]): void {
+function judicialCallerSeesCase(file: CaseFile, context: DecisionContext, actingAs: readonly JudicialKind[]): boolean {
+  const unitId = context.actor.unitId;
+  if (unitId === null) return false;
+  if (unitId === file.unitId) return true;
+  if (actingAs.includes('procuratorate') && file.transfers.some((transfer) => transfer.transferred)) return true;
+  return file.transfers.some((transfer) => transfer.receivers.some((receiver) => receiver.unitId === unitId && actingAs.includes(receiver.kind)));
+}
+
+/**
+ * Judicial steps are recorded by the receiving authority itself: a user of that very unit holding the role of its
+ * kind. A caller who may not read the case gets the 404 of a case that does not exist, with the same subject, so
+ * that a real transfer cannot be told from a made-up id; a caller who may read it (an authority it passed through,
+ * the procuratorate) is refused with 403.
+ */
+function receivedTransfer(file: CaseFile, transferId: string, context: DecisionContext, actingAs: readonly JudicialKind[]): TransferState {
+  if (!judicialCallerSeesCase(file, context, actingAs)) throw new SubjectNotFound(`case ${file.caseId}`);
+  const transfer = transferOf(file, transferId);
   const receiver = transfer.receivingAuthority;
   if (context.actor.unitId !== receiver.unitId || !actingAs.includes(receiver.kind)) {
-    throw new NotPermitted(`transfer ${transfer.transferId} was not sent to your authority`);
+    throw new NotPermitted(`transfer ${transfer.transferId} is not with your authority`);
   }
+  return transfer;
+}
+
+/** Why a certificate is not valid on `day` (from `validFrom` to `validUntil`, not revoked on or before), or null. */
+function certificateProblem(certificate: CertificateFact | undefined, day: string): CertificateProblem | null {
+  if (certificate === undefined) return 'no-such-certificate';
+  if (certificate.validFrom > day) return 'not-yet-valid';
+  if (certificate.validUntil !== null && certificate.validUntil < day) return 'expired';
+  if (certificate.revokedOn !== null && certificate.revokedOn <= day) return 'revoked';
+  return null;
+}
+
+/**
+ * 持证上岗 on the day of every step an officer takes, not only on the day the team was assigned: the certificate
+ * the team recorded for them is still valid today, by their `person-<id>` stream as the handler read it just now.
+ * `field` is the command's field naming the officer, null when the step checks the team (the decision).
+ */
+function requireStillCertified(
+  officer: CaseOfficer,
+  persons: Readonly<Record<string, PersonFacts>>,
+  today: string,
+  field: readonly (string | number)[] | null,
+): void {
+  const person = persons[officer.personId];
+  // Facts are gathered for the officers the handler saw; a team reassigned in between reads as missing facts.
+  if (person === undefined) throw new PersonNotRegistered(officer.personId, field);
+  const certificate = person.certificates.find((candidate) => candidate.certificateId === officer.certificateId);
+  const problem = certificateProblem(certificate, today);
+  if (problem !== null) throw new OfficerNotCertified(officer.personId, officer.certificateId, problem, today, field);
 }
 
 /** The authority named exists today and is of the kind named; `fields` are the command's unit and kind fields. */
@@ -354,12 +407,14 @@ function decide(command: CaseCommand, state: CaseState, context: DecisionContext
         const person = command.persons[officer.personId];
         if (person === undefined) throw new PersonNotRegistered(officer.personId, ['officers', index, 'personId']);
         const certificate = person.certificates.find((candidate) => candidate.certificateId === officer.certificateId);
-        const invalid = (problem: 'no-such-certificate' | 'not-yet-valid' | 'expired' | 'revoked') =>
-          new OfficerNotCertified(officer.personId, officer.certificateId, problem, today, ['officers', index, 'certificateId']);
-        if (certificate === undefined) throw invalid('no-such-certificate');
-        if (certificate.validFrom > today) throw invalid('not-yet-valid');
-        if (certificate.validUntil !== null && certificate.validUntil < today) throw invalid('expired');
-        if (certificate.revokedOn !== null && certificate.revokedOn <= today) throw invalid('revoked');
+        const problem = certificateProblem(certificate, today);
+        if (problem !== null || certificate === undefined) {
+          throw new OfficerNotCertified(officer.personId, officer.certificateId, problem ?? 'no-such-certificate', today, [
+            'officers',
+            index,
+            'certificateId',
+          ]);
+        }
         return {
           personId: officer.personId,
           certificateId: officer.certificateId,
@@ -375,9 +430,9 @@ function decide(command: CaseCommand, state: CaseState, context: DecisionContext
       requireCaseUnit(file, context);
       requireOpen(file, 'record evidence');
       if (file.officers.length === 0) throw outOfOrder(file, 'record evidence');
-      if (!file.officers.some((officer) => officer.personId === command.collectedBy)) {
-        throw new OfficerNotAssigned(command.collectedBy, ['collectedBy'], `${PENALTY_LAW} 第42、55条`);
-      }
+      const collector = file.officers.find((officer) => officer.personId === command.collectedBy);
+      if (collector === undefined) throw new OfficerNotAssigned(command.collectedBy, ['collectedBy'], `${PENALTY_LAW} 第42、55条`);
+      requireStillCertified(collector, command.persons, today, ['collectedBy']);
       return [
         {
           type: 'case.evidenceRecorded.v1',
@@ -456,6 +511,8 @@ function decide(command: CaseCommand, state: CaseState, context: DecisionContext
       requireCaseUnit(file, context);
       requireOpen(file, 'decide');
       if (file.decision !== null || file.officers.length === 0) throw outOfOrder(file, 'decide');
+      // The decision rests on the team's investigation: the team is still certified today, or is reassigned first.
+      for (const officer of file.officers) requireStillCertified(officer, command.persons, today, null);
       if (command.outcome === 'penalty') {
         if (file.rightsNotice === null) throw new RightsNoticeRequired();
         if (file.hearing === 'requested') throw new HearingRequired();
@@ -597,9 +654,9 @@ function decide(command: CaseCommand, state: CaseState, context: DecisionContext
       const article = `${TRANSFER_REGULATION} 第5条`;
       if (new Set(command.reportingOfficerIds).size < 2) throw new TooFewOfficers(['reportingOfficerIds'], article);
       command.reportingOfficerIds.forEach((personId, index) => {
-        if (!file.officers.some((officer) => officer.personId === personId)) {
-          throw new OfficerNotAssigned(personId, ['reportingOfficerIds', index], article);
-        }
+        const officer = file.officers.find((candidate) => candidate.personId === personId);
+        if (officer === undefined) throw new OfficerNotAssigned(personId, ['reportingOfficerIds', index], article);
+        requireStillCertified(officer, command.persons, today, ['reportingOfficerIds', index]);
       });
       requireAuthority(command.receivingUnit, command.receivingAuthority.unitId, command.receivingAuthority.kind, today, {
         unit: ['receivingAuthority', 'unitId'],
@@ -682,8 +739,7 @@ function decide(command: CaseCommand, state: CaseState, context: DecisionContext
     }
 
     case 'RecordReceipt': {
-      const transfer = transferOf(file, command.transferId);
-      requireReceiver(transfer, context, command.actingAs);
+      const transfer = receivedTransfer(file, command.transferId, context, command.actingAs);
       requireTransferStage(transfer, 'record the receipt', 'transferred');
       return [
         {
@@ -701,8 +757,7 @@ function decide(command: CaseCommand, state: CaseState, context: DecisionContext
     }
 
     case 'ForwardTransfer': {
-      const transfer = transferOf(file, command.transferId);
-      requireReceiver(transfer, context, command.actingAs);
+      const transfer = receivedTransfer(file, command.transferId, context, command.actingAs);
       requireTransferStage(transfer, 'forward', 'received');
       requireAuthority(command.targetUnit, command.to.unitId, command.to.kind, today, { unit: ['to', 'unitId'], kind: ['to', 'kind'] });
       if (command.to.unitId === transfer.receivingAuthority.unitId) {
@@ -725,8 +780,7 @@ function decide(command: CaseCommand, state: CaseState, context: DecisionContext
     }
 
     case 'AcceptTransfer': {
-      const transfer = transferOf(file, command.transferId);
-      requireReceiver(transfer, context, command.actingAs);
+      const transfer = receivedTransfer(file, command.transferId, context, command.actingAs);
       requireTransferStage(transfer, 'accept', 'received');
       return [
         {
@@ -744,8 +798,7 @@ function decide(command: CaseCommand, state: CaseState, context: DecisionContext
     }
 
     case 'ReturnTransfer': {
-      const transfer = transferOf(file, command.transferId);
-      requireReceiver(transfer, context, command.actingAs);
+      const transfer = receivedTransfer(file, command.transferId, context, command.actingAs);
       requireTransferStage(transfer, 'return', 'received');
       if (!hasReasons(command.reasons)) throw new ReturnReasonsRequired('第8条');
       return [
@@ -776,8 +829,7 @@ function decide(command: CaseCommand, state: CaseState, context: DecisionContext
     }
 
     case 'AnswerReconsideration': {
-      const transfer = transferOf(file, command.transferId);
-      requireReceiver(transfer, context, command.actingAs);
+      const transfer = receivedTransfer(file, command.transferId, context, command.actingAs);
       requireTransferStage(transfer, 'answer the reconsideration', 'reconsideration-requested');
       if (command.outcome === 'refusal-upheld' && !hasReasons(command.reasons)) throw new ReturnReasonsRequired('第8、9条');
       return [
@@ -820,8 +872,7 @@ function decide(command: CaseCommand, state: CaseState, context: DecisionContext
     }
 
     case 'RecordSeizedItemsHandover': {
-      const transfer = transferOf(file, command.transferId);
-      requireReceiver(transfer, context, command.actingAs);
+      const transfer = receivedTransfer(file, command.transferId, context, command.actingAs);
       if (transfer.seizedItemsHandedOver) throw new StepOutOfOrder(`transfer ${transfer.transferId}`, 'hand over seized items again', transfer.stage);
       requireTransferStage(transfer, 'hand over seized items', 'accepted');
       return [

@@ -17,29 +17,34 @@ export class TooFewOfficers extends DomainError {
 /** An officer named who has no `person-<id>` stream: not a registered person. */
 export class PersonNotRegistered extends DomainError {
   readonly code = 'enforcement.person-not-registered';
+  /** `field` is null when the step names no officer itself (a decision checks the case's team). */
   constructor(
     readonly personId: string,
-    field: FieldPath,
+    field: FieldPath | null,
   ) {
-    super(`${personId} is not a registered person`, [field], `${PENALTY_LAW} 第42条`);
+    super(`${personId} is not a registered person`, field === null ? [] : [field], `${PENALTY_LAW} 第42条`);
   }
 }
 
 export type CertificateProblem = 'no-such-certificate' | 'not-yet-valid' | 'expired' | 'revoked';
 
-/** 持证上岗: the certificate shown is not the person's, or not valid on the day. */
+/**
+ * 持证上岗: the certificate shown is not the person's, or not valid on the day — when the team is assigned, or on a
+ * later step by an officer whose certificate has since expired or been revoked (the case then needs a new team).
+ */
 export class OfficerNotCertified extends DomainError {
   readonly code = 'enforcement.officer-not-certified';
+  /** `field` is null when the step names no officer itself (a decision checks the case's team). */
   constructor(
     readonly personId: string,
     readonly certificateId: string,
     readonly problem: CertificateProblem,
     readonly day: string,
-    field: FieldPath,
+    field: FieldPath | null,
   ) {
     super(
       `${personId}: enforcement certificate (行政执法证) ${certificateId} is not valid on ${day} (${problem})`,
-      [field],
+      field === null ? [] : [field],
       `${PENALTY_LAW} 第42、55条`,
     );
   }

@@ -10,6 +10,7 @@ import {
   inspectionEvents,
   ledgerRegistry,
 } from '@quanze/events';
+import type { RecordedEvent } from '@quanze/events';
 import type { EventStore } from '@quanze/eventstore';
 import { createCommandHandler } from '@quanze/service-kit';
 import type { CommandMeta, CommandOutcome } from '@quanze/service-kit';
@@ -117,6 +118,27 @@ export async function readCertificates(store: EventStore, personIds: readonly st
   return facts;
 }
 
+/**
+ * The inspection id of an earlier plan of `inspectingUnitId` that committed to `commitment`, or null. A scan of the
+ * whole log on every plan: acceptable while the ledger is small, to be replaced by a read model or a register
+ * stream. Being a scan and not an append to a shared stream, it does not stop two plans with the same commitment
+ * racing each other in the same moment; the public plans would show it.
+ */
+export async function findPlanWithCommitment(store: EventStore, inspectingUnitId: string, commitment: string): Promise<string | null> {
+  for await (const recorded of store.readAll()) {
+    if (recorded.type !== 'inspection.planned.v1' || !recorded.streamId.startsWith('inspection-')) continue;
+    const event = inspectionRegistry.parse(recorded);
+    if (event.type !== 'inspection.planned.v1') continue;
+    if (event.data.inspectingUnitId === inspectingUnitId && event.data.seedCommitment === commitment) return event.data.inspectionId;
+  }
+  return null;
+}
+
+/** The `eventId` the ledger recorded for the plan: `quanze-draw-v2` mixes it into the seed. */
+export function planEventIdOf(events: readonly RecordedEvent[]): string | null {
+  return events.find((event) => event.type === 'inspection.planned.v1')?.eventId ?? null;
+}
+
 export interface InspectionCommands {
   plan(inspectionId: string, body: PlanInspectionBody, meta: CommandMeta): Promise<CommandOutcome>;
   cancel(inspectionId: string, body: CancelInspectionBody, meta: CommandMeta): Promise<CommandOutcome>;
@@ -141,14 +163,16 @@ export function createInspectionCommands(deps: { store: EventStore; clock?: () =
   return {
     async plan(inspectionId, body, meta) {
       const certificates = await readCertificates(deps.store, body.inspectorPool);
-      return handle({ type: 'PlanInspection', inspectionId, ...body, certificates }, meta);
+      const earlierPlanWithCommitment = await findPlanWithCommitment(deps.store, body.inspectingUnitId, body.seedCommitment);
+      return handle({ type: 'PlanInspection', inspectionId, ...body, certificates, earlierPlanWithCommitment }, meta);
     },
     cancel: (inspectionId, body, meta) => handle({ type: 'CancelInspection', inspectionId, reason: body.reason }, meta),
     async draw(inspectionId, body, meta) {
-      const { state } = await handler.load(inspectionStreamId(inspectionId));
+      const { state, events } = await handler.load(inspectionStreamId(inspectionId));
       const pool = state.stage === 'none' ? [] : state.plan.inspectorPool;
       const certificates = await readCertificates(deps.store, pool);
-      return handle({ type: 'DrawInspection', inspectionId, ...body, certificates }, meta);
+      // The plan is the stream's first event and never changes: a re-decide after a race sees the same id.
+      return handle({ type: 'DrawInspection', inspectionId, ...body, certificates, planEventId: planEventIdOf(events) }, meta);
     },
     recordResults: (inspectionId, body, meta) => handle({ type: 'RecordInspectionResults', inspectionId, ...body }, meta),
     publish: (inspectionId, body, meta) => handle({ type: 'PublishInspectionResults', inspectionId, ...body }, meta),

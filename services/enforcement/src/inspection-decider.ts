@@ -8,9 +8,10 @@ import type {
 } from '@quanze/events';
 import { NotPermitted, StepOutOfOrder, SubjectNotFound } from '@quanze/service-kit';
 import type { DecisionContext, Decider, DomainEventOf } from '@quanze/service-kit';
-import { DRAW_ALGORITHM, compareBytes, drawSelection, poolSha256, seedCommitment } from './inspection-draw.js';
+import { DRAW_ALGORITHM, compareBytes, drawSelectionFor, poolSha256, seedCommitment } from './inspection-draw.js';
 import {
   AlreadyPublished,
+  CommitmentReused,
   ConflictOutsidePool,
   DateOutOfOrder,
   DuplicatePoolMember,
@@ -58,6 +59,8 @@ export interface PlanInspection extends InspectionCommandBase {
   readonly plannedDrawOn: string;
   /** Facts: the certificates of the inspector pool's members. */
   readonly certificates: readonly CertificateFact[];
+  /** Fact: an earlier plan of the same unit with the same seed commitment (its inspection id), or null. */
+  readonly earlierPlanWithCommitment: string | null;
 }
 
 export interface CancelInspection extends InspectionCommandBase {
@@ -71,6 +74,11 @@ export interface DrawInspection extends InspectionCommandBase {
   readonly witnessPersonIds: readonly string[];
   /** Facts: the certificates of the inspector pool's members, as the ledger holds them at the draw. */
   readonly certificates: readonly CertificateFact[];
+  /**
+   * Fact: the `eventId` the ledger gave the plan event (null when there is no plan). `quanze-draw-v2` mixes it into
+   * the seed; `evolve` sees only type and data, so the handler reads it from the loaded stream.
+   */
+  readonly planEventId: string | null;
 }
 
 export interface RecordInspectionResults extends InspectionCommandBase {
@@ -200,6 +208,8 @@ function plan(command: PlanInspection, state: InspectionState, context: Decision
     if (eligible < command.inspectorsPerTarget) throw new InspectorPoolTooSmall(targetId, eligible, command.inspectorsPerTarget);
   }
 
+  if (command.earlierPlanWithCommitment !== null) throw new CommitmentReused(command.earlierPlanWithCommitment);
+
   const today = chinaDate(context.now);
   if (command.plannedDrawOn < today) {
     throw new DateOutOfOrder(`the draw is planned for ${command.plannedDrawOn}, before today (${today})`, ['plannedDrawOn']);
@@ -248,8 +258,10 @@ function draw(command: DrawInspection, state: InspectionState, context: Decision
   const drawnOn = chinaDate(context.now);
   // The whole pool, not only those drawn: whether a draw may happen must not depend on the seed.
   const inspectorCertificates = certifyPool(planned.inspectorPool, command.certificates, drawnOn, null);
-  const selection = drawSelection({
+  // The plan's own algorithm: a plan recorded under v1 is drawn by v1, so it stays re-checkable as documented.
+  const selection = drawSelectionFor(planned.algorithm, {
     seed: command.seed,
+    planEventId: command.planEventId,
     targetPool: planned.targetPool,
     inspectorPool: planned.inspectorPool,
     targetCount: planned.targetCount,

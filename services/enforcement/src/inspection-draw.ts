@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
 
 /**
- * 双随机一公开 — the draw, as a function anyone can run again: `quanze-draw-v1`.
- * docs/INSPECTIONS.md describes it step by step, with a worked example that `sha256sum` and `sort` reproduce;
- * a change to anything here is a new algorithm version, never an edit of this one, or old draws stop re-checking.
+ * 双随机一公开 — the draw, as a function anyone can run again. docs/INSPECTIONS.md describes every version step by
+ * step, with worked examples that `sha256sum` and `sort` reproduce; a change to anything here is a new algorithm
+ * version, never an edit of an old one, or old draws stop re-checking.
+ * - `quanze-draw-v1`: the selection is a function of the seed and the pools. The unit chose the seed, so it could
+ *   try seeds offline until one selected what it wanted, then commit to that one.
+ * - `quanze-draw-v2`: the v1 ordering over an effective seed mixing in the plan event's id, which the ledger draws
+ *   when it records the plan, after the commitment is fixed: the unit cannot know it when choosing its seed.
  */
-export const DRAW_ALGORITHM = 'quanze-draw-v1';
+export type DrawAlgorithm = 'quanze-draw-v1' | 'quanze-draw-v2';
+
+/** The version new plans record. Plans keep the version they recorded: v1 plans are still drawn and checked by v1. */
+export const DRAW_ALGORITHM: DrawAlgorithm = 'quanze-draw-v2';
 
 /** 64 lowercase hex characters: 256 bits from a real random source (`openssl rand -hex 32`). */
 export const SEED_PATTERN = /^[0-9a-f]{64}$/;
@@ -93,6 +100,25 @@ export function drawSelection(input: DrawInput): DrawnTarget[] {
     const inspectorIds = orderByKey(eligible, (personId) => inspectorKey(seed, targetId, personId)).slice(0, inspectorsPerTarget);
     return { targetId, inspectorIds };
   });
+}
+
+/**
+ * `quanze-draw-v2`'s effective seed: SHA-256 of `<seed>:<planEventId>`, where `planEventId` is the `eventId` of the
+ * `inspection.planned.v1` event as the ledger recorded it (`printf '%s:%s' "$SEED" "$PLAN_EVENT_ID" | sha256sum`).
+ */
+export function effectiveSeedV2(seed: string, planEventId: string): string {
+  if (!SEED_PATTERN.test(seed)) throw new RangeError('a seed is 64 lowercase hex characters');
+  return sha256Hex(`${seed}:${planEventId}`);
+}
+
+/**
+ * The selection of the plan's algorithm. v2 needs the plan event's id; v1 ignores it. Throws a RangeError as
+ * `drawSelection` does, and when a v2 draw has no plan event id.
+ */
+export function drawSelectionFor(algorithm: DrawAlgorithm, input: DrawInput & { readonly planEventId: string | null }): DrawnTarget[] {
+  if (algorithm === 'quanze-draw-v1') return drawSelection(input);
+  if (input.planEventId === null) throw new RangeError('quanze-draw-v2 needs the eventId of the plan event');
+  return drawSelection({ ...input, seed: effectiveSeedV2(input.seed, input.planEventId) });
 }
 
 function orderByKey(ids: Iterable<string>, keyOf: (id: string) => string): string[] {

@@ -14,6 +14,21 @@ export class SeedDoesNotMatchCommitment extends DomainError {
   }
 }
 
+/**
+ * The unit committed to this seed in an earlier plan. Once that plan's seed is revealed (or could be), a plan
+ * committing to it again is no secret; and a seed tried once and dropped must not come back.
+ */
+export class CommitmentReused extends DomainError {
+  readonly code = 'inspection.commitment-reused';
+  constructor(readonly earlierInspectionId: string) {
+    super(
+      `this seed commitment was already used by inspection ${earlierInspectionId} of the same unit: make a new seed (openssl rand -hex 32)`,
+      [['seedCommitment']],
+      RANDOM_INSPECTION,
+    );
+  }
+}
+
 /** 行政处罚法 第42条: enforcement by at least two officers. */
 export class TooFewInspectorsPerTarget extends DomainError {
   readonly code = 'inspection.too-few-inspectors-per-target';
@@ -142,6 +157,7 @@ export class DateOutOfOrder extends DomainError {
 
 export type InspectionError =
   | SeedDoesNotMatchCommitment
+  | CommitmentReused
   | TooFewInspectorsPerTarget
   | TargetPoolTooSmall
   | InspectorPoolTooSmall
@@ -159,6 +175,7 @@ export type InspectionError =
 export const inspectionErrorStatuses: ErrorStatuses<InspectionError | SubjectNotFound | StepOutOfOrder | NotPermitted> = {
   ...commonErrorStatuses,
   'inspection.seed-does-not-match-commitment': 422,
+  'inspection.commitment-reused': 409,
   'inspection.too-few-inspectors-per-target': 422,
   'inspection.target-pool-too-small': 422,
   'inspection.inspector-pool-too-small': 422,

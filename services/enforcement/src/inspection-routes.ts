@@ -12,8 +12,9 @@ import {
   createInspectionCommands,
   createInspectionHandler,
   inspectionStreamId,
+  planEventIdOf,
 } from './inspection-commands.js';
-import { inspectionHistory, inspectionView, seesUnpublishedResults, verifyInspection } from './inspection-queries.js';
+import { inspectionHistory, inspectionView, seesInternals, verifyInspection } from './inspection-queries.js';
 
 export { inspectionErrorStatuses } from './inspection-errors.js';
 
@@ -102,26 +103,27 @@ export function createInspectionRoutes(deps: { store: EventStore; clock?: () => 
       method: 'get',
       path: '/inspections/:inspectionId',
       operationId: 'getInspection',
-      summary: 'The plan, its commitments, the draw and the results (unpublished ones only for the unit and supervision)',
+      summary:
+        'The plan, its commitments, the plan event id, the draw and the results (unpublished results and 回避 reasons only for the unit and supervision)',
       kind: 'query',
       allow: ['public'],
       params: InspectionParams,
       async handle({ params, caller }) {
-        const { state } = await loadExisting(params.inspectionId);
-        return ok(inspectionView(state, seesUnpublishedResults(caller, state.plan)));
+        const { state, events } = await loadExisting(params.inspectionId);
+        return ok(inspectionView(state, planEventIdOf(events), seesInternals(caller, state.plan)));
       },
     }),
     defineRoute({
       method: 'get',
       path: '/inspections/:inspectionId/events',
       operationId: 'getInspectionHistory',
-      summary: 'The inspection’s events, as recorded (unpublished results only for the unit and supervision)',
+      summary: 'The inspection’s events, as recorded (unpublished results and 回避 reasons only for the unit and supervision)',
       kind: 'query',
       allow: ['public'],
       params: InspectionParams,
       async handle({ params, caller }) {
         const { state, events } = await loadExisting(params.inspectionId);
-        return ok({ events: inspectionHistory(state, events, seesUnpublishedResults(caller, state.plan)) });
+        return ok({ events: inspectionHistory(state, events, seesInternals(caller, state.plan)) });
       },
     }),
     defineRoute({
@@ -133,8 +135,8 @@ export function createInspectionRoutes(deps: { store: EventStore; clock?: () => 
       allow: ['public'],
       params: InspectionParams,
       async handle({ params }) {
-        const { state } = await loadExisting(params.inspectionId);
-        return ok(verifyInspection(state.plan, state.stage === 'drawn' ? state.draw : null));
+        const { state, events } = await loadExisting(params.inspectionId);
+        return ok(verifyInspection(state.plan, state.stage === 'drawn' ? state.draw : null, planEventIdOf(events)));
       },
     }),
   ];

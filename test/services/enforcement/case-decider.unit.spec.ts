@@ -39,6 +39,7 @@ import {
   published,
   reviewer,
   rightsNotified,
+  teamFacts,
   transferAccepted,
   transferApproved,
   transferRefused,
@@ -70,6 +71,7 @@ function decide(overrides: Partial<Extract<CaseCommand, { type: 'DecideCase' }>>
     decisionTextSha256: hash('d'),
     collectiveDiscussion: null,
     records: [],
+    persons: teamFacts,
     ...overrides,
   };
 }
@@ -268,7 +270,7 @@ describe('enforcement cases (行政执法案件)', () => {
   });
 
   describe('recording evidence (全过程记录)', () => {
-    const evidence = (collectedBy: string): CaseCommand => ({
+    const evidence = (collectedBy: string, persons: Record<string, PersonFacts> = teamFacts): CaseCommand => ({
       type: 'RecordEvidence',
       caseId: CASE_ID,
       evidenceId: 'evidence-1',
@@ -276,6 +278,11 @@ describe('enforcement cases (行政执法案件)', () => {
       title: '销售台账',
       sha256: hash('a'),
       collectedBy,
+      persons,
+    });
+    const withCertificateA = (overrides: Parameters<typeof certificate>[1]) => ({
+      ...teamFacts,
+      'person-a': person('person-a', certificate('cert-person-a', overrides)),
     });
 
     it('records the content hash and the officer who collected it', () => {
@@ -305,6 +312,36 @@ describe('enforcement cases (行政执法案件)', () => {
 
     it('refuses evidence before officers are assigned', () => {
       given(caseDecider, [opened()]).when(evidence('person-a'), { actor: clerk }).thenThrows(StepOutOfOrder);
+    });
+
+    describe('when the collecting officer’s certificate is no longer valid today (持证上岗, 第42、55条)', () => {
+      it('rejects evidence collected by an officer whose certificate expired since the team was assigned', () => {
+        const error = given(caseDecider, [opened(), officersAssigned])
+          .when(evidence('person-a', withCertificateA({ validUntil: '2026-03-01' })), { actor: clerk, now: NOW })
+          .thenThrows(OfficerNotCertified, { personId: 'person-a', problem: 'expired', day: TODAY, fields: [['collectedBy']] });
+        expect(error.article).to.equal('行政处罚法 (2021) 第42、55条');
+      });
+
+      it('rejects evidence collected by an officer whose certificate was revoked on or before today', () => {
+        given(caseDecider, [opened(), officersAssigned])
+          .when(evidence('person-a', withCertificateA({ revokedOn: TODAY })), { actor: clerk, now: NOW })
+          .thenThrows(OfficerNotCertified, { problem: 'revoked', fields: [['collectedBy']] });
+      });
+
+      it('judges the day in China: at 01:00 on 2 March in 尚志 a certificate valid until 1 March has expired', () => {
+        given(caseDecider, [opened(), officersAssigned])
+          .when(evidence('person-a', withCertificateA({ validUntil: '2026-03-01' })), { actor: clerk, now: '2026-03-01T17:00:00.000Z' })
+          .thenThrows(OfficerNotCertified, { problem: 'expired' });
+      });
+
+      it('accepts evidence on the certificate’s last day, and when only another officer’s certificate lapsed', () => {
+        given(caseDecider, [opened(), officersAssigned])
+          .when(evidence('person-a', withCertificateA({ validUntil: TODAY })), { actor: clerk, now: NOW })
+          .thenTypes('case.evidenceRecorded.v1');
+        given(caseDecider, [opened(), officersAssigned])
+          .when(evidence('person-b', withCertificateA({ revokedOn: '2026-02-01' })), { actor: clerk, now: NOW })
+          .thenTypes('case.evidenceRecorded.v1');
+      });
     });
   });
 
@@ -356,6 +393,33 @@ describe('enforcement cases (行政执法案件)', () => {
             },
           },
         ]);
+    });
+
+    describe('when an officer of the team is no longer certified on the day of the decision (持证上岗, 第42、55条)', () => {
+      const lapsedB = { ...teamFacts, 'person-b': person('person-b', certificate('cert-person-b', { validUntil: '2026-02-28' })) };
+
+      it('rejects the decision, naming the officer, until the team is reassigned', () => {
+        given(caseDecider, [opened(), officersAssigned, rightsNotified()])
+          .when(decide({ persons: lapsedB }), { actor: head, now: NOW })
+          .thenThrows(OfficerNotCertified, { personId: 'person-b', problem: 'expired', day: TODAY, fields: [] });
+      });
+
+      it('rejects it when a certificate was revoked since the assignment', () => {
+        const revokedA = { ...teamFacts, 'person-a': person('person-a', certificate('cert-person-a', { revokedOn: '2026-03-01' })) };
+        given(caseDecider, [opened(), officersAssigned, rightsNotified()])
+          .when(decide({ outcome: 'no-penalty', penalties: [], persons: revokedA }), { actor: head, now: NOW })
+          .thenThrows(OfficerNotCertified, { personId: 'person-a', problem: 'revoked' });
+      });
+
+      it('decides once a certified team was assigned instead', () => {
+        const reassigned: CaseEvent = {
+          type: 'case.officersAssigned.v1',
+          data: { caseId: CASE_ID, officers: [officer('person-a'), officer('person-c')], assignedOn: TODAY },
+        };
+        given(caseDecider, [opened(), officersAssigned, rightsNotified(), reassigned])
+          .when(decide({ persons: { ...lapsedB, 'person-c': person('person-c') } }), { actor: head, now: NOW })
+          .thenTypes('case.decided.v1');
+      });
     });
 
     it('rejects a penalty before the party was notified (告知, 第44、62条)', () => {

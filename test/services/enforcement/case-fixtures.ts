@@ -47,6 +47,12 @@ export function person(personId: string, ...certificates: CertificateFact[]): Pe
   return { personId, certificates: certificates.length === 0 ? [certificate(`cert-${personId}`)] : certificates };
 }
 
+/** The certificates of the team `officersAssigned` records, as their person streams hold them: valid until 2028. */
+export const teamFacts: Readonly<Record<string, PersonFacts>> = {
+  'person-a': person('person-a'),
+  'person-b': person('person-b'),
+};
+
 export function unitFacts(unitId: string, kind: string, endedOn: string | null = null): UnitFacts {
   return { unitId, kind, endedOn };
 }

@@ -93,6 +93,7 @@ const materials = [
 
 describe('the case routes (行政执法)', () => {
   let app: TestApp;
+  let now: Date;
   const tokens: Record<string, string> = {};
 
   function token(name: string): string {
@@ -142,7 +143,8 @@ describe('the case routes (行政执法)', () => {
 
   beforeEach(async () => {
     // 2026-03-02, 09:00 in 尚志.
-    app = await startTestApp([createEnforcementService], { clock: () => new Date('2026-03-02T01:00:00.000Z') });
+    now = new Date('2026-03-02T01:00:00.000Z');
+    app = await startTestApp([createEnforcementService], { clock: () => now });
     await registerUnit(app.store, POLICE, 'public-security');
     await registerUnit(app.store, OTHER_POLICE, 'public-security');
     await registerUnit(app.store, COURT, 'court');
@@ -156,6 +158,8 @@ describe('the case routes (行政执法)', () => {
       head: { personId: 'person-head', unitId: UNIT, roles: ['head'] },
       reviewer: { personId: 'person-reviewer', unitId: UNIT, roles: ['legal-reviewer'] },
       otherClerk: { personId: 'person-other', unitId: OTHER_UNIT, roles: ['clerk'] },
+      otherHead: { personId: 'person-other-head', unitId: OTHER_UNIT, roles: ['head'] },
+      otherReviewer: { personId: 'person-other-reviewer', unitId: OTHER_UNIT, roles: ['legal-reviewer'] },
       police: { personId: 'person-police', unitId: POLICE, roles: ['public-security'] },
       otherPolice: { personId: 'person-police-2', unitId: OTHER_POLICE, roles: ['public-security'] },
       court: { personId: 'person-judge', unitId: COURT, roles: ['court'] },
@@ -365,6 +369,139 @@ describe('the case routes (行政执法)', () => {
     });
   });
 
+  describe('持证上岗 on every step an officer takes, not only at the assignment (第42、55条)', () => {
+    const assignWithShortCertificate = async (): Promise<string> => {
+      await registerOfficer(app.store, 'person-short', '2026-03-05');
+      const caseId = await openCase();
+      expectCreated(
+        await call('post', `/cases/${caseId}/officers`, 'clerk', {
+          officers: [
+            { personId: 'person-a', certificateId: 'cert-person-a' },
+            { personId: 'person-short', certificateId: 'cert-person-short' },
+          ],
+        }),
+      );
+      return caseId;
+    };
+
+    function expectRefusedUncertified(response: TestResponse<Problem>, path: (string | number)[] | null): void {
+      expect(response.status, JSON.stringify(response.body)).to.equal(422);
+      expect(response.body).to.include({ code: 'enforcement.officer-not-certified', article: '行政处罚法 (2021) 第42、55条' });
+      expect(response.body.errors?.map((error) => error.path) ?? []).to.deep.equal(path === null ? [] : [path]);
+    }
+
+    it('rejects evidence collected by an officer whose certificate expired after the team was assigned', async () => {
+      const caseId = await assignWithShortCertificate();
+      const body = { kind: 'documentary', title: '销售台账', sha256: hash('a'), collectedBy: 'person-short' };
+      now = new Date('2026-03-05T01:00:00.000Z');
+      expectCreated(await call('post', `/cases/${caseId}/evidence`, 'clerk', body));
+      now = new Date('2026-03-06T01:00:00.000Z');
+      const before = await app.store.headPosition();
+      expectRefusedUncertified(await call<Problem>('post', `/cases/${caseId}/evidence`, 'clerk', body), ['body', 'collectedBy']);
+      expect(await app.store.headPosition()).to.equal(before);
+    });
+
+    it('rejects evidence collected by an officer whose certificate was revoked after the team was assigned', async () => {
+      const caseId = await investigatedCase();
+      await append(app.store, 'person-person-a', 'person.certificationRevoked.v1', {
+        personId: 'person-a',
+        certificateId: 'cert-person-a',
+        revokedOn: '2026-03-02',
+        reason: '调离执法岗位',
+      });
+      const response = await call<Problem>('post', `/cases/${caseId}/evidence`, 'clerk', {
+        kind: 'documentary',
+        title: '销售台账',
+        sha256: hash('a'),
+        collectedBy: 'person-a',
+      });
+      expectRefusedUncertified(response, ['body', 'collectedBy']);
+    });
+
+    it('rejects a transfer report by an officer whose certificate has expired, naming them', async () => {
+      const caseId = await assignWithShortCertificate();
+      now = new Date('2026-03-06T01:00:00.000Z');
+      const response = await call<Problem>('post', `/cases/${caseId}/transfers`, 'clerk', {
+        receivingAuthority: { unitId: POLICE, kind: 'public-security' },
+        suspectedOffence: '销售伪劣产品罪',
+        reportingOfficerIds: ['person-a', 'person-short'],
+      });
+      expectRefusedUncertified(response, ['body', 'reportingOfficerIds', 1]);
+    });
+
+    it('rejects the decision while an officer of the team is no longer certified, and decides once a certified team is assigned', async () => {
+      const caseId = await assignWithShortCertificate();
+      now = new Date('2026-03-06T01:00:00.000Z');
+      const noPenalty = { ...decisionBody, outcome: 'no-penalty', penalties: [] };
+      expectRefusedUncertified(await call<Problem>('post', `/cases/${caseId}/decision`, 'head', noPenalty), null);
+      expectCreated(await call('post', `/cases/${caseId}/officers`, 'clerk', officersBody));
+      expectCreated(await call('post', `/cases/${caseId}/decision`, 'head', noPenalty));
+    });
+  });
+
+  describe('role-allowed users of other units, on a real case', () => {
+    it('are refused on every write step — the agency’s steps 403, the judicial ones 404 — and nothing is recorded', async () => {
+      /** `as` of another unit is refused and nothing is appended; then the case's own `owner` records the step. */
+      async function refusedThenDone(path: string, body: unknown, owner: string, strangers: readonly string[], status: 403 | 404) {
+        for (const stranger of strangers) {
+          const before = await app.store.headPosition();
+          const response = await call<Problem>('post', path, stranger, body);
+          expect(response.status, `${stranger} on ${path}: ${JSON.stringify(response.body)}`).to.equal(status);
+          expect(response.body.code).to.equal(status === 403 ? 'subject.not-permitted' : 'subject.not-found');
+          expect(await app.store.headPosition(), `${stranger} on ${path}`).to.equal(before);
+        }
+        return expectCreated(await call('post', path, owner, body));
+      }
+      const agency = (path: string, body: unknown, owner = 'clerk') =>
+        refusedThenDone(path, body, owner, owner === 'clerk' ? ['otherClerk'] : owner === 'head' ? ['otherHead'] : ['otherReviewer'], 403);
+      const judicial = (path: string, body: unknown, owner: string) => refusedThenDone(path, body, owner, ['otherPolice', 'otherCourt'], 404);
+
+      const caseId = await openCase();
+      const c = `/cases/${caseId}`;
+      await agency(`${c}/officers`, officersBody);
+      await agency(`${c}/evidence`, { kind: 'documentary', title: '销售台账', sha256: hash('a'), collectedBy: 'person-a' });
+      await agency(`${c}/rights-notice`, { intendedPenalty: '罚款二万元', hearingOffered: true });
+      await agency(`${c}/hearing-request`, {});
+      await agency(`${c}/hearing`, { presidedBy: 'person-fzk' });
+      await agency(`${c}/legal-review`, { outcome: 'passed', opinion: '同意' }, 'reviewer');
+      await agency(`${c}/decision`, decisionBody, 'head');
+      await agency(`${c}/publication`, { channel: 'website', reference: 'r-17', summary: '销售不合格产品，罚款二万元' });
+      await agency(`${c}/execution`, { manner: 'voluntary', paidFen: 2_000_000 });
+      await agency(`${c}/decision-change`, { change: 'changed', by: 'self-correction', reasons: '计算错误' });
+      await agency(`${c}/publication-withdrawal`, { reference: 'r-17-withdrawn', reasons: '决定已变更' });
+      await agency(`${c}/suspected-crime`, { grounds: '销售金额超过五万元' });
+
+      const report = { receivingAuthority: { unitId: POLICE, kind: 'public-security' }, suspectedOffence: '销售伪劣产品罪', reportingOfficerIds: ['person-a', 'person-b'] };
+      const refusedReport = await agency(`${c}/transfers`, report);
+      await agency(`${c}/transfers/${refusedReport.subject?.transferId ?? ''}/refusal`, { reasons: '未达追诉标准' }, 'head');
+
+      // Sent to the police, returned, reconsidered, upheld, supervision asked.
+      const returnedId = (await agency(`${c}/transfers`, report)).subject?.transferId ?? '';
+      const r = `${c}/transfers/${returnedId}`;
+      await agency(`${r}/approval`, {}, 'head');
+      await agency(`${r}/dispatch`, { materials });
+      await judicial(`${r}/receipt`, { receiptNumber: '尚公回〔2026〕9号' }, 'police');
+      await judicial(`${r}/return`, { reasons: '没有犯罪事实' }, 'police');
+      await agency(`${r}/reconsideration-request`, { reasons: '检验报告证明销售金额已达标准' });
+      await judicial(`${r}/reconsideration-answer`, { outcome: 'refusal-upheld', reasons: '维持不予立案决定' }, 'police');
+      await agency(`${r}/supervision-request`, { procuratorateUnitId: PROCURATORATE, reasons: '应当立案而不立案' });
+
+      // Sent again, forwarded to the competent police, accepted there, seized items handed over.
+      const acceptedId = (await agency(`${c}/transfers`, report)).subject?.transferId ?? '';
+      const a = `${c}/transfers/${acceptedId}`;
+      await agency(`${a}/approval`, {}, 'head');
+      await agency(`${a}/dispatch`, { materials });
+      await judicial(`${a}/receipt`, {}, 'police');
+      await refusedThenDone(`${a}/forwarding`, { to: { unitId: OTHER_POLICE, kind: 'public-security' }, reasons: '案发地属亚布力分局管辖' }, 'police', ['otherCourt'], 404);
+      await refusedThenDone(`${a}/receipt`, {}, 'otherPolice', ['otherCourt'], 404);
+      // The first police unit still sees the case (it passed through it), so it learns nothing from a 403.
+      await refusedThenDone(`${a}/acceptance`, { criminalCaseNumber: 'A2301832026030001' }, 'otherPolice', ['police'], 403);
+      await refusedThenDone(`${a}/seized-items-handover`, { inventorySha256: hash('9') }, 'otherPolice', ['otherCourt'], 404);
+
+      await agency(`${c}/closing`, { disposition: 'transferred' });
+    });
+  });
+
   describe('transfers to judicial authorities (行政执法与刑事司法衔接)', () => {
     it('runs from the report to the police’s acceptance, each step by its own authority', async () => {
       const { caseId, transferId } = await transferredCase({ unitId: POLICE, kind: 'public-security' });
@@ -381,18 +518,33 @@ describe('the case routes (行政执法)', () => {
       expect(sent?.data).to.deep.include({ approvedBy: 'person-head', reportingOfficerIds: ['person-a', 'person-b'], materials });
     });
 
-    it('refuses another police unit (403) and hides the case from it (404)', async () => {
+    it('answers another police unit 404, on the step as on the case, as for a case that does not exist', async () => {
       const { caseId, transferId } = await transferredCase({ unitId: POLICE, kind: 'public-security' });
       const response = await call<Problem>('post', `/cases/${caseId}/transfers/${transferId}/receipt`, 'otherPolice', {});
-      expect(response.status).to.equal(403);
-      expect(response.body.code).to.equal('subject.not-permitted');
+      expect(response.status).to.equal(404);
+      expect(response.body.code).to.equal('subject.not-found');
       expect((await call('get', `/cases/${caseId}`, 'otherPolice')).status).to.equal(404);
     });
 
-    it('refuses a court acting on another court’s transfer (403) and hides the case from it (404)', async () => {
+    it('does not let another court tell a real transfer from a made-up id', async () => {
+      const { caseId, transferId } = await transferredCase({ unitId: COURT, kind: 'court' });
+      const real = await call<Problem>('post', `/cases/${caseId}/transfers/${transferId}/receipt`, 'otherCourt', {});
+      const madeUpTransfer = await call<Problem>('post', `/cases/${caseId}/transfers/transfer-made-up/receipt`, 'otherCourt', {});
+      // `instance` is the request's id: everything else is the same.
+      const withoutRequestId = (body: Problem & { title?: string }) => ({ ...body, instance: undefined });
+      expect(real.status).to.equal(404);
+      expect(withoutRequestId(real.body)).to.deep.equal(withoutRequestId(madeUpTransfer.body));
+      const madeUpCase = await call<Problem>('post', `/cases/case-made-up/transfers/${transferId}/receipt`, 'otherCourt', {});
+      expect(madeUpCase.status).to.equal(404);
+      // A case id that does not exist: the same answer, but for the id it names.
+      const madeUpCaseBody = withoutRequestId(madeUpCase.body);
+      expect({ ...madeUpCaseBody, title: madeUpCaseBody.title?.replace('case-made-up', caseId) }).to.deep.equal(withoutRequestId(real.body));
+    });
+
+    it('answers a court acting on another court’s transfer 404 and hides the case from it (404)', async () => {
       const { caseId, transferId } = await transferredCase({ unitId: COURT, kind: 'court' });
       const base = `/cases/${caseId}/transfers/${transferId}`;
-      expect((await call('post', `${base}/receipt`, 'otherCourt', {})).status).to.equal(403);
+      expect((await call('post', `${base}/receipt`, 'otherCourt', {})).status).to.equal(404);
       expect((await call('get', `/cases/${caseId}`, 'otherCourt')).status).to.equal(404);
       expect((await call('get', `/cases/${caseId}/events`, 'otherCourt')).status).to.equal(404);
       expectCreated(await call('post', `${base}/receipt`, 'court', {}));

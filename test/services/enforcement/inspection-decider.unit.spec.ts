@@ -13,6 +13,7 @@ import type {
 } from '../../../services/enforcement/src/inspection-decider.js';
 import {
   AlreadyPublished,
+  CommitmentReused,
   ConflictOutsidePool,
   DateOutOfOrder,
   DuplicatePoolMember,
@@ -72,8 +73,10 @@ const planCommand: PlanInspection = {
   seedCommitment: commitment,
   plannedDrawOn: '2026-03-05',
   certificates,
+  earlierPlanWithCommitment: null,
 };
 
+/** A plan recorded before quanze-draw-v2: it keeps v1. */
 const planned: InspectionEvent = {
   type: 'inspection.planned.v1',
   data: {
@@ -94,6 +97,11 @@ const planned: InspectionEvent = {
   },
 };
 
+/** The same plan recorded today: new plans record quanze-draw-v2. */
+const plannedV2: InspectionEvent = { type: 'inspection.planned.v1', data: { ...planned.data, algorithm: 'quanze-draw-v2' } };
+/** The eventId the ledger gave the plan event (the v2 worked example of docs/INSPECTIONS.md). */
+const planEventId = '019cadc6-9afb-7d21-b83e-52c4f0a7e916';
+
 const selection = [
   { targetId: '92230100MA1A1B2C3D', inspectorIds: ['officer-01', 'officer-02'] },
   { targetId: '91230100MA1B2C3D4E', inspectorIds: ['officer-03', 'officer-02'] },
@@ -106,6 +114,7 @@ const drawCommand: DrawInspection = {
   seed,
   witnessPersonIds: ['supervisor-1'],
   certificates,
+  planEventId,
 };
 
 const drawn: InspectionEvent = {
@@ -175,7 +184,7 @@ const asClerk = (now: string) => ({ now, actor: clerk });
 describe('random inspections (双随机一公开)', () => {
   describe('planning (抽查计划)', () => {
     it('records both pools in canonical order with their hashes, the seed commitment and each inspector’s certificate', () => {
-      given(inspectionDecider).when(planCommand, asClerk(planningNow)).then([planned]);
+      given(inspectionDecider).when(planCommand, asClerk(planningNow)).then([plannedV2]);
     });
 
     it('rejects a plan recorded by another unit than the inspecting one', () => {
@@ -239,6 +248,12 @@ describe('random inspections (双随机一公开)', () => {
         .thenThrows(ConflictOutsidePool, { id: '91000000MA0000000X', fields: [['conflicts', 0, 'targetId']] });
     });
 
+    it('rejects a seed commitment the unit already used in an earlier plan', () => {
+      given(inspectionDecider)
+        .when({ ...planCommand, earlierPlanWithCommitment: 'inspection-0' }, asClerk(planningNow))
+        .thenThrows(CommitmentReused, { earlierInspectionId: 'inspection-0', fields: [['seedCommitment']] });
+    });
+
     it('rejects a draw date that has already passed', () => {
       given(inspectionDecider)
         .when({ ...planCommand, plannedDrawOn: '2026-03-01' }, asClerk(planningNow))
@@ -288,12 +303,12 @@ describe('random inspections (双随机一公开)', () => {
           certificate('officer-01', { validUntil: '2026-03-05' }),
           certificate('officer-02', { revokedOn: '2026-03-06' }),
         ];
-        given(inspectionDecider).when({ ...planCommand, certificates: lastDay }, asClerk(planningNow)).then([planned]);
+        given(inspectionDecider).when({ ...planCommand, certificates: lastDay }, asClerk(planningNow)).then([plannedV2]);
       });
 
       it('names the valid certificate when a person holds a lapsed one too', () => {
         const two = [...certificates, certificate('officer-01', { certificateId: 'cert-a-old', validUntil: '2025-12-31' })];
-        given(inspectionDecider).when({ ...planCommand, certificates: two }, asClerk(planningNow)).then([planned]);
+        given(inspectionDecider).when({ ...planCommand, certificates: two }, asClerk(planningNow)).then([plannedV2]);
       });
     });
   });
@@ -317,7 +332,26 @@ describe('random inspections (双随机一公开)', () => {
   });
 
   describe('drawing (双随机抽取)', () => {
-    it('reveals the seed and records the selection of the documented function, with the draw day and certificates', () => {
+    it('reveals the seed and records the selection of quanze-draw-v2 over seed and plan event id, with the draw day and certificates', () => {
+      const selectionV2 = [
+        { targetId: '91230100MA1F5G6H7J', inspectorIds: ['officer-03', 'officer-05'] },
+        { targetId: '91230100MA1U5W6X7Y', inspectorIds: ['officer-02', 'officer-04'] },
+        { targetId: '91230100MA1B2C3D4E', inspectorIds: ['officer-03', 'officer-01'] },
+      ];
+      given(inspectionDecider, [plannedV2])
+        .when(drawCommand, asClerk(drawNow))
+        .then([{ type: 'inspection.drawn.v1', data: { ...drawn.data, algorithm: 'quanze-draw-v2', selection: selectionV2 } }]);
+    });
+
+    it('draws other targets for the same seed when the ledger gave the plan event another id', () => {
+      const [event] = given(inspectionDecider, [plannedV2])
+        .when({ ...drawCommand, planEventId: '019cadc6-9afb-7d21-b83e-52c4f0a7e917' }, asClerk(drawNow))
+        .thenTypes('inspection.drawn.v1');
+      const drawnTargets = event?.type === 'inspection.drawn.v1' ? event.data.selection.map((target) => target.targetId) : [];
+      expect(drawnTargets).to.not.deep.equal(['91230100MA1F5G6H7J', '91230100MA1U5W6X7Y', '91230100MA1B2C3D4E']);
+    });
+
+    it('draws a plan recorded under quanze-draw-v1 by v1, as its plan says', () => {
       given(inspectionDecider, [planned]).when(drawCommand, asClerk(drawNow)).then([drawn]);
     });
 

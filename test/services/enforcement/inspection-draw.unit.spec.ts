@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import {
+  DRAW_ALGORITHM,
   canonicalPool,
   drawSelection,
+  drawSelectionFor,
+  effectiveSeedV2,
   inspectorKey,
   poolSha256,
   seedCommitment,
@@ -101,5 +104,43 @@ describe('the draw (quanze-draw-v1)', () => {
         RangeError,
       );
     });
+  });
+});
+
+describe('the draw (quanze-draw-v2)', () => {
+  // The v2 worked example of docs/INSPECTIONS.md: the v1 example's seed and pools, the plan recorded under this id.
+  const planEventId = '019cadc6-9afb-7d21-b83e-52c4f0a7e916';
+  const input = { seed, planEventId, targetPool, inspectorPool, targetCount: 3, inspectorsPerTarget: 2, conflicts };
+
+  it('is the version new plans record', () => {
+    expect(DRAW_ALGORITHM).to.equal('quanze-draw-v2');
+  });
+
+  it('mixes the plan event id into the seed: SHA-256 of <seed>:<planEventId>', () => {
+    expect(effectiveSeedV2(seed, planEventId)).to.equal('b671876008415bd1fad0f4f8928bed8f43cead77a2ab817c4b898a0517999803');
+  });
+
+  it('draws the worked example by v1’s ordering over the effective seed', () => {
+    const expected = [
+      { targetId: '91230100MA1F5G6H7J', inspectorIds: ['officer-03', 'officer-05'] },
+      { targetId: '91230100MA1U5W6X7Y', inspectorIds: ['officer-02', 'officer-04'] },
+      { targetId: '91230100MA1B2C3D4E', inspectorIds: ['officer-03', 'officer-01'] },
+    ];
+    expect(drawSelectionFor('quanze-draw-v2', input)).to.deep.equal(expected);
+    expect(drawSelection({ ...input, seed: effectiveSeedV2(seed, planEventId) })).to.deep.equal(expected);
+  });
+
+  it('draws otherwise for another plan event id with the same seed, so a seed chosen beforehand does not fix the outcome', () => {
+    const ids = (selection: ReturnType<typeof drawSelection>) => selection.map((target) => target.targetId);
+    const other = drawSelectionFor('quanze-draw-v2', { ...input, planEventId: '019cadc6-9afb-7d21-b83e-52c4f0a7e917' });
+    expect(ids(other)).to.not.deep.equal(ids(drawSelectionFor('quanze-draw-v2', input)));
+  });
+
+  it('keeps v1 plans on v1, whatever the plan event id', () => {
+    expect(drawSelectionFor('quanze-draw-v1', input)).to.deep.equal(drawSelection(input));
+  });
+
+  it('refuses a v2 draw without the plan event id', () => {
+    expect(() => drawSelectionFor('quanze-draw-v2', { ...input, planEventId: null })).to.throw(RangeError);
   });
 });

@@ -65,8 +65,13 @@ describe('the inspection events (双随机一公开)', () => {
       expect(pathsOf(InspectionPlannedV1.safeParse({ ...plan, targetCount: 4 }))).to.deep.equal(['targetCount']);
     });
 
+    it('accepts both documented algorithms: v1 of plans recorded before v2, and v2', () => {
+      expect(InspectionPlannedV1.safeParse({ ...plan, algorithm: 'quanze-draw-v1' }).success).to.be.true;
+      expect(InspectionPlannedV1.safeParse({ ...plan, algorithm: 'quanze-draw-v2' }).success).to.be.true;
+    });
+
     it('refuses an algorithm it does not document', () => {
-      expect(pathsOf(InspectionPlannedV1.safeParse({ ...plan, algorithm: 'quanze-draw-v2' }))).to.deep.equal(['algorithm']);
+      expect(pathsOf(InspectionPlannedV1.safeParse({ ...plan, algorithm: 'quanze-draw-v3' }))).to.deep.equal(['algorithm']);
     });
   });
 

@@ -45,11 +45,15 @@ const draw: InspectionDrawnV1 = {
   witnessPersonIds: [],
 };
 
+const planEventId = '019cadc6-9afb-7d21-b83e-52c4f0a7e916';
+
 describe('re-checking an inspection', () => {
-  it('confirms the hashes, the commitment and the selection of an honest draw', () => {
-    expect(verifyInspection(plan, draw)).to.deep.equal({
+  it('confirms the hashes, the commitment and the selection of an honest v1 draw, whatever the plan event id', () => {
+    expect(verifyInspection(plan, draw, planEventId)).to.deep.equal({
       inspectionId: 'inspection-1',
       algorithm: 'quanze-draw-v1',
+      planEventId,
+      effectiveSeed: null,
       targetPoolSha256Matches: true,
       inspectorPoolSha256Matches: true,
       commitmentMatches: true,
@@ -59,7 +63,7 @@ describe('re-checking an inspection', () => {
   });
 
   it('checks the pool hashes before the draw and leaves the rest open', () => {
-    expect(verifyInspection(plan, null)).to.include({
+    expect(verifyInspection(plan, null, planEventId)).to.include({
       targetPoolSha256Matches: true,
       inspectorPoolSha256Matches: true,
       commitmentMatches: null,
@@ -69,22 +73,52 @@ describe('re-checking an inspection', () => {
 
   it('detects a selection other than the function’s', () => {
     const swapped = [selection[1], selection[0], selection[2]].filter((target) => target !== undefined);
-    expect(verifyInspection(plan, { ...draw, selection: swapped })).to.include({ commitmentMatches: true, selectionMatches: false });
+    expect(verifyInspection(plan, { ...draw, selection: swapped }, planEventId)).to.include({ commitmentMatches: true, selectionMatches: false });
   });
 
   it('detects an inspector swapped in after the draw', () => {
     const tampered = selection.map((target, index) => (index === 0 ? { ...target, inspectorIds: ['officer-01', 'officer-05'] } : target));
-    expect(verifyInspection(plan, { ...draw, selection: tampered })).to.include({ selectionMatches: false });
+    expect(verifyInspection(plan, { ...draw, selection: tampered }, planEventId)).to.include({ selectionMatches: false });
   });
 
   it('detects a seed that is not the committed one', () => {
-    expect(verifyInspection(plan, { ...draw, seed: 'b'.repeat(64) })).to.include({ commitmentMatches: false });
+    expect(verifyInspection(plan, { ...draw, seed: 'b'.repeat(64) }, planEventId)).to.include({ commitmentMatches: false });
   });
 
   it('detects a pool that does not match its hash', () => {
-    expect(verifyInspection({ ...plan, targetPool: plan.targetPool.slice(1), targetCount: 3 }, draw)).to.include({
+    expect(verifyInspection({ ...plan, targetPool: plan.targetPool.slice(1), targetCount: 3 }, draw, planEventId)).to.include({
       targetPoolSha256Matches: false,
       selectionMatches: false,
     });
+  });
+});
+
+describe('re-checking a quanze-draw-v2 inspection', () => {
+  // The v2 worked example of docs/INSPECTIONS.md.
+  const planV2: InspectionPlannedV1 = { ...plan, algorithm: 'quanze-draw-v2' };
+  const selectionV2 = [
+    { targetId: '91230100MA1F5G6H7J', inspectorIds: ['officer-03', 'officer-05'] },
+    { targetId: '91230100MA1U5W6X7Y', inspectorIds: ['officer-02', 'officer-04'] },
+    { targetId: '91230100MA1B2C3D4E', inspectorIds: ['officer-03', 'officer-01'] },
+  ];
+  const drawV2: InspectionDrawnV1 = { ...draw, algorithm: 'quanze-draw-v2', selection: selectionV2 };
+
+  it('confirms an honest draw over the seed and the plan event id, and shows the effective seed', () => {
+    expect(verifyInspection(planV2, drawV2, planEventId)).to.deep.include({
+      algorithm: 'quanze-draw-v2',
+      planEventId,
+      effectiveSeed: 'b671876008415bd1fad0f4f8928bed8f43cead77a2ab817c4b898a0517999803',
+      commitmentMatches: true,
+      selectionMatches: true,
+      recomputedSelection: selectionV2,
+    });
+  });
+
+  it('detects a selection computed over another plan event id', () => {
+    expect(verifyInspection(planV2, drawV2, '019cadc6-9afb-7d21-b83e-52c4f0a7e917')).to.include({ selectionMatches: false });
+  });
+
+  it('detects a v2 plan drawn as if it were v1 (the seed alone)', () => {
+    expect(verifyInspection(planV2, { ...draw, algorithm: 'quanze-draw-v1' }, planEventId)).to.include({ selectionMatches: false });
   });
 });

@@ -7,6 +7,7 @@ import {
   AuthorityKindMismatch,
   AuthorityNotFound,
   OfficerNotAssigned,
+  OfficerNotCertified,
   ReturnReasonsRequired,
   TooFewOfficers,
   TransferMaterialsMissing,
@@ -21,6 +22,7 @@ import {
   TODAY,
   TRANSFER_ID,
   appraisalRecorded,
+  certificate,
   clerk,
   courtClerk,
   hash,
@@ -30,6 +32,7 @@ import {
   opened,
   otherClerk,
   otherPoliceOfficer,
+  person,
   policeOfficer,
   receivedTransfer,
   reconsiderationRequested,
@@ -39,6 +42,7 @@ import {
   transferRefused,
   transferReported,
   transferReturned,
+  teamFacts,
   transferred,
   unitFacts,
 } from './case-fixtures.js';
@@ -56,6 +60,7 @@ function report(overrides: Partial<Extract<CaseCommand, { type: 'ReportTransfer'
     reportingOfficerIds: ['person-a', 'person-b'],
     records: [],
     receivingUnit: unitFacts(POLICE, 'public-security'),
+    persons: teamFacts,
     ...overrides,
   };
 }
@@ -63,10 +68,10 @@ function report(overrides: Partial<Extract<CaseCommand, { type: 'ReportTransfer'
 const approve: CaseCommand = { type: 'ApproveTransfer', caseId: CASE_ID, transferId: TRANSFER_ID };
 const refuse = (reasons: string | null): CaseCommand => ({ type: 'RefuseTransfer', caseId: CASE_ID, transferId: TRANSFER_ID, reasons });
 const send = (sent: Extract<CaseCommand, { type: 'SendTransfer' }>['materials'] = materials): CaseCommand => ({ type: 'SendTransfer', caseId: CASE_ID, transferId: TRANSFER_ID, materials: sent });
-const receipt = (actingAs: readonly JudicialKind[] = asPolice): CaseCommand => ({
+const receipt = (actingAs: readonly JudicialKind[] = asPolice, transferId = TRANSFER_ID): CaseCommand => ({
   type: 'RecordReceipt',
   caseId: CASE_ID,
-  transferId: TRANSFER_ID,
+  transferId,
   receiptNumber: '尚公回〔2026〕9号',
   actingAs,
 });
@@ -112,6 +117,21 @@ describe('transfers of suspected crimes (行政执法机关移送涉嫌犯罪案
       given(caseDecider, [opened(), officersAssigned])
         .when(report({ reportingOfficerIds: ['person-a', 'person-x'] }), { actor: clerk })
         .thenThrows(OfficerNotAssigned, { fields: [['reportingOfficerIds', 1]] });
+    });
+
+    it('rejects a reporting officer whose certificate expired since the team was assigned (持证上岗)', () => {
+      const lapsedB = { ...teamFacts, 'person-b': person('person-b', certificate('cert-person-b', { validUntil: '2026-03-01' })) };
+      const error = given(caseDecider, [opened(), officersAssigned])
+        .when(report({ persons: lapsedB }), { actor: clerk, now: NOW })
+        .thenThrows(OfficerNotCertified, { personId: 'person-b', problem: 'expired', day: TODAY, fields: [['reportingOfficerIds', 1]] });
+      expect(error.article).to.equal('行政处罚法 (2021) 第42、55条');
+    });
+
+    it('rejects a reporting officer whose certificate was revoked', () => {
+      const revokedA = { ...teamFacts, 'person-a': person('person-a', certificate('cert-person-a', { revokedOn: '2026-02-15' })) };
+      given(caseDecider, [opened(), officersAssigned])
+        .when(report({ persons: revokedA }), { actor: clerk, now: NOW })
+        .thenThrows(OfficerNotCertified, { personId: 'person-a', problem: 'revoked', fields: [['reportingOfficerIds', 0]] });
     });
 
     it('rejects a receiving authority that is not a registered unit', () => {
@@ -259,26 +279,54 @@ describe('transfers of suspected crimes (行政执法机关移送涉嫌犯罪案
         ]);
     });
 
-    it('refuses another police unit', () => {
-      given(caseDecider, sentTransfer).when(receipt(), { actor: otherPoliceOfficer }).thenThrows(NotPermitted);
+    describe('when the caller may not read the case: the 404 of a case that does not exist', () => {
+      const notFound = { subject: `case ${CASE_ID}` };
+
+      it('answers another police unit as if the case did not exist', () => {
+        given(caseDecider, sentTransfer).when(receipt(), { actor: otherPoliceOfficer }).thenThrows(SubjectNotFound, notFound);
+        given(caseDecider).when(receipt(), { actor: otherPoliceOfficer }).thenThrows(SubjectNotFound, notFound);
+      });
+
+      it('answers a real transfer id and a made-up one alike', () => {
+        given(caseDecider, sentTransfer)
+          .when(receipt(asPolice, 'transfer-made-up'), { actor: otherPoliceOfficer })
+          .thenThrows(SubjectNotFound, notFound);
+      });
+
+      it('answers a user of the receiving unit acting in another judicial role so', () => {
+        given(caseDecider, sentTransfer).when(receipt(['court']), { actor: policeOfficer }).thenThrows(SubjectNotFound, notFound);
+      });
+
+      it('answers a court, for a transfer to the police, so', () => {
+        given(caseDecider, sentTransfer).when(receipt(['court']), { actor: courtClerk }).thenThrows(SubjectNotFound, notFound);
+      });
     });
 
-    it('refuses a user of the receiving unit acting in another judicial role', () => {
-      given(caseDecider, sentTransfer).when(receipt(['court']), { actor: policeOfficer }).thenThrows(NotPermitted);
+    describe('when the caller may read the case but the transfer is not with it: 403', () => {
+      it('refuses the transferring unit’s own users', () => {
+        given(caseDecider, sentTransfer).when(receipt([]), { actor: clerk }).thenThrows(NotPermitted);
+      });
+
+      it('refuses the procuratorate, which sees every transferred case, on a transfer to the police', () => {
+        const prosecutor = { personId: 'person-prosecutor', postId: 'post-prosecutor', unitId: PROCURATORATE };
+        given(caseDecider, sentTransfer).when(receipt(['procuratorate']), { actor: prosecutor }).thenThrows(NotPermitted);
+      });
+
+      it('answers a made-up transfer id of that case with the transfer’s 404', () => {
+        given(caseDecider, sentTransfer)
+          .when(receipt(asPolice, 'transfer-made-up'), { actor: policeOfficer })
+          .thenThrows(SubjectNotFound, { subject: `transfer transfer-made-up of case ${CASE_ID}` });
+      });
     });
 
-    it('refuses a court for a transfer to the police', () => {
-      given(caseDecider, sentTransfer).when(receipt(['court']), { actor: courtClerk }).thenThrows(NotPermitted);
-    });
-
-    it('refuses the transferring unit’s own users', () => {
-      given(caseDecider, sentTransfer).when(receipt([]), { actor: clerk }).thenThrows(NotPermitted);
-    });
-
-    it('refuses a receipt before the transfer was sent', () => {
+    it('answers a receipt before the transfer was sent as not found: the police cannot see the case yet', () => {
       given(caseDecider, [opened(), officersAssigned, transferReported(), transferApproved])
         .when(receipt(), { actor: policeOfficer })
-        .thenThrows(StepOutOfOrder);
+        .thenThrows(SubjectNotFound, { subject: `case ${CASE_ID}` });
+    });
+
+    it('refuses a second receipt (409)', () => {
+      given(caseDecider, receivedTransfer).when(receipt(), { actor: policeOfficer }).thenThrows(StepOutOfOrder);
     });
 
     describe('forwarding outside its jurisdiction (转送)', () => {
@@ -449,10 +497,10 @@ describe('transfers of suspected crimes (行政执法机关移送涉嫌犯罪案
         ]);
     });
 
-    it('refuses an answer by another police unit', () => {
+    it('answers another police unit as if the case did not exist', () => {
       given(caseDecider, [...returned, reconsiderationRequested])
         .when(answer('case-opened', null), { actor: otherPoliceOfficer })
-        .thenThrows(NotPermitted);
+        .thenThrows(SubjectNotFound, { subject: `case ${CASE_ID}` });
     });
 
     it('records the request for the procuratorate’s supervision after the refusal was upheld', () => {

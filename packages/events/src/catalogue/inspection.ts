@@ -10,8 +10,11 @@ import { CalendarDate, Id, Sha256, Text } from '../primitives.js';
  * Stream: `inspection-<inspectionId>`.
  */
 
-/** The versions of the draw function; each is described in docs/INSPECTIONS.md and never changes once used. */
-export const InspectionDrawAlgorithm = z.enum(['quanze-draw-v1']);
+/**
+ * The versions of the draw function; each is described in docs/INSPECTIONS.md and never changes once used.
+ * `quanze-draw-v2` mixes the plan event's `eventId` into the seed; events recorded with v1 keep it.
+ */
+export const InspectionDrawAlgorithm = z.enum(['quanze-draw-v1', 'quanze-draw-v2']);
 
 /** Ids sorted by byte value and without repeats: the canonical form the pool hashes are taken over. */
 function isCanonicalPool(ids: readonly string[]): boolean {
