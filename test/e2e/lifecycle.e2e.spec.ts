@@ -66,6 +66,7 @@ describe('the ledger end to end, over HTTP', function () {
     await appoint('officerA', '吴执法', 'sz-shichang-jiandu-guanliju', '执法大队队员');
     await appoint('officerB', '郑执法', 'sz-shichang-jiandu-guanliju', '执法大队队员');
     await appoint('police', '冯警官', 'sz-gonganju', '经侦大队民警');
+    await appoint('judge', '陈法官', 'sz-fayuan', '刑事审判庭审判员');
     for (const officer of ['officerA', 'officerB']) {
       const certified = await command(`/persons/${people[officer]?.personId ?? ''}/certifications`, system.adminToken, {
         scope: '市场监管',
@@ -241,8 +242,10 @@ describe('the ledger end to end, over HTTP', function () {
     await command(`${base}/receipt`, police, { receiptNumber: '尚公回〔2026〕1号' });
     await command(`${base}/acceptance`, police, { criminalCaseNumber: 'A2301832026001' });
 
-    const court = await system.token({ personId: 'judge-1', postId: null, unitId: 'sz-fayuan', roles: ['court'] });
-    expect((await call('POST', `${base}/receipt`, court, {})).status, 'only the receiving authority answers').to.equal(403);
+    const court = await tokenOf('judge', ['court']);
+    const notForTheCourt = await call('POST', `${base}/receipt`, court, {});
+    expect(notForTheCourt.status, 'another authority cannot even tell the transfer exists').to.equal(404);
+    expect(notForTheCourt.body.code).to.equal('subject.not-found');
 
     const seen = await call<{ transfers: { stage: string }[] }>('GET', `/cases/${caseId}`, police);
     expect(seen.body.transfers[0]?.stage).to.equal('accepted');
