@@ -9,3 +9,4 @@ export * from './openapi.js';
 export * from './app.js';
 export * from './server.js';
 export * from './post-holding.js';
+export * from './china-date.js';

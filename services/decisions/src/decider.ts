@@ -10,7 +10,7 @@ import type {
   DecisionStepDetermination,
   decisionEvents,
 } from '@quanze/events';
-import { NotPermitted, StepOutOfOrder, SubjectNotFound } from '@quanze/service-kit';
+import { NotPermitted, StepOutOfOrder, SubjectNotFound, chinaDateOf } from '@quanze/service-kit';
 import type { DecisionContext, Decider, DomainEventOf } from '@quanze/service-kit';
 import type {
   ConveneCollectiveDiscussionBody,
@@ -206,11 +206,6 @@ export function differsFromMajority(majority: DecisionMadeV1['majorityOpinion'],
 /** Calendar days from the day after `from` to `to` (民法典 第201条: the first day is not counted). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-/** The calendar day of an instant in China (UTC+8 all year, no daylight saving): the day step dates are counted in. */
-export function chinaDateOf(instant: string): string {
-  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** The ledger records steps that happened: a step's own date is not after today. Deadlines ahead (closesOn) are not steps. */

@@ -15,9 +15,9 @@ import {
 import type { DocumentNumberAssignedV1, RecordedEvent } from '@quanze/events';
 import type { EventStore } from '@quanze/eventstore';
 import { WrongExpectedVersion } from '@quanze/eventstore';
-import { ConcurrencyConflict, commandIdOf, createCommandHandler } from '@quanze/service-kit';
+import { ConcurrencyConflict, commandIdOf, createCommandHandler, chinaDateOf } from '@quanze/service-kit';
 import type { CommandMeta, CommandOutcome, LoadedStream } from '@quanze/service-kit';
-import { chinaDateOf, yearOf } from './dates.js';
+import { yearOf } from './dates.js';
 import type { DocumentEvent, DocumentFacts, DocumentState } from './decider.js';
 import { checkRegistration, documentDecider } from './decider.js';
 import { AuthorityCodeMissing, IssuingUnitUnknown } from './errors.js';

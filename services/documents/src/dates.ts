@@ -1,14 +1,4 @@
-/**
- * Calendar days as the documents' rules count them: in China (Asia/Shanghai). China has kept UTC+8 without daylight
- * saving since 1991, so a fixed offset gives the same day as the time-zone database, without depending on it.
- */
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
-
-/** The day in China at an instant (ISO 8601, UTC), as YYYY-MM-DD. */
-export function chinaDateOf(instant: string): string {
-  return new Date(Date.parse(instant) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
-
+/** Calendar-day arithmetic of the documents' rules; days are China's (`chinaDateOf` in the service kit). */
 export function yearOf(date: string): number {
   return Number(date.slice(0, 4));
 }

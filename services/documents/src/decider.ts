@@ -1,8 +1,8 @@
 import type { Actor, DocumentIssuedV1, DocumentNumber, documentStreamEvents } from '@quanze/events';
 import type { Decider, DecisionContext, DomainEventOf } from '@quanze/service-kit';
-import { NotPermitted, StepOutOfOrder, SubjectNotFound } from '@quanze/service-kit';
+import { NotPermitted, StepOutOfOrder, SubjectNotFound, chinaDateOf } from '@quanze/service-kit';
 import type { DocumentCommand } from './commands.js';
-import { addYears, chinaDateOf } from './dates.js';
+import { addYears } from './dates.js';
 import {
   ARTICLES,
   CleanUpDecisionRequired,

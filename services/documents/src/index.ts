@@ -5,4 +5,4 @@ export * from './number-register.js';
 export * from './issuing-unit.js';
 export * from './views.js';
 export * from './errors.js';
-export { addYears, chinaDateOf } from './dates.js';
+export { addYears } from './dates.js';

@@ -1,7 +1,8 @@
+import { chinaDateOf } from '@quanze/service-kit';
 import type { DocumentNumberAssignedV1, documentNumberRegisterEvents } from '@quanze/events';
 import { formatDocumentNumber } from '@quanze/events';
 import type { Decider, DomainEventOf } from '@quanze/service-kit';
-import { chinaDateOf, yearOf } from './dates.js';
+import { yearOf } from './dates.js';
 import { DateOutOfOrder } from './errors.js';
 
 /**

@@ -7,7 +7,7 @@ import type {
   CaseReceivingAuthority,
   caseEvents,
 } from '@quanze/events';
-import { NotPermitted, StepOutOfOrder, SubjectNotFound } from '@quanze/service-kit';
+import { NotPermitted, StepOutOfOrder, SubjectNotFound, chinaDateOf } from '@quanze/service-kit';
 import type { Decider, DecisionContext, DomainEventOf } from '@quanze/service-kit';
 import type {
   AcceptTransferBody,
@@ -222,14 +222,6 @@ export function publicationDeadlineWorkingDays(kind: CaseFile['enforcementKind']
   return kind === 'penalty' ? 7 : 20;
 }
 
-/**
- * The calendar day of an instant in China Standard Time (UTC+8, no daylight saving): certificates, deadlines and
- * documents are dated in local days, and a case handled at 07:00 in 尚志 is still the previous day in UTC.
- */
-export function chinaDate(instant: string): string {
-  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 // ── Guards ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 function stageOf(file: CaseFile): string {
@@ -372,7 +364,7 @@ function transferOutcome(file: CaseFile): 'none' | 'refused-by-head' | 'pending'
 // ── decide ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 function decide(command: CaseCommand, state: CaseState, context: DecisionContext): readonly CaseEvent[] {
-  const today = chinaDate(context.now);
+  const today = chinaDateOf(context.now);
   if (command.type === 'OpenCase') {
     if (state.status !== 'none') throw outOfOrder(state, 'open');
     if (context.actor.unitId === null) throw new NotPermitted('a case is opened by a user of the unit that handles it');

@@ -6,7 +6,7 @@ import type {
   InspectionResultsRecordedV1,
   inspectionEvents,
 } from '@quanze/events';
-import { NotPermitted, StepOutOfOrder, SubjectNotFound } from '@quanze/service-kit';
+import { NotPermitted, StepOutOfOrder, SubjectNotFound, chinaDateOf } from '@quanze/service-kit';
 import type { DecisionContext, Decider, DomainEventOf } from '@quanze/service-kit';
 import { DRAW_ALGORITHM, compareBytes, drawSelectionFor, poolSha256, seedCommitment } from './inspection-draw.js';
 import {
@@ -121,11 +121,6 @@ export type InspectionState =
       readonly publications: readonly InspectionResultsPublishedV1[];
     };
 
-/** The calendar day of an instant in China Standard Time (UTC+8, no daylight saving): the day rules count in. */
-export function chinaDate(instant: string): string {
-  return new Date(Date.parse(instant) + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}
-
 /** The certificate that makes a person eligible on `day`: valid that day and not revoked by then; lowest id first. */
 export function certificateOn(certificates: readonly CertificateFact[], personId: string, day: string): string | null {
   const valid = certificates
@@ -210,7 +205,7 @@ function plan(command: PlanInspection, state: InspectionState, context: Decision
 
   if (command.earlierPlanWithCommitment !== null) throw new CommitmentReused(command.earlierPlanWithCommitment);
 
-  const today = chinaDate(context.now);
+  const today = chinaDateOf(context.now);
   if (command.plannedDrawOn < today) {
     throw new DateOutOfOrder(`the draw is planned for ${command.plannedDrawOn}, before today (${today})`, ['plannedDrawOn']);
   }
@@ -255,7 +250,7 @@ function draw(command: DrawInspection, state: InspectionState, context: Decision
   const { plan: planned } = state;
   if (seedCommitment(command.seed) !== planned.seedCommitment) throw new SeedDoesNotMatchCommitment(command.inspectionId);
 
-  const drawnOn = chinaDate(context.now);
+  const drawnOn = chinaDateOf(context.now);
   // The whole pool, not only those drawn: whether a draw may happen must not depend on the seed.
   const inspectorCertificates = certifyPool(planned.inspectorPool, command.certificates, drawnOn, null);
   // The plan's own algorithm: a plan recorded under v1 is drawn by v1, so it stays re-checkable as documented.
@@ -307,7 +302,7 @@ function recordResults(command: RecordInspectionResults, state: InspectionState,
   if (command.concludedOn < command.inspectedOn) {
     throw new DateOutOfOrder(`concluded on ${command.concludedOn}, before the inspection on ${command.inspectedOn}`, ['concludedOn']);
   }
-  const today = chinaDate(context.now);
+  const today = chinaDateOf(context.now);
   if (command.concludedOn > today) {
     throw new DateOutOfOrder(`concluded on ${command.concludedOn}, after today (${today})`, ['concludedOn']);
   }
@@ -333,7 +328,7 @@ function publish(command: PublishInspectionResults, state: InspectionState, cont
   const drawn = drawnState(state, command.inspectionId, 'publish results', context);
   // A target named twice is published once; the HTTP schema refuses the repeat before it gets here.
   const targetIds = [...new Set(command.targetIds)];
-  const today = chinaDate(context.now);
+  const today = chinaDateOf(context.now);
   if (command.publishedOn > today) {
     throw new DateOutOfOrder(`published on ${command.publishedOn}, after today (${today})`, ['publishedOn']);
   }

@@ -1,6 +1,6 @@
 import type { PostRemovalReason, personEvents } from '@quanze/events';
 import type { Decider, DecisionContext, DomainEventOf } from '@quanze/service-kit';
-import { SubjectNotFound } from '@quanze/service-kit';
+import { SubjectNotFound, chinaDateOf } from '@quanze/service-kit';
 import {
   BackdatedByReviewer,
   CertificateAlreadyIssued,
@@ -124,13 +124,6 @@ export function isCertificateValidOn(certificate: Certificate, date: string): bo
     date <= certificate.validUntil &&
     (certificate.revocation === null || certificate.revocation.on > date)
   );
-}
-
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
-
-/** The calendar day in China (UTC+8) of an ISO instant: the city's "today". */
-export function chinaDateOf(instant: string): string {
-  return new Date(Date.parse(instant) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@quanze/events';
 import type { EventStore } from '@quanze/eventstore';
-import { SubjectNotFound } from '@quanze/service-kit';
+import { SubjectNotFound, chinaDateOf } from '@quanze/service-kit';
 import type { OrganizationCommands } from './commands.js';
 import { measureRegistry, unitRegistry } from './commands.js';
 import type { Measure } from './measure-decider.js';
@@ -10,9 +10,6 @@ import { heldTenures, isCertificateValidOn } from './person-decider.js';
 import type { Unit, UnitState } from './unit-decider.js';
 import { unitDecider } from './unit-decider.js';
 
-// The ledger's days are the city's days: a certificate valid "today" is valid on the calendar of China (UTC+8).
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
-
 /** A measure's first sentence, which in the plan states what it is about (完善并落实依法决策机制。…): for lists. */
 function headlineOf(text: string): string {
   const end = text.indexOf('。');
@@ -20,8 +17,9 @@ function headlineOf(text: string): string {
   return sentence.length > 60 ? `${sentence.slice(0, 59)}…` : sentence;
 }
 
+/** The ledger's days are the city's days: a certificate valid "today" is valid on the calendar of China. */
 export function todayInChina(now: Date): string {
-  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  return chinaDateOf(now.toISOString());
 }
 
 /** A stream's events as a history: who recorded each (omitted for the public) and what it said. */

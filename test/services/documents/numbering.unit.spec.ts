@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { formatDocumentNumber } from '@quanze/events';
+import { chinaDateOf } from '@quanze/service-kit';
 import {
   DateOutOfOrder,
   addYears,
-  chinaDateOf,
   documentDecider,
   foldIssuingUnit,
   numberRegisterDecider,

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { NotPermitted, StepOutOfOrder, SubjectNotFound } from '@quanze/service-kit';
 import { given } from '../../support/decider.js';
-import { caseDecider, chinaDate } from '../../../services/enforcement/src/case-decider.js';
+import { chinaDateOf } from '@quanze/service-kit';
+import { caseDecider } from '../../../services/enforcement/src/case-decider.js';
 import type { CaseCommand, CaseEvent, PersonFacts } from '../../../services/enforcement/src/case-decider.js';
 import {
   CollectiveDiscussionRequired,
@@ -213,7 +214,7 @@ describe('enforcement cases (行政执法案件)', () => {
 
     it('judges validity by the day in China, not in UTC', () => {
       // 2026-03-01T17:00Z is already 2 March in 尚志: a certificate valid until 1 March has expired.
-      expect(chinaDate('2026-03-01T17:00:00.000Z')).to.equal('2026-03-02');
+      expect(chinaDateOf('2026-03-01T17:00:00.000Z')).to.equal('2026-03-02');
       given(caseDecider, [opened()])
         .when(assign(officers, withCertificateA({ validUntil: '2026-03-01' })), { actor: clerk, now: '2026-03-01T17:00:00.000Z' })
         .thenThrows(OfficerNotCertified, { problem: 'expired' });
