@@ -1,0 +1,240 @@
+import type { EventRegistry, LedgerEventDefinition, RecordedEvent } from '@quanze/events';
+import { ledgerRegistry } from '@quanze/events';
+import type { AllSubscription, EventStore } from '@quanze/eventstore';
+import type { LedgerEvent } from './ledger-event.js';
+import type { Projection, ReadModelDatabase } from './projection.js';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  /** The position of the last event applied; 0 before the first. */
+  readonly checkpoint: number;
+  /** Events in the store not yet applied: head position minus checkpoint. */
+  readonly lag: number;
+}
+
+export interface RunnerStatus {
+  readonly headPosition: number;
+  readonly running: boolean;
+  readonly projections: readonly ProjectionStatus[];
+  /** Why the live loop stopped, when it stopped on an error (an event no projection could take). */
+  readonly failure: string | null;
+}
+
+export interface ProjectionRunner {
+  /** Applies every event up to the store's head now, in transactions of `batchSize` events; the position reached. */
+  catchUp(): Promise<number>;
+  /** Catches up, then follows the store live until `stop()`. */
+  start(): Promise<void>;
+  /** Resolves once every projection has applied `position` (read-your-writes after a command). */
+  waitFor(position: number, timeoutMs?: number): Promise<void>;
+  status(): Promise<RunnerStatus>;
+  /** Drops the projections' tables (all, or those named), and replays the whole log into them. */
+  rebuild(names?: readonly string[]): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface ProjectionRunnerOptions {
+  readonly store: EventStore;
+  readonly db: ReadModelDatabase;
+  readonly projections: readonly Projection[];
+  readonly registry?: EventRegistry<LedgerEventDefinition>;
+  /** Events per transaction while catching up. */
+  readonly batchSize?: number;
+}
+
+/** An event the runner cannot hand to projections: unknown type, or a shape its schema refuses. Never skipped. */
+export class ProjectionFailed extends Error {
+  constructor(
+    readonly position: number,
+    readonly eventType: string,
+    override readonly cause: unknown,
+  ) {
+    super(`projections stopped at position ${String(position)} (${eventType}): ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'ProjectionFailed';
+  }
+}
+
+const CHECKPOINTS = 'projection_checkpoints';
+
+/**
+ * Runs read models from the log. Each projection has its own checkpoint, stored in the same transaction as the
+ * changes an event made, so after a crash every event has taken effect exactly once. Events reach projections
+ * upcast to their current shape, in position order; an event already applied (checkpoint ≥ position) is never
+ * applied again, so catching up and following live can overlap safely.
+ */
+export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
+  const { store, db, projections } = options;
+  const registry = options.registry ?? ledgerRegistry;
+  const batchSize = options.batchSize ?? 1000;
+  const names = new Set<string>();
+  for (const projection of projections) {
+    if (names.has(projection.name)) throw new TypeError(`two projections are named ${projection.name}`);
+    names.add(projection.name);
+  }
+
+  db.exec(`CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL) STRICT`);
+  const readCheckpoint = db.prepare<[string], { version: number; position: number }>(`SELECT version, position FROM ${CHECKPOINTS} WHERE name = ?`);
+  const writeCheckpoint = db.prepare(
+    `INSERT INTO ${CHECKPOINTS} (name, version, position) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position`,
+  );
+  const checkpoints = new Map<string, number>();
+
+  const reset = db.transaction((projection: Projection) => {
+    for (const table of projection.tables) db.exec(`DROP TABLE IF EXISTS "${table}"`);
+    projection.setup(db);
+    writeCheckpoint.run(projection.name, projection.version, 0);
+    checkpoints.set(projection.name, 0);
+  });
+  for (const projection of projections) {
+    const stored = readCheckpoint.get(projection.name);
+    // A read model written by another version of its projection means something else: rebuild it.
+    if (stored?.version !== projection.version) reset(projection);
+    else {
+      projection.setup(db);
+      checkpoints.set(projection.name, stored.position);
+    }
+  }
+
+  const lowestCheckpoint = () => Math.min(...projections.map((projection) => checkpoints.get(projection.name) ?? 0));
+
+  const applyBatch = db.transaction((events: readonly RecordedEvent[]) => {
+    const applied = new Map<string, number>();
+    for (const recorded of events) {
+      let event: LedgerEvent | null = null;
+      for (const projection of projections) {
+        const checkpoint = applied.get(projection.name) ?? checkpoints.get(projection.name) ?? 0;
+        if (recorded.position <= checkpoint) continue;
+        try {
+          event ??= registry.parse(recorded);
+          projection.apply(db, event);
+        } catch (error) {
+          throw new ProjectionFailed(recorded.position, recorded.type, error);
+        }
+        applied.set(projection.name, recorded.position);
+      }
+    }
+    for (const [name, position] of applied) {
+      const projection = projections.find((candidate) => candidate.name === name);
+      writeCheckpoint.run(name, projection?.version ?? 0, position);
+    }
+    return applied;
+  });
+
+  function apply(events: readonly RecordedEvent[]): void {
+    if (events.length === 0) return;
+    // Only after the commit: a failed batch leaves the in-memory checkpoints as the database has them.
+    for (const [name, position] of applyBatch(events)) checkpoints.set(name, position);
+    notifyWaiters();
+  }
+
+  let waiters: { position: number; resolve: () => void }[] = [];
+  function notifyWaiters(): void {
+    const reached = lowestCheckpoint();
+    const ready = waiters.filter((waiter) => waiter.position <= reached);
+    waiters = waiters.filter((waiter) => waiter.position > reached);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  async function catchUp(): Promise<number> {
+    for (;;) {
+      const page: RecordedEvent[] = [];
+      for await (const event of store.readAll({ fromPosition: lowestCheckpoint() + 1, limit: batchSize })) page.push(event);
+      if (page.length === 0) return lowestCheckpoint();
+      apply(page);
+    }
+  }
+
+  let subscription: AllSubscription | null = null;
+  let loop: Promise<void> | null = null;
+  let failure: string | null = null;
+
+  async function follow(live: AllSubscription): Promise<void> {
+    let buffer: RecordedEvent[] = [];
+    let flushScheduled = false;
+    const flush = () => {
+      flushScheduled = false;
+      const events = buffer;
+      buffer = [];
+      apply(events);
+    };
+    try {
+      for await (const event of live) {
+        buffer.push(event);
+        if (buffer.length >= batchSize) flush();
+        else if (!flushScheduled) {
+          flushScheduled = true;
+          // Events that arrive together commit together; a lone event commits on the next turn of the loop.
+          setImmediate(() => {
+            try {
+              flush();
+            } catch (error) {
+              failure = error instanceof Error ? error.message : String(error);
+              void live.stop();
+            }
+          });
+        }
+      }
+      if (buffer.length > 0) flush();
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  async function start(): Promise<void> {
+    if (subscription !== null) return;
+    failure = null;
+    await catchUp();
+    const live = store.subscribeToAll({ fromPosition: lowestCheckpoint() + 1, batchSize });
+    subscription = live;
+    loop = follow(live);
+  }
+
+  async function stop(): Promise<void> {
+    const live = subscription;
+    subscription = null;
+    if (live !== null) await live.stop();
+    await loop;
+    loop = null;
+  }
+
+  return {
+    catchUp,
+    start,
+    stop,
+    waitFor(position, timeoutMs = 10_000) {
+      if (lowestCheckpoint() >= position) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters = waiters.filter((waiter) => waiter.resolve !== done);
+          reject(new Error(`read models did not reach position ${String(position)} within ${String(timeoutMs)} ms (at ${String(lowestCheckpoint())})`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        waiters.push({ position, resolve: done });
+      });
+    },
+    async status() {
+      const headPosition = await store.headPosition();
+      return {
+        headPosition,
+        running: subscription !== null,
+        failure,
+        projections: projections.map((projection) => {
+          const checkpoint = checkpoints.get(projection.name) ?? 0;
+          return { name: projection.name, version: projection.version, checkpoint, lag: headPosition - checkpoint };
+        }),
+      };
+    },
+    async rebuild(only) {
+      const wasRunning = subscription !== null;
+      await stop();
+      for (const projection of projections) if (only === undefined || only.includes(projection.name)) reset(projection);
+      const reached = await catchUp();
+      if (wasRunning) await start();
+      return reached;
+    },
+  };
+}

@@ -1,0 +1,228 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { openEventStore } from '@quanze/eventstore';
+import type { EventStore } from '@quanze/eventstore';
+import {
+  ProjectionFailed,
+  createProjectionRunner,
+  dumpDigest,
+  dumpProjection,
+  openReadModelDatabase,
+} from '@quanze/projections';
+import type { Projection, ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import { newStreamId, proposedEvent } from '../../support/events.js';
+import { counted, registry, tallyProjection } from './tally.js';
+
+const PROJECT_UNTIL_KILLED = fileURLToPath(new URL('./project-until-killed.ts', import.meta.url));
+
+describe('the projection runner', () => {
+  let folder: string;
+  let store: EventStore;
+  let db: ReadModelDatabase;
+  let runners: ProjectionRunner[];
+
+  function runner(projections: readonly Projection[], batchSize = 50, database = db): ProjectionRunner {
+    const created = createProjectionRunner({ store, db: database, projections, registry, batchSize });
+    runners.push(created);
+    return created;
+  }
+
+  function totals(name = 'tally'): { stream_id: string; total: number; events: number }[] {
+    return db.prepare(`SELECT stream_id, total, events FROM ${name}_counts ORDER BY stream_id`).all() as never;
+  }
+
+  async function appendTally(streamId: string, values: readonly number[]): Promise<void> {
+    await store.appendToStream(streamId, values.map((n) => counted(n)));
+  }
+
+  beforeEach(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'quanze-projections-'));
+    store = await openEventStore(`sqlite:${folder}`);
+    db = openReadModelDatabase(join(folder, 'readmodels.sqlite'));
+    runners = [];
+  });
+  afterEach(async () => {
+    for (const each of runners) await each.stop();
+    db.close();
+    await store.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('applies every event once, in position order, and reports no lag once caught up', async () => {
+    const stream = newStreamId('tally');
+    await appendTally(stream, Array.from({ length: 120 }, (_, index) => index + 1));
+    const tally = runner([tallyProjection('tally')]);
+    expect(await tally.catchUp()).to.equal(120);
+    expect(totals()).to.deep.equal([{ stream_id: stream, total: 7260, events: 120 }]);
+    const status = await tally.status();
+    expect(status.projections).to.deep.equal([{ name: 'tally', version: 1, checkpoint: 120, lag: 0 }]);
+  });
+
+  it('reports the lag of a projection behind the store', async () => {
+    const tally = runner([tallyProjection('tally')]);
+    await appendTally(newStreamId('tally'), [1, 2, 3]);
+    expect((await tally.status()).projections[0]?.lag).to.equal(3);
+  });
+
+  it('hands projections the current shape of an old event', async () => {
+    const stream = newStreamId('tally');
+    await store.appendToStream(stream, [proposedEvent({ type: 'tally.counted.v1', data: { n: 5 } })]);
+    await runner([tallyProjection('tally')]).catchUp();
+    expect(db.prepare('SELECT last_unit FROM tally_counts').pluck().get()).to.equal('unknown');
+  });
+
+  it('resumes from its checkpoint after a restart without applying anything twice', async () => {
+    const stream = newStreamId('tally');
+    await appendTally(stream, [1, 2, 3]);
+    await runner([tallyProjection('tally')]).catchUp();
+    await appendTally(stream, [4, 5]);
+    await runner([tallyProjection('tally')]).catchUp();
+    expect(totals()).to.deep.equal([{ stream_id: stream, total: 15, events: 5 }]);
+  });
+
+  it('commits an event’s changes with its checkpoint: a failing event leaves the batch unapplied and the checkpoint before it', async () => {
+    const stream = newStreamId('tally');
+    await appendTally(stream, [1, 2, 3, 4, 5]);
+    const failing = runner([tallyProjection('tally', { failOn: 4 })], 10);
+    const error = await failing.catchUp().then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).to.be.instanceOf(ProjectionFailed);
+    expect(error).to.include({ position: 4, eventType: 'tally.counted.v2' });
+    expect(totals(), 'the batch holding the failure rolled back whole').to.deep.equal([]);
+    expect((await failing.status()).projections[0]?.checkpoint).to.equal(0);
+
+    await runner([tallyProjection('tally')], 10).catchUp();
+    expect(totals()).to.deep.equal([{ stream_id: stream, total: 15, events: 5 }]);
+  });
+
+  it('fails on an event type it cannot read instead of skipping it', async () => {
+    await store.appendToStream(newStreamId('tally'), [proposedEvent({ type: 'unknown.happened.v1', data: {} })]);
+    await expect(runner([tallyProjection('tally')]).catchUp()).to.be.rejectedWith(ProjectionFailed, /unknown\.happened\.v1/);
+  });
+
+  it('keeps a checkpoint per projection, so a new projection catches up alone', async () => {
+    const stream = newStreamId('tally');
+    await appendTally(stream, [1, 2]);
+    await runner([tallyProjection('tally')]).catchUp();
+    await appendTally(stream, [3]);
+    await runner([tallyProjection('tally'), tallyProjection('late')]).catchUp();
+    expect(totals('tally')).to.deep.equal([{ stream_id: stream, total: 6, events: 3 }]);
+    expect(totals('late')).to.deep.equal([{ stream_id: stream, total: 6, events: 3 }]);
+  });
+
+  it('rebuilds a projection whose version changed', async () => {
+    const stream = newStreamId('tally');
+    await appendTally(stream, [1, 2]);
+    await runner([tallyProjection('tally')]).catchUp();
+    db.prepare('UPDATE tally_counts SET total = -1').run();
+    await runner([tallyProjection('tally', { version: 2 })]).catchUp();
+    expect(totals()).to.deep.equal([{ stream_id: stream, total: 3, events: 2 }]);
+  });
+
+  it('follows the store live and lets a reader wait for its own write', async () => {
+    const tally = runner([tallyProjection('tally')]);
+    await tally.start();
+    const stream = newStreamId('tally');
+    const appended = await store.appendToStream(stream, [counted(7), counted(8)]);
+    await tally.waitFor(appended.positions.at(-1) ?? 0);
+    expect(totals()).to.deep.equal([{ stream_id: stream, total: 15, events: 2 }]);
+    expect((await tally.status()).running).to.equal(true);
+  });
+
+  it('gives up waiting with an error naming how far it got', async () => {
+    const tally = runner([tallyProjection('tally')]);
+    await expect(tally.waitFor(10, 50)).to.be.rejectedWith(/did not reach position 10 .* \(at 0\)/);
+  });
+
+  it('applies nothing twice when catching up overlaps following live', async () => {
+    const tally = runner([tallyProjection('tally')], 7);
+    await tally.start();
+    const streams = Array.from({ length: 5 }, () => newStreamId('tally'));
+    await Promise.all(streams.map((stream) => appendTally(stream, Array.from({ length: 40 }, () => 1))));
+    await Promise.all([tally.catchUp(), tally.catchUp()]);
+    await tally.waitFor(200);
+    expect(totals().map((row) => row.events)).to.deep.equal([40, 40, 40, 40, 40]);
+  });
+
+  it('rebuilt from scratch, gives a byte-identical dump of what it built while the log grew', async () => {
+    const tally = runner([tallyProjection('tally'), tallyProjection('other')], 13);
+    await tally.start();
+    for (let round = 0; round < 10; round++) {
+      await Promise.all(Array.from({ length: 4 }, (_, index) => appendTally(`tally-${String(index)}`, [round, index, round * index])));
+    }
+    await tally.waitFor(await store.headPosition());
+    const projections = [tallyProjection('tally'), tallyProjection('other')];
+    const before = dumpProjection(db, tallyProjection('tally'));
+    const digestBefore = dumpDigest(db, projections);
+    expect(await tally.rebuild()).to.equal(120);
+    expect(dumpProjection(db, tallyProjection('tally'))).to.equal(before);
+    expect(dumpDigest(db, projections)).to.equal(digestBefore);
+    expect((await tally.status()).running, 'a live runner keeps following after a rebuild').to.equal(true);
+  });
+
+  it('rebuilds into a fresh database identically', async () => {
+    await Promise.all(Array.from({ length: 3 }, (_, index) => appendTally(`tally-${String(index)}`, [index, index + 1])));
+    await runner([tallyProjection('tally')]).catchUp();
+    const fresh = openReadModelDatabase(join(folder, 'fresh.sqlite'));
+    try {
+      await runner([tallyProjection('tally')], 1, fresh).catchUp();
+      expect(dumpProjection(fresh, tallyProjection('tally'))).to.equal(dumpProjection(db, tallyProjection('tally')));
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it('refuses two projections of one name', () => {
+    expect(() => createProjectionRunner({ store, db, projections: [tallyProjection('tally'), tallyProjection('tally')], registry })).to.throw(
+      TypeError,
+      /two projections are named tally/,
+    );
+  });
+});
+
+describe('the projection runner killed mid-run', () => {
+  it('has applied each event exactly once when it resumes', async function () {
+    this.timeout(60_000);
+    const folder = await mkdtemp(join(tmpdir(), 'quanze-projections-kill-'));
+    const store = await openEventStore(`sqlite:${folder}`);
+    const db = openReadModelDatabase(join(folder, 'readmodels.sqlite'));
+    try {
+      for (let index = 0; index < 10; index++) {
+        await store.appendToStream(`tally-${String(index)}`, Array.from({ length: 300 }, () => counted(1)));
+      }
+      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@quanze/source', PROJECT_UNTIL_KILLED, folder], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => {
+        child.once('exit', (_code, signal) => {
+          resolve(signal);
+        });
+      });
+      // Kill it once it has committed some batches, and not all of them.
+      const checkpoint = () => {
+        const started = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'projection_checkpoints'").get() !== undefined;
+        if (!started) return 0;
+        return (db.prepare("SELECT position FROM projection_checkpoints WHERE name = 'tally'").pluck().get() as number | undefined) ?? 0;
+      };
+      while (checkpoint() < 500) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGKILL');
+      expect(await exited).to.equal('SIGKILL');
+      expect(checkpoint()).to.be.lessThan(3000);
+
+      const resumed = createProjectionRunner({ store, db, projections: [tallyProjection('tally')], registry });
+      expect(await resumed.catchUp()).to.equal(3000);
+      const rows = db.prepare('SELECT events, total FROM tally_counts ORDER BY stream_id').all();
+      expect(rows).to.deep.equal(Array.from({ length: 10 }, () => ({ events: 300, total: 300 })));
+    } finally {
+      db.close();
+      await store.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
