@@ -43,6 +43,8 @@ describe('the ledger end to end, over HTTP', function () {
   const people: Record<string, { personId: string; postId: string; unitId: string }> = {};
   const certificates: Record<string, string> = {};
   let documentNumber: string | null = null;
+  let decisionId: string | null = null;
+  let caseId: string | null = null;
   async function appoint(key: string, name: string, unitId: string, title: string): Promise<void> {
     const personId = subjectId(await command('/persons', system.adminToken, { name }), 'personId');
     const postId = subjectId(await command(`/units/${unitId}/posts`, system.adminToken, { title }), 'postId');
@@ -67,6 +69,7 @@ describe('the ledger end to end, over HTTP', function () {
     await appoint('officerB', '郑执法', 'sz-shichang-jiandu-guanliju', '执法大队队员');
     await appoint('police', '冯警官', 'sz-gonganju', '经侦大队民警');
     await appoint('judge', '陈法官', 'sz-fayuan', '刑事审判庭审判员');
+    await appoint('inspector', '林监察', 'sz-jianchaju', '执法监察室主任');
     for (const officer of ['officerA', 'officerB']) {
       const certified = await command(`/persons/${people[officer]?.personId ?? ''}/certifications`, system.adminToken, {
         scope: '市场监管',
@@ -89,7 +92,7 @@ describe('the ledger end to end, over HTTP', function () {
     const mayorId = people.mayor?.personId ?? '';
     const viceMayorId = people.viceMayor?.personId ?? '';
 
-    const decisionId = subjectId(
+    decisionId = subjectId(
       await command('/decisions', clerk, {
         title: '尚志市城区集中供热价格调整',
         draftSummary: '调整城区居民集中供热价格',
@@ -192,7 +195,7 @@ describe('the ledger end to end, over HTTP', function () {
     const officerB = people.officerB?.personId ?? '';
     if (documentNumber === null) throw new Error('the document test did not publish its document');
 
-    const caseId = subjectId(
+    caseId = subjectId(
       await command('/cases', clerk, {
         title: '某商贸有限公司销售伪劣产品案',
         enforcementKind: 'penalty',
@@ -256,5 +259,40 @@ describe('the ledger end to end, over HTTP', function () {
     );
     const acceptance = history.body.events.find((event) => event.type === 'case.transferAccepted.v1');
     expect(acceptance?.actor, 'the acceptance names the officer and the bureau').to.deep.include({ personId: people.police?.personId, unitId: 'sz-gonganju' });
+  });
+
+  it('answers the supervision bureau, the police and the public from the read models, and records who asked', async function () {
+    if (decisionId === null || caseId === null || documentNumber === null) throw new Error('the earlier steps did not complete');
+    const supervision = await tokenOf('inspector', ['supervision']);
+    const police = await tokenOf('police', ['public-security']);
+    const mayorId = people.mayor?.personId ?? '';
+
+    const chain = await call<{ steps: { type: string; recordedBy: { personId: string } }[]; persons: { personId: string }[] }>(
+      'GET',
+      `/chains/decision/${decisionId}?consistent=true`,
+      supervision,
+    );
+    expect(chain.status, JSON.stringify(chain.body)).to.equal(200);
+    expect(chain.body.steps.find((step) => step.type === 'decision.made.v1')?.recordedBy.personId).to.equal(mayorId);
+    expect(chain.body.persons.map((person) => person.personId)).to.include(mayorId);
+
+    const dossier = await call<{ entries: { type: string; subject: { id: string } }[] }>('GET', `/dossiers/${mayorId}?consistent=true`, supervision);
+    expect(dossier.status, JSON.stringify(dossier.body)).to.equal(200);
+    expect(dossier.body.entries.some((entry) => entry.type === 'decision.made.v1' && entry.subject.id === decisionId)).to.equal(true);
+
+    const inbox = await call<{ items: { caseId: string; stage: string }[] }>('GET', '/inbox?consistent=true', police);
+    expect(inbox.body.items.find((item) => item.caseId === caseId)?.stage).to.equal('accepted');
+
+    const publicDocuments = await call<{ items: { number: string | { formatted: string } }[] }>('GET', `/public/documents?on=${today}&consistent=true`, null);
+    expect(JSON.stringify(publicDocuments.body.items)).to.contain(documentNumber);
+    expect(JSON.stringify(publicDocuments.body), 'no official or citizen by name in a public view').not.to.contain('李市长');
+
+    const audit = await call<{ items: { what: { operationId: string } }[] }>(
+      'GET',
+      `/access-audit?personId=${people.inspector?.personId ?? ''}&consistent=true`,
+      supervision,
+    );
+    const operations = audit.body.items.map((item) => item.what.operationId);
+    expect(operations, JSON.stringify(audit.body)).to.include.members(['getResponsibilityChain', 'getPersonDossier']);
   });
 });

@@ -49,7 +49,7 @@ describe('npm start', function () {
 
   it('serves the API explorer and the OpenAPI document of every service', async function () {
     const { body } = await getJson<{ tags: { name: string }[]; paths: Record<string, unknown> }>(`${system.url}/openapi.json`);
-    expect(body.tags.map((tag) => tag.name)).to.include.members(['organization', 'decisions', 'documents', 'enforcement']);
+    expect(body.tags.map((tag) => tag.name)).to.include.members(['organization', 'decisions', 'documents', 'enforcement', 'accountability']);
     expect(Object.keys(body.paths)).to.include.members(['/measures', '/decisions', '/documents', '/cases']);
     expect((await fetch(`${system.url}/docs`)).status).to.equal(200);
   });
@@ -117,6 +117,20 @@ describe('the web UI', function () {
     await page.fill('#lookup-id', 'sz-gonganju');
     await page.click('#lookup-form button');
     await page.locator('#lookup-result', { hasText: '市公安局' }).waitFor();
+  });
+
+  it('traces a measure’s responsibility chain for the supervision bureau', async function () {
+    const { page, system } = await openPage();
+    await page.fill('#token', system.adminToken);
+    await page.click('#sign-in button');
+    await page.locator('#who', { hasText: 'supervision' }).waitFor();
+    await page.click('nav button[data-tab="accountability"]');
+    await page.selectOption('#chain-kind', 'measure');
+    await page.fill('#chain-id', 'ap2016-s3-m1');
+    await page.click('#chain-form button');
+    await page.locator('#accountability-table tbody tr', { hasText: 'responsibility.assigned.v1' }).waitFor();
+    const steps = await page.locator('#accountability-table tbody tr td:nth-child(2)').allTextContents();
+    expect(steps).to.include.members(['measure.defined.v1', 'responsibility.assigned.v1']);
   });
 
   it('says what went wrong when a look-up fails', async function () {

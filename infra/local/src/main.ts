@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AccountabilityReadModels } from '@quanze/accountability';
+import { openAccountabilityReadModels } from '@quanze/accountability';
+import { READ_MODELS_FILE_NAME } from '@quanze/projections';
 import { loadActionPlanSeeds } from '@quanze/seeds';
 import { runServices, runtimeConfig } from '@quanze/service-kit';
 import { createAllServices } from './services.js';
@@ -8,15 +12,25 @@ import { createAllServices } from './services.js';
  * QUANZE_DATA say otherwise), the action plan seeded on first start, a development admin token printed.
  */
 const config = runtimeConfig();
-const system = await runServices(createAllServices, {
-  name: 'quanze',
-  config,
-  site: fileURLToPath(new URL('../web', import.meta.url)),
-  async beforeListen({ store, logger }) {
-    const seeded = await loadActionPlanSeeds(store);
-    logger.info(seeded, seeded.alreadyLoaded ? 'seed data already in the ledger' : 'seeded the action plan');
+let readModels: AccountabilityReadModels | null = null;
+const system = await runServices(
+  ({ store }) => {
+    if (readModels === null) throw new Error('the read models open before the services are created');
+    return createAllServices({ store, readModels });
   },
-});
+  {
+    name: 'quanze',
+    config,
+    site: fileURLToPath(new URL('../web', import.meta.url)),
+    async beforeListen({ store, logger }) {
+      const seeded = await loadActionPlanSeeds(store);
+      logger.info(seeded, seeded.alreadyLoaded ? 'seed data already in the ledger' : 'seeded the action plan');
+      // Caught up before the server listens, so the first query already sees the whole ledger.
+      readModels = await openAccountabilityReadModels({ store, path: join(config.dataFolder, READ_MODELS_FILE_NAME) });
+    },
+    onStop: () => readModels?.close() ?? Promise.resolve(),
+  },
+);
 
 if (system.tokens.issue === undefined) {
   process.stdout.write(`\nQuanze is running at ${system.url} (tokens verified with ${config.verificationKeyFile ?? '?'})\n`);

@@ -1,11 +1,31 @@
 import type { EventStore } from '@quanze/eventstore';
+import type { AccountabilityReadModels } from '@quanze/accountability';
+import { createAccessRecorder, createAccountabilityService } from '@quanze/accountability';
 import { createDecisionsService } from '@quanze/decisions';
 import { createDocumentsService } from '@quanze/documents';
 import { createEnforcementService } from '@quanze/enforcement';
 import { createOrganizationService } from '@quanze/organization';
 import type { ServiceModule } from '@quanze/service-kit';
 
-/** Every domain service, as one process mounts them: they share the store and nothing else. */
-export function createAllServices(deps: { store: EventStore; clock?: () => Date }): readonly ServiceModule[] {
-  return [createOrganizationService(deps), createDecisionsService(deps), createDocumentsService(deps), createEnforcementService(deps)];
+/** Every service, as one process mounts them: the domain services share the store, accountability its read models. */
+export function createAllServices(deps: {
+  store: EventStore;
+  readModels: AccountabilityReadModels;
+  clock?: () => Date;
+}): readonly ServiceModule[] {
+  const clock = deps.clock ?? (() => new Date());
+  const domain = { store: deps.store, clock };
+  return [
+    createOrganizationService(domain),
+    createDecisionsService(domain),
+    createDocumentsService(domain),
+    createEnforcementService(domain),
+    createAccountabilityService({
+      store: deps.store,
+      db: deps.readModels.db,
+      runner: deps.readModels.runner,
+      clock,
+      recordAccess: createAccessRecorder(deps.store, clock),
+    }),
+  ];
 }

@@ -118,6 +118,84 @@ async function loadDocuments(on) {
   );
 }
 
+/** Fills the accountability table: one row per item, the columns named, each value shown by `render`. */
+function showTable(columns, items) {
+  const head = document.createElement('tr');
+  for (const [title] of columns) {
+    const th = document.createElement('th');
+    th.textContent = title;
+    head.append(th);
+  }
+  $('#accountability-table thead').replaceChildren(head);
+  $('#accountability-table tbody').replaceChildren(
+    ...items.map((item) => {
+      const row = document.createElement('tr');
+      for (const [, render] of columns) row.append(cell(String(render(item) ?? '—')));
+      return row;
+    }),
+  );
+  if (items.length === 0) showError('nothing found');
+}
+
+const person = (id) => id ?? '—';
+const accountabilityQueries = {
+  async flags() {
+    const { flags } = await api(`/flags?asOf=${encodeURIComponent($('#flags-as-of').value)}&limit=200`);
+    showTable(
+      [
+        ['Raised', (flag) => flag.raisedOn],
+        ['Flag', (flag) => flag.code],
+        ['Article', (flag) => flag.article],
+        ['Subject', (flag) => `${flag.subject.kind} ${flag.subject.id}`],
+        ['Unit', (flag) => (flag.unitId === null ? '—' : unitName(flag.unitId))],
+        ['Status', (flag) => flag.status],
+      ],
+      flags,
+    );
+  },
+  async chain() {
+    const kind = $('#chain-kind').value;
+    const id = encodeURIComponent($('#chain-id').value.trim());
+    const { steps } = await api(`/chains/${kind}/${id}`);
+    showTable(
+      [
+        ['When', (step) => step.occurredAt.slice(0, 10)],
+        ['Step', (step) => step.type],
+        ['Recorded by', (step) => `${person(step.recordedBy.personId)} · ${step.recordedBy.unitId === null ? '—' : unitName(step.recordedBy.unitId)}`],
+        ['Persons and their part', (step) => step.participants.map((participant) => `${participant.name ?? participant.personId} (${participant.role})`).join('; ')],
+        ['Marks', (step) => step.marks.map((mark) => mark.kind ?? JSON.stringify(mark)).join(', ')],
+      ],
+      steps,
+    );
+  },
+  async dossier() {
+    const { entries } = await api(`/dossiers/${encodeURIComponent($('#dossier-person').value.trim())}?limit=200`);
+    showTable(
+      [
+        ['When', (entry) => entry.occurredAt.slice(0, 10)],
+        ['Step', (entry) => entry.type],
+        ['Subject', (entry) => `${entry.subject.kind} ${entry.subject.label ?? entry.subject.id}`],
+        ['Part', (entry) => entry.roles.map((role) => role.role).join(', ')],
+        ['Post then', (entry) => entry.heldThen.map((post) => `${post.postTitle ?? post.postId ?? '—'} · ${post.unitName ?? post.unitId ?? '—'}`).join('; ')],
+        ['Outcome', (entry) => entry.outcome],
+      ],
+      entries,
+    );
+  },
+  async inbox() {
+    const { items } = await api('/inbox?limit=200');
+    showTable(
+      [
+        ['Case', (item) => item.caseId],
+        ['Offence', (item) => item.suspectedOffence],
+        ['From', (item) => (item.sendingUnitId === null ? '—' : unitName(item.sendingUnitId))],
+        ['Stage', (item) => item.stage],
+      ],
+      items,
+    );
+  },
+};
+
 function selectTab(name) {
   for (const button of document.querySelectorAll('nav button')) button.setAttribute('aria-selected', String(button.dataset.tab === name));
   for (const panel of document.querySelectorAll('[data-panel]')) panel.hidden = panel.id !== name;
@@ -161,6 +239,15 @@ $('#lookup-form').addEventListener('submit', (event) => {
     });
 });
 
+for (const name of Object.keys(accountabilityQueries)) {
+  $(`#${name}-form`).addEventListener('submit', (event) => {
+    event.preventDefault();
+    showError('');
+    accountabilityQueries[name]().catch((error) => showError(error.message));
+  });
+}
+
 $('#token').value = state.token;
+$('#flags-as-of').value = new Date().toISOString().slice(0, 10);
 $('#valid-on').value = new Date().toISOString().slice(0, 10);
 void refresh();

@@ -111,6 +111,8 @@ export async function runServices(
     config?: RuntimeConfig;
     name: string;
     site?: string;
+    /** Runs once the server has drained and before the store closes: release what `beforeListen` opened. */
+    onStop?: () => Promise<void>;
     beforeListen?: (process: Omit<ServiceProcess, 'url' | 'stop'>) => Promise<void>;
   },
 ): Promise<ServiceProcess> {
@@ -134,6 +136,7 @@ export async function runServices(
     stopping ??= (async () => {
       logger.info('draining');
       await server.close();
+      await options.onStop?.();
       await store.close();
       logger.info('stopped');
     })();

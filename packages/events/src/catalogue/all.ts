@@ -1,4 +1,5 @@
 import { createEventRegistry } from '../registry.js';
+import { accessEvents } from './access.js';
 import { caseEvents } from './case.js';
 import { decisionEvents } from './decision.js';
 import { documentEvents } from './document.js';
@@ -12,6 +13,7 @@ export const allEvents = [
   ...documentEvents,
   ...caseEvents,
   ...inspectionEvents,
+  ...accessEvents,
 ] as const;
 
 export type LedgerEventDefinition = (typeof allEvents)[number];

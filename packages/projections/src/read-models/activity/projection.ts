@@ -1,0 +1,231 @@
+import type Database from 'better-sqlite3';
+import type { LedgerEvent } from '../../ledger-event.js';
+import type { Projection, ReadModelDatabase } from '../../projection.js';
+import { describeStep, factsOf } from './describe.js';
+import type { Participant } from './describe.js';
+
+/**
+ * Who did what to which subject (活动记录): one row per ledger event that is a step of a decision, document, case,
+ * measure, inspection, unit or person, with the actor as recorded then; one row per person the step names, with the
+ * part they played; the units each subject belongs to; and the subject's outcomes (revoked, abolished, returned…).
+ * The read model behind the responsibility chain, the lifelong dossier (终身), the reverse trace (倒查) and timelines.
+ *
+ * It reads nothing but its own tables while applying, so that rebuilding it alone gives the same rows.
+ */
+export const ACTIVITY_TABLES = {
+  steps: 'activity_steps',
+  participants: 'activity_participants',
+  unitSteps: 'activity_unit_steps',
+  subjects: 'activity_subjects',
+  subjectUnits: 'activity_subject_units',
+  outcomes: 'activity_outcomes',
+} as const;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS activity_steps (
+  position INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  subject_kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  stream_id TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  actor_person_id TEXT NOT NULL,
+  actor_post_id TEXT,
+  actor_unit_id TEXT,
+  causation_id TEXT,
+  -- JSON array of the event ids this step answers (inResponseTo), or NULL
+  causes TEXT,
+  -- JSON object: the data's scalars, free text replaced by true (see factsOf)
+  facts TEXT NOT NULL,
+  -- JSON array of [personId, role, detail or null]: the step's rows of activity_participants, read with the step
+  participants TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS activity_steps_by_event ON activity_steps (event_id);
+CREATE INDEX IF NOT EXISTS activity_steps_by_subject ON activity_steps (subject_kind, subject_id, position);
+
+-- One row per person named in a step and part played, in log order (appended at the end, whatever the ledger's size);
+-- a person's rows are found through the index. A step's participants are also kept on the step itself, so that
+-- chains and timelines read them without this table.
+CREATE TABLE IF NOT EXISTS activity_participants (
+  position INTEGER NOT NULL,
+  person_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  subject_kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  detail TEXT
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS activity_participants_by_person ON activity_participants (person_id, position, role);
+
+-- The steps each unit sees in its timeline: its members' steps, and the steps of the subjects it belongs to.
+CREATE TABLE IF NOT EXISTS activity_unit_steps (
+  unit_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  occurred_at TEXT NOT NULL,
+  PRIMARY KEY (unit_id, position)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS activity_subjects (
+  subject_kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  label TEXT,
+  first_position INTEGER NOT NULL,
+  PRIMARY KEY (subject_kind, subject_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS activity_subject_units (
+  subject_kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  unit_id TEXT NOT NULL,
+  relation TEXT NOT NULL,
+  first_position INTEGER NOT NULL,
+  PRIMARY KEY (subject_kind, subject_id, unit_id, relation)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS activity_outcomes (
+  subject_kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (subject_kind, subject_id, position)
+) STRICT, WITHOUT ROWID;
+`;
+
+interface Statements {
+  readonly insertStep: Database.Statement;
+  readonly insertParticipant: Database.Statement;
+  readonly insertUnitStep: Database.Statement;
+  readonly insertSubject: Database.Statement;
+  readonly labelSubject: Database.Statement;
+  readonly insertSubjectUnit: Database.Statement;
+  readonly subjectLookup: Database.Statement<[string, string, string, string], { unit_id: string | null; relation: string | null }>;
+  readonly insertOutcome: Database.Statement;
+}
+
+const statementsByDb = new WeakMap<ReadModelDatabase, Statements>();
+
+function statementsOf(db: ReadModelDatabase): Statements {
+  let statements = statementsByDb.get(db);
+  if (statements === undefined) {
+    statements = {
+      insertStep: db.prepare(
+        `INSERT INTO activity_steps (position, event_id, type, subject_kind, subject_id, stream_id, occurred_at, recorded_at,
+           actor_person_id, actor_post_id, actor_unit_id, causation_id, causes, facts, participants)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertParticipant: db.prepare(
+        `INSERT INTO activity_participants (position, person_id, role, occurred_at, subject_kind, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertUnitStep: db.prepare(`INSERT INTO activity_unit_steps (unit_id, position, occurred_at) VALUES (?, ?, ?)`),
+      insertSubject: db.prepare(`INSERT INTO activity_subjects (subject_kind, subject_id, label, first_position) VALUES (?, ?, ?, ?)`),
+      labelSubject: db.prepare(`UPDATE activity_subjects SET label = ? WHERE subject_kind = ? AND subject_id = ?`),
+      insertSubjectUnit: db.prepare(
+        `INSERT INTO activity_subject_units (subject_kind, subject_id, unit_id, relation, first_position) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      // The subject's units, then one row of NULLs when the subject is known.
+      subjectLookup: db.prepare(
+        `SELECT unit_id, relation FROM activity_subject_units WHERE subject_kind = ? AND subject_id = ?
+         UNION ALL SELECT NULL, NULL FROM activity_subjects WHERE subject_kind = ? AND subject_id = ?`,
+      ),
+      insertOutcome: db.prepare(`INSERT INTO activity_outcomes (subject_kind, subject_id, position, kind, detail) VALUES (?, ?, ?, ?, ?)`),
+    };
+    statementsByDb.set(db, statements);
+  }
+  return statements;
+}
+
+export const activityProjection: Projection = {
+  name: 'activity',
+  version: 1,
+  tables: Object.values(ACTIVITY_TABLES),
+  setup(db) {
+    db.exec(SCHEMA);
+  },
+  apply(db, event: LedgerEvent) {
+    const description = describeStep(event);
+    if (description === null) return;
+    const s = statementsOf(db);
+    const { subject } = description;
+    const { actor, position } = event;
+
+    // A person named twice in one part (two lines of one list) is one participation; the first detail is kept.
+    const named: Participant[] = [];
+    const parts = new Set<string>();
+    for (const participant of [{ personId: actor.personId, role: 'recorded' as const, detail: null }, ...description.participants]) {
+      const key = `${participant.personId}\u0000${participant.role}`;
+      if (parts.has(key)) continue;
+      parts.add(key);
+      named.push(participant);
+    }
+    s.insertStep.run(
+      position,
+      event.eventId,
+      event.type,
+      subject.kind,
+      subject.id,
+      event.streamId,
+      event.occurredAt,
+      event.recordedAt,
+      actor.personId,
+      actor.postId,
+      actor.unitId,
+      event.causationId,
+      description.causes.length === 0 ? null : JSON.stringify(description.causes),
+      JSON.stringify(factsOf(event.data)),
+      JSON.stringify(named.map((participant) => [participant.personId, participant.role, participant.detail])),
+    );
+    // What is known of the subject, in one read: whether it exists, and the units it belongs to. A step writes to the
+    // subject's rows only what is new (most steps write nothing there).
+    let known = false;
+    const links = new Set<string>();
+    const ownUnits: string[] = [];
+    for (const row of s.subjectLookup.all(subject.kind, subject.id, subject.kind, subject.id)) {
+      if (row.unit_id === null || row.relation === null) {
+        known = true;
+        continue;
+      }
+      links.add(`${row.unit_id}\u0000${row.relation}`);
+      if (row.relation !== 'actor') ownUnits.push(row.unit_id);
+    }
+    if (!known) s.insertSubject.run(subject.kind, subject.id, description.label, position);
+    else if (description.label !== null) s.labelSubject.run(description.label, subject.kind, subject.id);
+    const newLinks = actor.unitId === null ? description.subjectUnits : [...description.subjectUnits, { unitId: actor.unitId, relation: 'actor' as const }];
+    for (const link of newLinks) {
+      const key = `${link.unitId}\u0000${link.relation}`;
+      if (links.has(key)) continue;
+      links.add(key);
+      s.insertSubjectUnit.run(subject.kind, subject.id, link.unitId, link.relation, position);
+      if (link.relation !== 'actor') ownUnits.push(link.unitId);
+    }
+
+    for (const participant of named) {
+      s.insertParticipant.run(
+        position,
+        participant.personId,
+        participant.role,
+        event.occurredAt,
+        subject.kind,
+        subject.id,
+        participant.detail === null ? null : JSON.stringify(participant.detail),
+      );
+    }
+
+    // The step is in the timeline of the actor's unit, of every unit it names and of every unit the subject belongs to.
+    const seen = new Set<string>();
+    const addUnitStep = (unitId: string) => {
+      if (seen.has(unitId)) return;
+      seen.add(unitId);
+      s.insertUnitStep.run(unitId, position, event.occurredAt);
+    };
+    if (actor.unitId !== null) addUnitStep(actor.unitId);
+    for (const unitId of description.stepUnits) addUnitStep(unitId);
+    for (const unitId of ownUnits) addUnitStep(unitId);
+
+    if (description.outcome !== null) {
+      s.insertOutcome.run(subject.kind, subject.id, position, description.outcome.kind, JSON.stringify(description.outcome.detail));
+    }
+  },
+};

@@ -1,0 +1,830 @@
+import type { ReadModelDatabase } from '../../projection.js';
+import { chinaDateOf } from '../organization/china-date.js';
+import { getUnit, personName, personNow, tenuresOf, tenuresOn, unitAnsweringToday, unitNameOn, unitWithPredecessors } from '../organization/queries.js';
+import type { AnsweringToday, PersonNow, Tenure } from '../organization/queries.js';
+import { prepared } from '../organization/statement-cache.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decodeCursor, encodeCursor } from './cursor.js';
+import { CAREER_ROLES, PARTICIPANT_ROLES } from './describe.js';
+import type { OutcomeKind, ParticipantRole, SubjectKind, SubjectRef, UnitRelation } from './describe.js';
+import { marksOf } from './marks.js';
+import type { Mark } from './marks.js';
+
+// Pure queries over the activity and organisation read models. Every query reads a bounded number of rows through an
+// index: a subject's steps, one person's range of participations, one unit's range of steps, a page of positions.
+
+export type Facts = Readonly<Record<string, string | number | boolean | null>>;
+export type DetailObject = Readonly<Record<string, unknown>>;
+
+/** One step as the ledger recorded it. */
+export interface StepRecord {
+  readonly position: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly subject: SubjectRef;
+  readonly streamId: string;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  /** The China calendar day of `occurredAt`: the day posts held "then" are looked up for. */
+  readonly occurredOn: string;
+  /** The actor as recorded then: person, post and unit (轮岗 and reforms do not change it). */
+  readonly recordedBy: { readonly personId: string; readonly postId: string | null; readonly unitId: string | null };
+  readonly causationId: string | null;
+  readonly inResponseTo: readonly string[];
+  readonly facts: Facts;
+}
+
+export interface SubjectSummary extends SubjectRef {
+  readonly label: string | null;
+  readonly firstPosition: number;
+  readonly lastPosition: number;
+}
+
+export interface OutcomeRecord {
+  readonly position: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly kind: OutcomeKind;
+  readonly detail: DetailObject;
+}
+
+/** A post a person held when they took a step: as recorded for the actor, from their tenures for a person named. */
+export interface PostThen {
+  readonly postId: string | null;
+  readonly postTitle: string | null;
+  readonly unitId: string | null;
+  /** The unit's name on that day. */
+  readonly unitName: string | null;
+  readonly source: 'recorded' | 'tenure';
+}
+
+export interface StepParticipant {
+  readonly personId: string;
+  readonly name: string | null;
+  readonly role: ParticipantRole;
+  readonly detail: DetailObject | null;
+  readonly heldThen: readonly PostThen[];
+}
+
+export interface ChainStep extends StepRecord {
+  readonly participants: readonly StepParticipant[];
+  readonly marks: readonly Mark[];
+}
+
+export interface PersonSummary {
+  readonly personId: string;
+  readonly name: string | null;
+  /** Where they are now: current posts, or retired (退休), or no post; lifelong answerability does not end there. */
+  readonly now: PersonNow;
+}
+
+export interface UnitSummary {
+  readonly unitId: string;
+  /** The latest name, null for a unit the organisation chart does not know. */
+  readonly name: string | null;
+  /** How it belongs to the subject (lead, issuing, handling…), empty for a unit met only through a person's post. */
+  readonly relations: readonly UnitRelation[];
+  readonly answeringToday: Omit<AnsweringToday, 'unitId'>;
+}
+
+export interface ResponsibilityChain {
+  readonly subject: SubjectSummary;
+  readonly steps: readonly ChainStep[];
+  readonly persons: readonly PersonSummary[];
+  readonly units: readonly UnitSummary[];
+  readonly outcomes: readonly OutcomeRecord[];
+}
+
+export class InvalidCursor extends Error {
+  constructor(readonly cursor: string) {
+    super('not a cursor of this query: pass the `next` of the previous page');
+    this.name = 'InvalidCursor';
+  }
+}
+
+// ── Rows ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+interface StepRow {
+  position: number;
+  event_id: string;
+  type: string;
+  subject_kind: SubjectKind;
+  subject_id: string;
+  stream_id: string;
+  occurred_at: string;
+  recorded_at: string;
+  actor_person_id: string;
+  actor_post_id: string | null;
+  actor_unit_id: string | null;
+  causation_id: string | null;
+  causes: string | null;
+  facts: string;
+}
+
+const STEP_COLUMNS = `position, event_id, type, subject_kind, subject_id, stream_id, occurred_at, recorded_at,
+  actor_person_id, actor_post_id, actor_unit_id, causation_id, causes, facts`;
+
+function toStep(row: StepRow): StepRecord {
+  return {
+    position: row.position,
+    eventId: row.event_id,
+    type: row.type,
+    subject: { kind: row.subject_kind, id: row.subject_id },
+    streamId: row.stream_id,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    occurredOn: chinaDateOf(row.occurred_at),
+    recordedBy: { personId: row.actor_person_id, postId: row.actor_post_id, unitId: row.actor_unit_id },
+    causationId: row.causation_id,
+    inResponseTo: row.causes === null ? [] : (JSON.parse(row.causes) as string[]),
+    facts: JSON.parse(row.facts) as Facts,
+  };
+}
+
+const STEPS_AT_SQL = `SELECT ${STEP_COLUMNS} FROM activity_steps WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position`;
+const STEPS_OF_SUBJECT_SQL = `SELECT ${STEP_COLUMNS} FROM activity_steps WHERE subject_kind = ? AND subject_id = ? AND position <= ? ORDER BY position`;
+const STEP_BY_EVENT_SQL = `SELECT ${STEP_COLUMNS} FROM activity_steps WHERE event_id = ?`;
+const SUBJECT_SQL = `SELECT label, first_position,
+  (SELECT max(position) FROM activity_steps s WHERE s.subject_kind = j.subject_kind AND s.subject_id = j.subject_id) AS last_position
+  FROM activity_subjects j WHERE subject_kind = ? AND subject_id = ?`;
+const OUTCOMES_SQL = `SELECT o.position, o.kind, o.detail, s.event_id, s.type, s.occurred_at
+  FROM activity_outcomes o JOIN activity_steps s ON s.position = o.position
+  WHERE o.subject_kind = ? AND o.subject_id = ? ORDER BY o.position`;
+const PARTICIPANTS_AT_SQL = `SELECT position, participants FROM activity_steps WHERE position IN (SELECT value FROM json_each(?))`;
+
+function stepsAt(db: ReadModelDatabase, positions: readonly number[]): StepRecord[] {
+  if (positions.length === 0) return [];
+  return prepared<[string], StepRow>(db, STEPS_AT_SQL).all(JSON.stringify(positions)).map(toStep);
+}
+
+/** Every step of a subject up to a position (all of them by default), in order. */
+export function stepsOfSubject(db: ReadModelDatabase, subject: SubjectRef, upToPosition = Number.MAX_SAFE_INTEGER): StepRecord[] {
+  return prepared<[string, string, number], StepRow>(db, STEPS_OF_SUBJECT_SQL).all(subject.kind, subject.id, upToPosition).map(toStep);
+}
+
+export function stepByEventId(db: ReadModelDatabase, eventId: string): StepRecord | null {
+  const row = prepared<[string], StepRow>(db, STEP_BY_EVENT_SQL).get(eventId);
+  return row === undefined ? null : toStep(row);
+}
+
+export function getSubject(db: ReadModelDatabase, subject: SubjectRef): SubjectSummary | null {
+  const row = prepared<[string, string], { label: string | null; first_position: number; last_position: number }>(db, SUBJECT_SQL).get(
+    subject.kind,
+    subject.id,
+  );
+  return row === undefined
+    ? null
+    : { kind: subject.kind, id: subject.id, label: row.label, firstPosition: row.first_position, lastPosition: row.last_position };
+}
+
+/** The units a subject belongs to, with how: lead, issuing, handling…, and `actor` for a unit whose member recorded a step. */
+export function subjectUnits(db: ReadModelDatabase, subject: SubjectRef): { unitId: string; relation: UnitRelation }[] {
+  return prepared<[string, string], { unit_id: string; relation: UnitRelation }>(
+    db,
+    `SELECT unit_id, relation FROM activity_subject_units WHERE subject_kind = ? AND subject_id = ? ORDER BY first_position, unit_id, relation`,
+  )
+    .all(subject.kind, subject.id)
+    .map((row) => ({ unitId: row.unit_id, relation: row.relation }));
+}
+
+export function outcomesOf(db: ReadModelDatabase, subject: SubjectRef): OutcomeRecord[] {
+  return prepared<[string, string], { position: number; kind: OutcomeKind; detail: string; event_id: string; type: string; occurred_at: string }>(
+    db,
+    OUTCOMES_SQL,
+  )
+    .all(subject.kind, subject.id)
+    .map((row) => ({
+      position: row.position,
+      eventId: row.event_id,
+      type: row.type,
+      occurredAt: row.occurred_at,
+      kind: row.kind,
+      detail: JSON.parse(row.detail) as DetailObject,
+    }));
+}
+
+const ROLE_ORDER = new Map<string, number>(PARTICIPANT_ROLES.map((role, index) => [role, index]));
+
+function participantsAt(db: ReadModelDatabase, positions: readonly number[]): Map<number, { personId: string; role: ParticipantRole; detail: DetailObject | null }[]> {
+  const byPosition = new Map<number, { personId: string; role: ParticipantRole; detail: DetailObject | null }[]>();
+  if (positions.length === 0) return byPosition;
+  const rows = prepared<[string], { position: number; participants: string }>(db, PARTICIPANTS_AT_SQL).all(JSON.stringify(positions));
+  for (const row of rows) {
+    const list = (JSON.parse(row.participants) as [string, ParticipantRole, DetailObject | null][]).map(([personId, role, detail]) => ({ personId, role, detail }));
+    list.sort((a, b) => (ROLE_ORDER.get(a.role) ?? 0) - (ROLE_ORDER.get(b.role) ?? 0) || (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
+    byPosition.set(row.position, list);
+  }
+  return byPosition;
+}
+
+// ── Who was who, then and now: looked up once per query ─────────────────────────────────────────────────────────
+
+class Lookups {
+  private readonly persons = new Map<string, { name: string | null; tenures: Tenure[] }>();
+  private readonly unitsToday = new Map<string, UnitSummary>();
+  private readonly namesOn = new Map<string, string | null>();
+  private readonly titles = new Map<string, string | null>();
+
+  constructor(private readonly db: ReadModelDatabase) {}
+
+  person(personId: string): { name: string | null; tenures: Tenure[] } {
+    let person = this.persons.get(personId);
+    if (person === undefined) {
+      person = { name: personName(this.db, personId), tenures: tenuresOf(this.db, personId) };
+      this.persons.set(personId, person);
+    }
+    return person;
+  }
+
+  summary(personId: string): PersonSummary {
+    const person = this.person(personId);
+    return { personId, name: person.name, now: personNow(this.db, personId, person.tenures) };
+  }
+
+  unitNameOn(unitId: string, day: string): string | null {
+    const key = `${unitId}\u0000${day}`;
+    if (!this.namesOn.has(key)) this.namesOn.set(key, unitNameOn(this.db, unitId, day)?.name ?? null);
+    return this.namesOn.get(key) ?? null;
+  }
+
+  postTitle(postId: string): string | null {
+    if (!this.titles.has(postId)) {
+      this.titles.set(
+        postId,
+        prepared<[string], { title: string }>(this.db, `SELECT title FROM organization_posts WHERE post_id = ?`).get(postId)?.title ?? null,
+      );
+    }
+    return this.titles.get(postId) ?? null;
+  }
+
+  unit(unitId: string, relations: readonly UnitRelation[] = []): UnitSummary {
+    let unit = this.unitsToday.get(unitId);
+    if (unit === undefined) {
+      const { unitId: _unitId, ...answeringToday } = unitAnsweringToday(this.db, unitId);
+      unit = { unitId, name: getUnit(this.db, unitId)?.name ?? null, relations: [], answeringToday };
+    }
+    const merged = [...new Set([...unit.relations, ...relations])];
+    unit = { ...unit, relations: merged };
+    this.unitsToday.set(unitId, unit);
+    return unit;
+  }
+
+  /** The posts a person held when a step was taken: the actor's as recorded; a named person's from their tenures. */
+  heldThen(personId: string, step: StepRecord): PostThen[] {
+    if (personId === step.recordedBy.personId) {
+      const { postId, unitId } = step.recordedBy;
+      if (postId === null && unitId === null) return [];
+      return [
+        {
+          postId,
+          postTitle: postId === null ? null : this.postTitle(postId),
+          unitId,
+          unitName: unitId === null ? null : this.unitNameOn(unitId, step.occurredOn),
+          source: 'recorded',
+        },
+      ];
+    }
+    return tenuresOn(this.person(personId).tenures, step.occurredOn).map((tenure) => ({
+      postId: tenure.postId,
+      postTitle: tenure.postTitle,
+      unitId: tenure.unitId,
+      unitName: this.unitNameOn(tenure.unitId, step.occurredOn),
+      source: 'tenure',
+    }));
+  }
+
+  units(): UnitSummary[] {
+    return [...this.unitsToday.values()].sort((a, b) => (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0));
+  }
+}
+
+function markedSteps(db: ReadModelDatabase, lookups: Lookups, steps: readonly StepRecord[], earlierOf: (step: StepRecord) => readonly StepRecord[]): ChainStep[] {
+  const participants = participantsAt(
+    db,
+    steps.map((step) => step.position),
+  );
+  return steps.map((step) => ({
+    ...step,
+    participants: (participants.get(step.position) ?? []).map((participant) => {
+      const heldThen = lookups.heldThen(participant.personId, step);
+      for (const post of heldThen) if (post.unitId !== null) lookups.unit(post.unitId);
+      return { ...participant, name: lookups.person(participant.personId).name, heldThen };
+    }),
+    marks: marksOf(step, earlierOf(step)),
+  }));
+}
+
+/** The steps before a step of the same subject, without going through the list again for each step. */
+function earlierWithin(steps: readonly StepRecord[]): (step: StepRecord) => readonly StepRecord[] {
+  const index = new Map(steps.map((step, at) => [step.position, at]));
+  return (step) => steps.slice(0, index.get(step.position) ?? steps.filter((earlier) => earlier.position < step.position).length);
+}
+
+function personsOf(lookups: Lookups, steps: readonly ChainStep[]): PersonSummary[] {
+  const ids = new Set<string>();
+  for (const step of steps) for (const participant of step.participants) ids.add(participant.personId);
+  return [...ids].sort().map((personId) => lookups.summary(personId));
+}
+
+// ── 1. Responsibility chain (责任链) ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Every step of a subject in order: who recorded it (in the post and unit recorded then), every person it names
+ * with their part and the posts they held that day, the marks of the step; every unit the subject belongs to and
+ * every unit met on the way, each with the unit answering for it today; every person with where they are now.
+ */
+export function responsibilityChain(db: ReadModelDatabase, subject: SubjectRef): ResponsibilityChain | null {
+  const summary = getSubject(db, subject);
+  if (summary === null) return null;
+  const lookups = new Lookups(db);
+  const relations = new Map<string, UnitRelation[]>();
+  for (const { unitId, relation } of subjectUnits(db, subject)) relations.set(unitId, [...(relations.get(unitId) ?? []), relation]);
+  for (const [unitId, unitRelations] of relations) lookups.unit(unitId, unitRelations);
+  const steps = stepsOfSubject(db, subject);
+  const chain = markedSteps(db, lookups, steps, earlierWithin(steps));
+  return { subject: summary, steps: chain, persons: personsOf(lookups, chain), units: lookups.units(), outcomes: outcomesOf(db, subject) };
+}
+
+// ── 2. Person dossier (终身责任) ─────────────────────────────────────────────────────────────────────────────────
+
+export interface DossierOptions {
+  /** Steps that occurred at or after this instant. */
+  readonly from?: string | undefined;
+  /** Steps that occurred before this instant. */
+  readonly to?: string | undefined;
+  /** Only these parts; every part but the person's own career by default. */
+  readonly roles?: readonly ParticipantRole[] | undefined;
+  readonly after?: string | undefined;
+  readonly limit?: number | undefined;
+}
+
+export interface DossierEntry {
+  readonly position: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly subject: { readonly kind: SubjectKind; readonly id: string; readonly label: string | null };
+  readonly roles: readonly { readonly role: ParticipantRole; readonly detail: DetailObject | null }[];
+  /** The posts the person held then: as recorded when they recorded the step, else from their tenures that day. */
+  readonly heldThen: readonly PostThen[];
+  /** What became of the subject afterwards: revoked, suspended, evaluated, abolished, returned… */
+  readonly laterOutcomes: readonly OutcomeRecord[];
+  /** The kind of the latest of them, or null. */
+  readonly outcome: OutcomeKind | null;
+}
+
+export interface PersonDossier {
+  readonly person: {
+    readonly personId: string;
+    readonly name: string | null;
+    readonly now: PersonNow;
+    readonly tenures: readonly (Tenure & { readonly unitAnsweringToday: UnitSummary['answeringToday'] })[];
+  };
+  readonly entries: readonly DossierEntry[];
+  /** The cursor of the next page, null on the last. */
+  readonly next: string | null;
+}
+
+const ACT_ROLES: readonly ParticipantRole[] = PARTICIPANT_ROLES.filter((role) => !CAREER_ROLES.includes(role));
+
+function pageSize(limit: number | undefined): number {
+  const size = limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw new RangeError(`limit is 1 to ${String(MAX_PAGE_SIZE)}`);
+  return size;
+}
+
+function afterPosition(after: string | undefined): number {
+  if (after === undefined) return 0;
+  const position = decodeCursor(after);
+  if (position === null) throw new InvalidCursor(after);
+  return position;
+}
+
+function dossierPageQuery(personId: string, options: DossierOptions): { sql: string; parameters: (string | number)[] } {
+  const clauses = ['person_id = ?', 'position > ?', `subject_kind NOT IN ('unit', 'person')`];
+  const parameters: (string | number)[] = [personId, afterPosition(options.after)];
+  if (options.from !== undefined) {
+    clauses.push('occurred_at >= ?');
+    parameters.push(options.from);
+  }
+  if (options.to !== undefined) {
+    clauses.push('occurred_at < ?');
+    parameters.push(options.to);
+  }
+  clauses.push('role IN (SELECT value FROM json_each(?))');
+  parameters.push(JSON.stringify(options.roles ?? ACT_ROLES));
+  parameters.push(pageSize(options.limit));
+  return {
+    sql: `SELECT position, subject_kind, subject_id, json_group_array(json_object('role', role, 'detail', json(detail))) AS roles
+      FROM activity_participants WHERE ${clauses.join(' AND ')}
+      GROUP BY position ORDER BY position LIMIT ?`,
+    parameters,
+  };
+}
+
+/**
+ * Everything a person proposed, reviewed, voted, decided, signed or handled, across every post and unit they held,
+ * with what became of each subject later (终身责任追究). Paged by position; filtered by when it occurred and by part.
+ */
+export function personDossier(db: ReadModelDatabase, personId: string, options: DossierOptions = {}): PersonDossier {
+  const lookups = new Lookups(db);
+  const { name, tenures } = lookups.person(personId);
+  const { sql, parameters } = dossierPageQuery(personId, options);
+  const limit = pageSize(options.limit);
+  const rows = prepared<(string | number)[], { position: number; subject_kind: SubjectKind; subject_id: string; roles: string }>(db, sql).all(
+    ...parameters,
+  );
+  const steps = new Map(stepsAt(db, rows.map((row) => row.position)).map((step) => [step.position, step]));
+  const outcomes = new Map<string, OutcomeRecord[]>();
+  const labels = new Map<string, string | null>();
+  const entries = rows.flatMap((row): DossierEntry[] => {
+    const step = steps.get(row.position);
+    if (step === undefined) return [];
+    const subject: SubjectRef = { kind: row.subject_kind, id: row.subject_id };
+    const key = `${subject.kind}\u0000${subject.id}`;
+    if (!outcomes.has(key)) {
+      outcomes.set(key, outcomesOf(db, subject));
+      labels.set(key, getSubject(db, subject)?.label ?? null);
+    }
+    const later = (outcomes.get(key) ?? []).filter((outcome) => outcome.position > row.position);
+    const roles = (JSON.parse(row.roles) as { role: ParticipantRole; detail: DetailObject | null }[]).sort(
+      (a, b) => (ROLE_ORDER.get(a.role) ?? 0) - (ROLE_ORDER.get(b.role) ?? 0),
+    );
+    return [
+      {
+        position: step.position,
+        eventId: step.eventId,
+        type: step.type,
+        occurredAt: step.occurredAt,
+        recordedAt: step.recordedAt,
+        subject: { ...subject, label: labels.get(key) ?? null },
+        roles,
+        heldThen: lookups.heldThen(personId, step),
+        laterOutcomes: later,
+        outcome: later.at(-1)?.kind ?? null,
+      },
+    ];
+  });
+  const last = rows.at(-1);
+  return {
+    person: {
+      personId,
+      name,
+      now: personNow(db, personId, tenures),
+      tenures: tenures.map((tenure) => ({ ...tenure, unitAnsweringToday: lookups.unit(tenure.unitId).answeringToday })),
+    },
+    entries,
+    next: rows.length === limit && last !== undefined ? encodeCursor(last.position) : null,
+  };
+}
+
+/**
+ * The query plans of a dossier page's statements (EXPLAIN QUERY PLAN details): a dossier must search its tables
+ * through their keys, never scan them, whatever the size of the ledger.
+ */
+export function explainPersonDossier(db: ReadModelDatabase, personId: string, options: DossierOptions = {}): string[] {
+  const explain = (sql: string, parameters: readonly unknown[]) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
+  const { sql, parameters } = dossierPageQuery(personId, options);
+  return [
+    ...explain(sql, parameters),
+    ...explain(STEPS_AT_SQL, ['[1,2]']),
+    ...explain(OUTCOMES_SQL, ['decision', 'x']),
+    ...explain(SUBJECT_SQL, ['decision', 'x']),
+    ...explain(`SELECT t.post_id FROM organization_tenures t LEFT JOIN organization_posts p ON p.post_id = t.post_id WHERE t.person_id = ?`, [personId]),
+  ];
+}
+
+// ── 3. Reverse trace (责任倒查) ──────────────────────────────────────────────────────────────────────────────────
+
+export type TraceStart = { readonly eventId: string } | { readonly subject: SubjectRef };
+
+/** Why a step is in a trace: the outcome itself, an event it was caused by or answers, or an earlier step of the subject. */
+export type TraceVia = 'outcome' | 'causation' | 'in-response-to' | 'earlier-step';
+
+export interface TraceStep extends ChainStep {
+  readonly via: readonly TraceVia[];
+}
+
+export interface TracePart {
+  readonly position: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly subject: SubjectRef;
+  readonly role: ParticipantRole;
+  readonly detail: DetailObject | null;
+  readonly heldThen: readonly PostThen[];
+  /** The marks of the step the part was played in. */
+  readonly marks: readonly Mark['kind'][];
+}
+
+export interface TracePerson extends PersonSummary {
+  readonly parts: readonly TracePart[];
+}
+
+export interface TraceUnit extends UnitSummary {
+  readonly parts: readonly {
+    readonly position: number;
+    readonly type: string;
+    /** `recorded-by-member`: a member recorded the step; `post-held`: a person named in it held a post of the unit. */
+    readonly as: 'recorded-by-member' | 'post-held';
+  }[];
+}
+
+export interface ReverseTrace {
+  readonly from: StepRecord & { readonly subjectLabel: string | null };
+  readonly steps: readonly TraceStep[];
+  readonly persons: readonly TracePerson[];
+  readonly units: readonly TraceUnit[];
+  readonly summary: { readonly steps: number; readonly skipped: number; readonly late: number; readonly overridden: number };
+}
+
+/** Guards a walk over a corrupt or enormous causation graph. */
+const MAX_TRACE_STEPS = 20_000;
+
+/**
+ * From an outcome (a revocation, an abolition, a returned transfer…; or a subject's latest step) back to every step
+ * that led to it — the outcome's causation and `inResponseTo` links, followed transitively, and every earlier step
+ * of its subject — and so to every person and unit with their part, each step marked skipped, late or overridden.
+ */
+export function reverseTrace(db: ReadModelDatabase, start: TraceStart): ReverseTrace | null {
+  let from: StepRecord | null;
+  if ('eventId' in start) from = stepByEventId(db, start.eventId);
+  else {
+    const summary = getSubject(db, start.subject);
+    from = summary === null ? null : (stepsAt(db, [summary.lastPosition])[0] ?? null);
+  }
+  if (from === null) return null;
+
+  const via = new Map<number, Set<TraceVia>>();
+  const found = new Map<number, StepRecord>();
+  const reach = (step: StepRecord, how: TraceVia) => {
+    const reasons = via.get(step.position) ?? new Set<TraceVia>();
+    reasons.add(how);
+    via.set(step.position, reasons);
+    found.set(step.position, step);
+  };
+  reach(from, 'outcome');
+  const queue: StepRecord[] = [from];
+  const visited = new Set<string>([from.eventId]);
+  while (queue.length > 0 && found.size < MAX_TRACE_STEPS) {
+    const step = queue.shift();
+    if (step === undefined) break;
+    const links: [string, TraceVia][] = [
+      ...(step.causationId === null ? [] : [[step.causationId, 'causation'] as [string, TraceVia]]),
+      ...step.inResponseTo.map((eventId): [string, TraceVia] => [eventId, 'in-response-to']),
+    ];
+    for (const [eventId, how] of links) {
+      const cause = stepByEventId(db, eventId);
+      if (cause === null) continue;
+      reach(cause, how);
+      if (visited.has(eventId)) continue;
+      visited.add(eventId);
+      queue.push(cause);
+    }
+  }
+  const subjectSteps = new Map<string, { steps: StepRecord[]; earlier: (step: StepRecord) => readonly StepRecord[] }>();
+  const subjectOf = (subject: SubjectRef) => {
+    const key = `${subject.kind}\u0000${subject.id}`;
+    let loaded = subjectSteps.get(key);
+    if (loaded === undefined) {
+      const steps = stepsOfSubject(db, subject);
+      loaded = { steps, earlier: earlierWithin(steps) };
+      subjectSteps.set(key, loaded);
+    }
+    return loaded;
+  };
+  const stepsOf = (subject: SubjectRef): StepRecord[] => subjectOf(subject).steps;
+  for (const step of stepsOf(from.subject)) if (step.position < from.position) reach(step, 'earlier-step');
+
+  const lookups = new Lookups(db);
+  const relations = new Map<string, UnitRelation[]>();
+  for (const { unitId, relation } of subjectUnits(db, from.subject)) relations.set(unitId, [...(relations.get(unitId) ?? []), relation]);
+  for (const [unitId, unitRelations] of relations) lookups.unit(unitId, unitRelations);
+
+  const ordered = [...found.values()].sort((a, b) => a.position - b.position);
+  const marked = markedSteps(db, lookups, ordered, (step) => subjectOf(step.subject).earlier(step));
+  const steps: TraceStep[] = marked.map((step) => ({ ...step, via: [...(via.get(step.position) ?? [])].sort() }));
+
+  const parts = new Map<string, TracePart[]>();
+  const unitParts = new Map<string, TraceUnit['parts'][number][]>();
+  const addUnitPart = (unitId: string, part: TraceUnit['parts'][number]) => {
+    const list = unitParts.get(unitId) ?? [];
+    if (!list.some((existing) => existing.position === part.position && existing.as === part.as)) list.push(part);
+    unitParts.set(unitId, list);
+  };
+  for (const step of steps) {
+    if (step.recordedBy.unitId !== null) {
+      lookups.unit(step.recordedBy.unitId);
+      addUnitPart(step.recordedBy.unitId, { position: step.position, type: step.type, as: 'recorded-by-member' });
+    }
+    for (const participant of step.participants) {
+      const list = parts.get(participant.personId) ?? [];
+      list.push({
+        position: step.position,
+        eventId: step.eventId,
+        type: step.type,
+        subject: step.subject,
+        role: participant.role,
+        detail: participant.detail,
+        heldThen: participant.heldThen,
+        marks: step.marks.map((mark) => mark.kind),
+      });
+      parts.set(participant.personId, list);
+      for (const post of participant.heldThen) {
+        if (post.unitId !== null && post.source === 'tenure') addUnitPart(post.unitId, { position: step.position, type: step.type, as: 'post-held' });
+      }
+    }
+  }
+  const persons = [...parts.keys()].sort().map((personId) => ({ ...lookups.summary(personId), parts: parts.get(personId) ?? [] }));
+  const units = lookups.units().map((unit) => ({ ...unit, parts: unitParts.get(unit.unitId) ?? [] }));
+  const count = (kind: Mark['kind']) => steps.reduce((total, step) => total + step.marks.filter((mark) => mark.kind === kind).length, 0);
+  return {
+    from: { ...from, subjectLabel: getSubject(db, from.subject)?.label ?? null },
+    steps,
+    persons,
+    units,
+    summary: { steps: steps.length, skipped: count('skipped'), late: count('late'), overridden: count('overridden') },
+  };
+}
+
+// ── 4. Timelines ────────────────────────────────────────────────────────────────────────────────────────────────
+
+export type TimelineScope =
+  | { readonly subject: SubjectRef }
+  | { readonly unitId: string }
+  | { readonly personId: string }
+  | { readonly city: true };
+
+export interface TimelineOptions {
+  /** Steps that occurred at or after this instant. */
+  readonly from?: string | undefined;
+  /** Steps that occurred before this instant. */
+  readonly to?: string | undefined;
+  /** Only what the ledger had recorded by this instant (recordedAt ≤ it): the timeline as it was known then. */
+  readonly asKnownAt?: string | undefined;
+  readonly after?: string | undefined;
+  readonly limit?: number | undefined;
+}
+
+export interface TimelineEntry {
+  readonly position: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly subject: { readonly kind: SubjectKind; readonly id: string; readonly label: string | null };
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly recordedBy: StepRecord['recordedBy'];
+  readonly participants: readonly { readonly personId: string; readonly name: string | null; readonly role: ParticipantRole; readonly detail: DetailObject | null }[];
+  readonly facts: Facts;
+}
+
+export interface Timeline {
+  readonly entries: readonly TimelineEntry[];
+  readonly next: string | null;
+  /** The last position recorded by `asKnownAt` (null without it): later positions are not part of this timeline. */
+  readonly knownUpToPosition: number | null;
+  /** For a unit: the units whose steps it includes — itself and every unit merged or dissolved into it. */
+  readonly units?: readonly string[];
+}
+
+/**
+ * The last step recorded by an instant, by binary search over positions: recordedAt never goes backwards along the
+ * log (docs/EVENT-STORE.md), so about twenty lookups of the primary key answer it, and no index on recordedAt is kept.
+ */
+function knownUpTo(db: ReadModelDatabase, asKnownAt: string | undefined): number | null {
+  if (asKnownAt === undefined) return null;
+  const firstFrom = prepared<[number], { position: number; recorded_at: string }>(
+    db,
+    `SELECT position, recorded_at FROM activity_steps WHERE position >= ? ORDER BY position LIMIT 1`,
+  );
+  const last = prepared<[], { position: number | null }>(db, `SELECT max(position) AS position FROM activity_steps`).get()?.position ?? 0;
+  let known = 0;
+  let low = 1;
+  let high = last;
+  while (low <= high) {
+    const middle = Math.floor((low + high) / 2);
+    const row = firstFrom.get(middle);
+    if (row === undefined || row.position > high) {
+      high = middle - 1;
+    } else if (row.recorded_at <= asKnownAt) {
+      known = row.position;
+      low = row.position + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return known;
+}
+
+function timeClauses(options: TimelineOptions, parameters: (string | number)[]): string {
+  let clauses = '';
+  if (options.from !== undefined) {
+    clauses += ' AND occurred_at >= ?';
+    parameters.push(options.from);
+  }
+  if (options.to !== undefined) {
+    clauses += ' AND occurred_at < ?';
+    parameters.push(options.to);
+  }
+  return clauses;
+}
+
+/**
+ * A subject's, a unit's (with its predecessors), a person's or the whole city's steps in position order, optionally
+ * within a time range of when they occurred and "as known at" a moment, a page at a time.
+ */
+export function timeline(db: ReadModelDatabase, scope: TimelineScope, options: TimelineOptions = {}): Timeline {
+  const limit = pageSize(options.limit);
+  const after = afterPosition(options.after);
+  const bound = knownUpTo(db, options.asKnownAt);
+  const upTo = bound ?? Number.MAX_SAFE_INTEGER;
+  let positions: number[];
+  let units: string[] | undefined;
+  if ('city' in scope) {
+    const parameters: (string | number)[] = [after, upTo];
+    const time = timeClauses(options, parameters);
+    parameters.push(limit);
+    positions = prepared<(string | number)[], { position: number }>(
+      db,
+      `SELECT position FROM activity_steps WHERE position > ? AND position <= ?${time} ORDER BY position LIMIT ?`,
+    )
+      .all(...parameters)
+      .map((row) => row.position);
+  } else if ('subject' in scope) {
+    const parameters: (string | number)[] = [scope.subject.kind, scope.subject.id, after, upTo];
+    const time = timeClauses(options, parameters);
+    parameters.push(limit);
+    positions = prepared<(string | number)[], { position: number }>(
+      db,
+      `SELECT position FROM activity_steps WHERE subject_kind = ? AND subject_id = ? AND position > ? AND position <= ?${time} ORDER BY position LIMIT ?`,
+    )
+      .all(...parameters)
+      .map((row) => row.position);
+  } else if ('personId' in scope) {
+    const parameters: (string | number)[] = [scope.personId, after, upTo];
+    const time = timeClauses(options, parameters);
+    parameters.push(limit);
+    positions = prepared<(string | number)[], { position: number }>(
+      db,
+      `SELECT position FROM activity_participants WHERE person_id = ? AND position > ? AND position <= ?${time} GROUP BY position ORDER BY position LIMIT ?`,
+    )
+      .all(...parameters)
+      .map((row) => row.position);
+  } else {
+    units = unitWithPredecessors(db, scope.unitId).sort();
+    // One bounded range per unit of the lineage, merged: never more than `limit` rows read from each.
+    const parameters: (string | number)[] = [];
+    const parts = units.map((unitId) => {
+      parameters.push(unitId, after, upTo);
+      const time = timeClauses(options, parameters);
+      parameters.push(limit);
+      return `SELECT position FROM (SELECT position FROM activity_unit_steps WHERE unit_id = ? AND position > ? AND position <= ?${time} ORDER BY position LIMIT ?)`;
+    });
+    parameters.push(limit);
+    positions = prepared<(string | number)[], { position: number }>(db, `${parts.join(' UNION ')} ORDER BY position LIMIT ?`)
+      .all(...parameters)
+      .map((row) => row.position);
+  }
+
+  const steps = stepsAt(db, positions);
+  const participants = participantsAt(db, positions);
+  const names = new Map<string, string | null>();
+  const nameOf = (personId: string) => {
+    if (!names.has(personId)) names.set(personId, personName(db, personId));
+    return names.get(personId) ?? null;
+  };
+  const labels = new Map<string, string | null>();
+  const entries = steps.map((step): TimelineEntry => {
+    const key = `${step.subject.kind}\u0000${step.subject.id}`;
+    if (!labels.has(key)) labels.set(key, getSubject(db, step.subject)?.label ?? null);
+    return {
+      position: step.position,
+      eventId: step.eventId,
+      type: step.type,
+      subject: { ...step.subject, label: labels.get(key) ?? null },
+      occurredAt: step.occurredAt,
+      recordedAt: step.recordedAt,
+      recordedBy: step.recordedBy,
+      participants: (participants.get(step.position) ?? []).map((participant) => ({ ...participant, name: nameOf(participant.personId) })),
+      facts: step.facts,
+    };
+  });
+  const last = positions.at(-1);
+  return {
+    entries,
+    next: positions.length === limit && last !== undefined ? encodeCursor(last) : null,
+    knownUpToPosition: bound,
+    ...(units === undefined ? {} : { units }),
+  };
+}
+
+/**
+ * Whether a unit may see a subject as its own: the unit, or a unit merged or dissolved into it, belongs to the
+ * subject (handles, owns, issues, receives it) or recorded one of its steps.
+ */
+export function subjectBelongsToUnit(db: ReadModelDatabase, subject: SubjectRef, unitId: string): boolean {
+  const lineage = new Set(unitWithPredecessors(db, unitId));
+  return subjectUnits(db, subject).some((link) => lineage.has(link.unitId));
+}

@@ -1,0 +1,14 @@
+export { ORGANIZATION_TABLES, organizationProjection } from './projection.js';
+export {
+  getPerson,
+  getUnit,
+  personName,
+  personNow,
+  postTitle,
+  tenuresOf,
+  tenuresOn,
+  unitAnsweringToday,
+  unitNameOn,
+  unitWithPredecessors,
+} from './queries.js';
+export type { AnsweringToday, PersonNow, PersonRecord, SuccessorStep, Tenure, UnitEnding, UnitNameRecord, UnitRecord } from './queries.js';

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { CalendarDate, Id, Instant } from '@quanze/events';
+import { MAX_PAGE_SIZE, decodeCursor, subjectBelongsToUnit, unitWithPredecessors } from '@quanze/projections';
+import type { ReadModelDatabase, SubjectKind, SubjectRef } from '@quanze/projections';
+import { NotPermitted, hasRole } from '@quanze/service-kit';
+import type { Audience, Principal } from '@quanze/service-kit';
+
+/**
+ * Who reads the activity read models (queries 1–4, docs/ACCOUNTABILITY.md):
+ * - supervision (监察): everything — chains, dossiers, traces, timelines;
+ * - analysts: chains and timelines of any subject or unit and of the city; not dossiers, traces nor a person's
+ *   timeline, which is a dossier by another name (a dossier is personal);
+ * - heads, legal reviewers and clerks: chains and timelines of their own unit's subjects and their own unit's
+ *   timeline, where "own" also covers what a unit merged or dissolved into theirs answered for;
+ * - judicial roles: none (their inbox is theirs); the public: none.
+ */
+export const CHAIN_READERS: readonly Audience[] = ['supervision', 'analyst', 'head', 'legal-reviewer', 'clerk'];
+export const DOSSIER_READERS: readonly Audience[] = ['supervision'];
+
+/** Roles that read any subject's chain or timeline; the others read their own unit's. */
+const UNBOUND: readonly ('supervision' | 'analyst')[] = ['supervision', 'analyst'];
+
+/** Subjects with a chain of steps: a unit's or a person's own record is read through timelines and dossiers. */
+export const ChainSubjectKind = z.enum(['decision', 'document', 'case', 'measure', 'inspection']);
+export const TimelineSubjectKind = z.enum(['decision', 'document', 'case', 'measure', 'inspection', 'unit', 'person']);
+
+export const SubjectParams = z.object({ subjectKind: ChainSubjectKind, subjectId: Id }).strict();
+
+export function subjectOf(params: { readonly subjectKind: SubjectKind; readonly subjectId: string }): SubjectRef {
+  return { kind: params.subjectKind, id: params.subjectId };
+}
+
+export function subjectName(subject: SubjectRef): string {
+  return `${subject.kind}-${subject.id}`;
+}
+
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** The instant a China calendar day begins (00:00 UTC+8). */
+function dayStart(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) - CHINA_OFFSET_MS).toISOString();
+}
+
+/** `from`: an instant, or a China calendar day (from its first moment). */
+export const FromParam = z
+  .union([Instant, CalendarDate])
+  .transform((value) => (value.length === 10 ? dayStart(value) : value))
+  .optional()
+  .describe('steps that occurred at or after this instant, or on or after this China calendar day');
+
+/** `to`: an instant (excluded), or a China calendar day (included: up to its last moment). */
+export const ToParam = z
+  .union([Instant, CalendarDate])
+  .transform((value) => (value.length === 10 ? new Date(Date.parse(dayStart(value)) + 24 * 60 * 60 * 1000).toISOString() : value))
+  .optional()
+  .describe('steps that occurred before this instant, or on or before this China calendar day');
+
+export const AfterParam = z
+  .string()
+  .max(200)
+  .refine((cursor) => decodeCursor(cursor) !== null, 'not a cursor of this query: pass back the `next` of the previous page')
+  .optional()
+  .describe('the `next` of the previous page');
+
+export const LimitParam = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_PAGE_SIZE)
+  .default(100)
+  .describe(`entries per page, 1–${String(MAX_PAGE_SIZE)} (default 100)`);
+
+/** The roles that see every subject. */
+export function readsEverything(caller: Principal | null): boolean {
+  return hasRole(caller, ...UNBOUND);
+}
+
+/** A unit-bound caller may read the subject only if it is their unit's (or a predecessor's): 403 otherwise. */
+export function assertSubjectVisible(db: ReadModelDatabase, caller: Principal | null, subject: SubjectRef): void {
+  if (readsEverything(caller)) return;
+  if (caller?.unitId === null || caller?.unitId === undefined || !subjectBelongsToUnit(db, subject, caller.unitId)) {
+    throw new NotPermitted(`${subjectName(subject)} is not a subject of your unit: heads, legal reviewers and clerks read their own unit’s`);
+  }
+}
+
+/** A unit-bound caller may read the timeline of their unit, or of a unit merged or dissolved into theirs: 403 otherwise. */
+export function assertUnitVisible(db: ReadModelDatabase, caller: Principal | null, unitId: string): void {
+  if (readsEverything(caller)) return;
+  if (caller?.unitId === null || caller?.unitId === undefined || !unitWithPredecessors(db, caller.unitId).includes(unitId)) {
+    throw new NotPermitted(`unit ${unitId} is not your unit: heads, legal reviewers and clerks read their own unit’s timeline`);
+  }
+}

@@ -1,0 +1,17 @@
+import type { EventStore } from '@quanze/eventstore';
+import type { ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import type { Principal } from '@quanze/service-kit';
+
+/** What every accountability route group is built from. */
+export interface AccountabilityDeps {
+  readonly store: EventStore;
+  /** The read models' database, kept current by `runner`. */
+  readonly db: ReadModelDatabase;
+  readonly runner: ProjectionRunner;
+  readonly clock: () => Date;
+  /**
+   * Records a query as `access.queried.v1` (who, what, when) when the caller is supervision, judicial or an analyst
+   * (访问留痕); does nothing for others. Call it before answering, so no answer leaves unrecorded.
+   */
+  readonly recordAccess: (caller: Principal | null, query: { readonly operationId: string; readonly subject: string | null; readonly parameters: Readonly<Record<string, unknown>> }) => Promise<void>;
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { Id } from '@quanze/events';
+import type { CaseReceivingAuthority } from '@quanze/events';
+import { getInboxTransfer, listTransferInbox } from '@quanze/projections';
+import type { InboxOwner, TransferStage } from '@quanze/projections';
+import { NotPermitted, SubjectNotFound, defineRoute, ok } from '@quanze/service-kit';
+import type { Audience, Principal, RouteDefinition } from '@quanze/service-kit';
+import { ConsistentFlag, awaitConsistency } from './consistency.js';
+import type { AccountabilityDeps } from './deps.js';
+import { PageLimit, cursorOf, pageOf } from './paging.js';
+
+/** 法院、检察院、公安: each reads the transfers that reached its own unit, and only those. */
+const JUDICIAL: readonly (Audience & CaseReceivingAuthority['kind'])[] = ['court', 'procuratorate', 'public-security'];
+
+const STAGES = [
+  'reported',
+  'approved',
+  'refused',
+  'sent',
+  'received',
+  'forwarded',
+  'accepted',
+  'returned',
+  'reconsideration-requested',
+  'refusal-upheld',
+  'supervision-requested',
+] as const satisfies readonly TransferStage[];
+
+const InboxQuery = z
+  .object({
+    stage: z.enum(STAGES).optional().describe('only transfers at this stage'),
+    limit: PageLimit,
+    cursor: cursorOf(z.number().int().positive()).optional(),
+    consistent: ConsistentFlag,
+  })
+  .strict();
+
+const TransferParams = z.object({ caseId: Id, transferId: Id });
+const DetailQuery = z.object({ consistent: ConsistentFlag }).strict();
+
+/** The caller's inbox: the token's unit, as each judicial kind the caller holds. A token without a unit has none. */
+function ownerOf(caller: Principal | null): InboxOwner {
+  if (caller?.unitId === null || caller?.unitId === undefined) {
+    throw new NotPermitted('an inbox belongs to a court, procuratorate or public-security unit: the token names no unit');
+  }
+  return { unitId: caller.unitId, kinds: JUDICIAL.filter((kind) => caller.roles.includes(kind)) };
+}
+
+/**
+ * 移送案件收件箱 (行政执法与刑事司法衔接, 国务院令第310号): each judicial authority sees the transfers that reached its
+ * own unit — sent or forwarded to it, forwarded on by it, or put to it for supervision — with their stage, the
+ * materials' hashes and the time limits of 310号. Another authority's transfer answers 404, exactly as one that does
+ * not exist, so a court cannot learn what went to public security.
+ */
+export function createInboxRoutes(deps: AccountabilityDeps): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/inbox',
+      operationId: 'listTransferInbox',
+      summary: 'The transfers of suspected crimes that reached the caller’s authority (移送案件收件箱), latest activity first',
+      description:
+        'For court, procuratorate and public-security users: the transfers sent or forwarded to the token’s unit as one of the caller’s judicial kinds, forwarded on by it, or put to it for supervision (310号 第9条). Each with the sending unit, suspected offence, approval, dispatch, materials with SHA-256, stage, the 310号 time limits as dates, and the last event. Recorded in the access audit (访问留痕).',
+      kind: 'query',
+      allow: JUDICIAL,
+      query: InboxQuery,
+      async handle({ query, caller }) {
+        const owner = ownerOf(caller);
+        await deps.recordAccess(caller, {
+          operationId: 'listTransferInbox',
+          subject: null,
+          parameters: { unitId: owner.unitId, stage: query.stage, limit: query.limit, cursor: query.cursor, consistent: query.consistent },
+        });
+        await awaitConsistency(deps, query.consistent);
+        const page = listTransferInbox(deps.db, { ...owner, stage: query.stage, limit: query.limit, before: query.cursor ?? null });
+        return ok(pageOf(page.items, page.nextBefore));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/inbox/:caseId/:transferId',
+      operationId: 'getInboxTransfer',
+      summary: 'One transfer of the caller’s inbox: facts, path through the authorities, time limits and every event',
+      description:
+        'A transfer that did not reach the caller’s unit as one of the caller’s judicial kinds answers 404, whether or not it exists. Recorded in the access audit with the case as subject.',
+      kind: 'query',
+      allow: JUDICIAL,
+      params: TransferParams,
+      query: DetailQuery,
+      async handle({ params, query, caller }) {
+        const owner = ownerOf(caller);
+        await deps.recordAccess(caller, {
+          operationId: 'getInboxTransfer',
+          subject: `case-${params.caseId}`,
+          parameters: { unitId: owner.unitId, transferId: params.transferId, consistent: query.consistent },
+        });
+        await awaitConsistency(deps, query.consistent);
+        const transfer = getInboxTransfer(deps.db, owner, params.caseId, params.transferId);
+        if (transfer === null) throw new SubjectNotFound(`transfer ${params.transferId} of case ${params.caseId}`);
+        return ok(transfer);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,65 @@
+import type { EventStore } from '@quanze/eventstore';
+import {
+  accessAuditProjection,
+  activityProjection,
+  createProjectionRunner,
+  flagsProjection,
+  openReadModelDatabase,
+  organizationProjection,
+  publicViewsProjection,
+  transfersProjection,
+} from '@quanze/projections';
+import type { Projection, ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+
+/**
+ * Every read model of packages/projections, kept by one runner in one database: the queries of each route group
+ * read their own, and some read the organisation's (names, tenures, successors) beside theirs.
+ */
+export const accountabilityProjections: readonly Projection[] = [
+  organizationProjection,
+  activityProjection,
+  flagsProjection,
+  transfersProjection,
+  publicViewsProjection,
+  accessAuditProjection,
+];
+
+export interface AccountabilityReadModels {
+  readonly db: ReadModelDatabase;
+  readonly runner: ProjectionRunner;
+  /** Stops following the store, then closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the read models' database at `path` (`<data>/readmodels.sqlite`, or `:memory:`), catches every projection
+ * up with the store and follows it live. A projection stored with another version is rebuilt first.
+ */
+export async function openAccountabilityReadModels(options: {
+  readonly store: EventStore;
+  readonly path: string;
+  readonly projections?: readonly Projection[];
+  readonly batchSize?: number;
+}): Promise<AccountabilityReadModels> {
+  const db = openReadModelDatabase(options.path);
+  try {
+    const runner = createProjectionRunner({
+      store: options.store,
+      db,
+      projections: options.projections ?? accountabilityProjections,
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    });
+    await runner.start();
+    return {
+      db,
+      runner,
+      async close() {
+        await runner.stop();
+        db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
