@@ -294,5 +294,14 @@ describe('the ledger end to end, over HTTP', function () {
     );
     const operations = audit.body.items.map((item) => item.what.operationId);
     expect(operations, JSON.stringify(audit.body)).to.include.members(['getResponsibilityChain', 'getPersonDossier']);
+
+    // The domain services' own reads by audited roles are recorded too: the police reading the case they received.
+    await call('GET', `/cases/${caseId}`, police);
+    const policeAudit = await call<{ items: { what: { subject: string | null } }[] }>(
+      'GET',
+      `/access-audit?personId=${people.police?.personId ?? ''}&consistent=true`,
+      supervision,
+    );
+    expect(policeAudit.body.items.map((item) => item.what.subject)).to.include(`/cases/${caseId}`);
   });
 });

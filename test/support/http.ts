@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { openEventStore } from '@quanze/eventstore';
 import type { EventStore } from '@quanze/eventstore';
-import { Role, createApp, createPostHoldingCheck, createTokenIssuer, generateSigningKeys, listen } from '@quanze/service-kit';
+import { Role, createAccessRecorder, createApp, createPostHoldingCheck, createTokenIssuer, generateSigningKeys, listen } from '@quanze/service-kit';
 import type { Audience, Principal, RouteDefinition, ServiceModule, TokenIssuer } from '@quanze/service-kit';
 
 export interface TestResponse<TBody = Record<string, unknown>> {
@@ -37,7 +37,7 @@ export type ServiceFactory = (deps: { store: EventStore; clock?: () => Date }) =
 /** The services on a real HTTP server on a free port, over a fresh SQLite store in a temp folder. */
 export async function startTestApp(
   factories: readonly ServiceFactory[],
-  options: { clock?: () => Date; bodyLimit?: string; checkPostHolding?: boolean } = {},
+  options: { clock?: () => Date; bodyLimit?: string; checkPostHolding?: boolean; recordAccess?: boolean } = {},
 ): Promise<TestApp> {
   const folder = await mkdtemp(join(tmpdir(), 'quanze-http-'));
   const store = await openEventStore(`sqlite:${folder}`);
@@ -50,6 +50,7 @@ export async function startTestApp(
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     // Off by default: most specs act with made-up people; `npm start` and every service's main switch it on.
     ...(options.checkPostHolding === true ? { checkActor: createPostHoldingCheck(store) } : {}),
+    ...(options.recordAccess === true ? { recordAccess: createAccessRecorder(store, options.clock) } : {}),
   });
   const server = await listen(app);
   return {

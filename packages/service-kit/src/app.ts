@@ -19,6 +19,7 @@ import { DomainError, commonErrorStatuses } from './domain-error.js';
 import type { ErrorStatus, ErrorStatuses } from './domain-error.js';
 import type { CommandResponse} from './openapi.js';
 import { createOpenApiDocument } from './openapi.js';
+import type { AccessRecorder } from './access-audit.js';
 import type { ActorCheck, PostNotHeld } from './post-holding.js';
 import type { Principal } from './principal.js';
 import { actorOf } from './principal.js';
@@ -38,6 +39,11 @@ export interface AppOptions {
   readonly site?: string;
   /** Run before every command of a caller with a token: refuses a token whose post is no longer held. */
   readonly checkActor?: ActorCheck;
+  /**
+   * Records every query of supervision, judicial and analyst callers before it is answered (访问留痕), except in
+   * services that record their own. A query that cannot be recorded is not answered.
+   */
+  readonly recordAccess?: AccessRecorder;
 }
 
 export interface QuanzeApp {
@@ -156,9 +162,10 @@ export function createApp(options: AppOptions): QuanzeApp {
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'], strict: true }));
 
   for (const service of options.services) {
+    const recordAccess = service.recordsOwnAccess === true ? undefined : options.recordAccess;
     for (const route of service.routes) {
       app[route.method](route.path, (request: Request, response: Response, next: NextFunction) => {
-        serve(route, request, response).catch(next);
+        serve(route, request, response, recordAccess).catch(next);
       });
     }
   }
@@ -186,7 +193,7 @@ export function createApp(options: AppOptions): QuanzeApp {
     return options.tokens.verify(match[1]);
   }
 
-  async function serve(route: RouteDefinition, request: Request, response: Response): Promise<void> {
+  async function serve(route: RouteDefinition, request: Request, response: Response, recordAccess: AccessRecorder | undefined): Promise<void> {
     const locals = localsOf(response);
     const caller = await authenticate(request);
     locals.caller = caller;
@@ -199,6 +206,13 @@ export function createApp(options: AppOptions): QuanzeApp {
     }
     const body = parse(route.body, request.body, 'body');
     if (route.kind === 'command' && caller !== null) await options.checkActor?.(caller);
+    if (route.kind === 'query') {
+      await recordAccess?.(caller, {
+        operationId: route.operationId,
+        subject: request.path,
+        parameters: { ...(params as Record<string, unknown>), ...(query as Record<string, unknown>) },
+      });
+    }
     const meta = commandMeta(route, request, caller, locals.requestId);
     const idempotencyKey = meta.idempotency?.key;
     if (idempotencyKey !== undefined) locals.idempotencyKey = idempotencyKey;

@@ -10,3 +10,4 @@ export * from './app.js';
 export * from './server.js';
 export * from './post-holding.js';
 export * from './china-date.js';
+export * from './access-audit.js';

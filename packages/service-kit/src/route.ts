@@ -76,6 +76,11 @@ export interface ServiceModule {
   readonly routes: readonly RouteDefinition[];
   /** Every error code the service's handlers may throw, with its HTTP status. */
   readonly errorStatuses: Readonly<Record<string, ErrorStatus>>;
+  /**
+   * True when the service's queries record their own access, with their subjects (the accountability queries); the
+   * app then does not record them a second time.
+   */
+  readonly recordsOwnAccess?: boolean;
 }
 
 export type { DomainError };

@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import type { QuanzeApp } from './app.js';
 import { createTokenIssuer, createTokenVerifier, loadOrCreateSigningKeys, readSigningKeys, readVerificationKey } from './auth.js';
 import type { TokenIssuer, TokenVerifier } from './auth.js';
+import { createAccessRecorder } from './access-audit.js';
 import { createPostHoldingCheck } from './post-holding.js';
 import type { ServiceModule } from './route.js';
 
@@ -127,6 +128,7 @@ export async function runServices(
     tokens,
     logger,
     checkActor: createPostHoldingCheck(store),
+    recordAccess: createAccessRecorder(store),
     info: { title: `Quanze — ${options.name}`, version: '0.1.0' },
     ...(options.site === undefined ? {} : { site: options.site }),
   });

@@ -40,5 +40,6 @@ export function createAccountabilityService(deps: AccountabilityDeps): ServiceMo
       ...createStatusRoutes(deps),
     ],
     errorStatuses: { ...statusErrorStatuses },
+    recordsOwnAccess: true,
   };
 }

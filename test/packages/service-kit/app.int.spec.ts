@@ -380,3 +380,46 @@ describe('service-kit post holding', () => {
     expect((await app.request('get', '/notes/n-1', { token })).status).to.equal(404);
   });
 });
+
+describe('service-kit access audit', () => {
+  let app: TestApp;
+  let noteId: string;
+
+  beforeEach(async () => {
+    app = await startTestApp([createNotesService], { recordAccess: true });
+    const clerk = await app.token({ roles: ['clerk'] });
+    const opened = await app.request<{ subject: { noteId: string } }>('post', '/notes', { token: clerk, body: { title: 't' } });
+    noteId = opened.body.subject.noteId;
+  });
+  afterEach(() => app.close());
+
+  async function accessEvents(): Promise<RecordedEvent[]> {
+    return (await allEvents(app)).filter((event) => event.type === 'access.queried.v1');
+  }
+
+  it('records a query of supervision, with who asked what, before answering', async () => {
+    const supervision = await app.token({ roles: ['supervision'], personId: 'p-jw', unitId: 'unit-jw', postId: null });
+    const response = await app.request('get', `/notes/${noteId}?verbose=true`, { token: supervision });
+    expect(response.status).to.equal(200);
+    const [event] = await accessEvents();
+    expect(event?.streamId).to.equal('access-p-jw');
+    expect(event?.data).to.deep.include({
+      who: { personId: 'p-jw', postId: null, unitId: 'unit-jw', roles: ['supervision'] },
+      what: { operationId: 'getNote', subject: `/notes/${noteId}`, parameters: { noteId, verbose: 'true' } },
+    });
+  });
+
+  it('records judicial users and analysts, and neither the public nor clerks', async () => {
+    for (const roles of [['court'], ['analyst'], ['clerk']] as const) {
+      await app.request('get', `/notes/${noteId}`, { token: await app.token({ roles: [...roles] }) });
+    }
+    await app.request('get', `/notes/${noteId}`);
+    expect((await accessEvents()).map((event) => (event.data as { who: { roles: string[] } }).who.roles)).to.deep.equal([['court'], ['analyst']]);
+  });
+
+  it('records nothing for commands', async () => {
+    const supervision = await app.token({ roles: ['supervision', 'head'] });
+    await app.request('post', `/notes/${noteId}/signatures`, { token: supervision, body: { remark: 'r' } });
+    expect(await accessEvents()).to.have.length(0);
+  });
+});
