@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Id, Instant } from '@quanze/events';
 import { getSubject, timeline } from '@quanze/projections';
 import type { TimelineOptions } from '@quanze/projections';
-import { SubjectNotFound, defineRoute, ok } from '@quanze/service-kit';
+import { NotPermitted, SubjectNotFound, defineRoute, hasRole, ok } from '@quanze/service-kit';
 import type { Audience, RouteDefinition } from '@quanze/service-kit';
 import {
   AfterParam,
@@ -122,7 +122,7 @@ export function createTimelineRoutes(deps: AccountabilityDeps): RouteDefinition[
       path: '/timelines/subjects/:subjectKind/:subjectId',
       operationId: 'getSubjectTimeline',
       summary: 'A subject’s timeline: a decision, document, case, measure, inspection, unit or person',
-      description: `${PAGING} Heads, legal reviewers and clerks read their own unit’s subjects only.`,
+      description: `${PAGING} Heads, legal reviewers and clerks read their own unit’s subjects only; a person’s, supervision only.`,
       kind: 'query',
       allow: CHAIN_READERS,
       params: z.object({ subjectKind: TimelineSubjectKind, subjectId: Id }).strict(),
@@ -131,6 +131,10 @@ export function createTimelineRoutes(deps: AccountabilityDeps): RouteDefinition[
       async handle({ params, query, caller }) {
         const subject = { kind: params.subjectKind, id: params.subjectId };
         await deps.recordAccess(caller, { operationId: 'getSubjectTimeline', subject: subjectName(subject), parameters: { ...query } });
+        // A person's record as a subject is their career: personal, like the dossier — supervision only, whatever the route.
+        if (subject.kind === 'person' && !hasRole(caller, 'supervision')) {
+          throw new NotPermitted('a person’s timeline is personal, like their dossier: supervision only');
+        }
         await awaitConsistency(deps, query.consistent);
         if (getSubject(deps.db, subject) === null) throw new SubjectNotFound(subjectName(subject));
         assertSubjectVisible(deps.db, caller, subject);

@@ -208,6 +208,15 @@ describe('the chain, dossier, trace and timeline routes', () => {
       expect(second.body.entries?.[0]?.position).to.be.greaterThan(first.body.entries?.at(-1)?.position ?? Infinity);
     });
 
+    it('keeps a person’s timeline to supervision, by whichever route it is asked for', async () => {
+      const personId = city.persons.clerk;
+      for (const roles of [['analyst'], ['clerk'], ['head']] as const) {
+        const response = await get(`/timelines/subjects/person/${personId}`, await as({ roles: [...roles] }));
+        expect([response.status, response.body.code], roles[0]).to.deep.equal([403, 'subject.not-permitted']);
+      }
+      expect((await get(`/timelines/subjects/person/${personId}`, await as({ roles: ['supervision'] }))).status).to.equal(200);
+    });
+
     it('lets a clerk read their own unit’s timeline only', async () => {
       const token = await as({ roles: ['clerk'], personId: city.persons.clerk, unitId: city.units.development });
       expect((await get(`/timelines/units/${city.units.development}`, token)).status).to.equal(200);
