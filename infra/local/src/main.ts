@@ -26,9 +26,16 @@ const system = await runServices(
       const seeded = await loadActionPlanSeeds(store);
       logger.info(seeded, seeded.alreadyLoaded ? 'seed data already in the ledger' : 'seeded the action plan');
       // Caught up before the server listens, so the first query already sees the whole ledger.
-      readModels = await openAccountabilityReadModels({ store, path: join(config.dataFolder, READ_MODELS_FILE_NAME) });
+      readModels = await openAccountabilityReadModels({
+        store,
+        path: join(config.dataFolder, READ_MODELS_FILE_NAME),
+        onError: (error) => {
+          logger.error({ err: error }, 'read models stopped following the ledger; retrying');
+        },
+      });
     },
     onStop: () => readModels?.close() ?? Promise.resolve(),
+    readiness: () => readModels?.notReady() ?? Promise.resolve('the read models are not open'),
   },
 );
 

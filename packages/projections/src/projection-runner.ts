@@ -17,7 +17,10 @@ export interface RunnerStatus {
   readonly headPosition: number;
   readonly running: boolean;
   readonly projections: readonly ProjectionStatus[];
-  /** Why the live loop stopped, when it stopped on an error (an event no projection could take). */
+  /**
+   * Why following the store stopped, when it stopped on an error (a busy database, an event no projection could
+   * take); `running` is then false until a retry succeeds, and the read models fall behind the log.
+   */
   readonly failure: string | null;
 }
 
@@ -41,6 +44,13 @@ export interface ProjectionRunnerOptions {
   readonly registry?: EventRegistry<LedgerEventDefinition>;
   /** Events per transaction while catching up. */
   readonly batchSize?: number;
+  /**
+   * Told when following the store fails (a busy database, an event no projection can take). The runner then stops
+   * following, says so in `status()`, and tries again after a pause that doubles up to a minute.
+   */
+  readonly onError?: (error: unknown) => void;
+  /** The first pause before following again after a failure; doubled each time, at most a minute. */
+  readonly retryAfterMs?: number;
 }
 
 /** An event the runner cannot hand to projections: unknown type, or a shape its schema refuses. Never skipped. */
@@ -99,7 +109,12 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   const lowestCheckpoint = () => Math.min(...projections.map((projection) => checkpoints.get(projection.name) ?? 0));
 
   const applyBatch = db.transaction((events: readonly RecordedEvent[]) => {
+    // Read under the write lock: another runner on the same file may have applied these events meanwhile.
     const applied = new Map<string, number>();
+    for (const projection of projections) {
+      const stored = readCheckpoint.get(projection.name)?.position ?? 0;
+      if (stored > (checkpoints.get(projection.name) ?? 0)) checkpoints.set(projection.name, stored);
+    }
     for (const recorded of events) {
       let event: LedgerEvent | null = null;
       for (const projection of projections) {
@@ -124,7 +139,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   function apply(events: readonly RecordedEvent[]): void {
     if (events.length === 0) return;
     // Only after the commit: a failed batch leaves the in-memory checkpoints as the database has them.
-    for (const [name, position] of applyBatch(events)) checkpoints.set(name, position);
+    for (const [name, position] of applyBatch.immediate(events)) checkpoints.set(name, position);
     notifyWaiters();
   }
 
@@ -148,8 +163,30 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let subscription: AllSubscription | null = null;
   let loop: Promise<void> | null = null;
   let failure: string | null = null;
+  let stopped = true;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let retryDelay = options.retryAfterMs ?? 1000;
 
-  async function follow(live: AllSubscription): Promise<void> {
+  function failed(live: AllSubscription | null, error: unknown): void {
+    failure = error instanceof Error ? error.message : String(error);
+    if (live !== null) {
+      if (subscription === live) subscription = null;
+      void live.stop();
+    }
+    options.onError?.(error);
+    if (stopped) return;
+    // Try again later: a busy database passes; a poisoned event keeps failing, visibly, until it is dealt with.
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (!stopped) void follow().catch((retryError: unknown) => {
+        failure = retryError instanceof Error ? retryError.message : String(retryError);
+      });
+    }, retryDelay);
+    retryTimer.unref();
+    retryDelay = Math.min(retryDelay * 2, 60_000);
+  }
+
+  async function consume(live: AllSubscription): Promise<void> {
     let buffer: RecordedEvent[] = [];
     let flushScheduled = false;
     const flush = () => {
@@ -169,28 +206,44 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
             try {
               flush();
             } catch (error) {
-              failure = error instanceof Error ? error.message : String(error);
-              void live.stop();
+              failed(live, error);
             }
           });
         }
       }
       if (buffer.length > 0) flush();
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
+      failed(live, error);
     }
   }
 
-  async function start(): Promise<void> {
-    if (subscription !== null) return;
+  async function follow(): Promise<void> {
+    try {
+      await catchUp();
+    } catch (error) {
+      failed(null, error);
+      return;
+    }
+    if (stopped) return;
     failure = null;
-    await catchUp();
+    retryDelay = options.retryAfterMs ?? 1000;
     const live = store.subscribeToAll({ fromPosition: lowestCheckpoint() + 1, batchSize });
     subscription = live;
-    loop = follow(live);
+    loop = consume(live);
+  }
+
+  async function start(): Promise<void> {
+    if (!stopped) return;
+    stopped = false;
+    failure = null;
+    await catchUp();
+    await follow();
   }
 
   async function stop(): Promise<void> {
+    stopped = true;
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    retryTimer = null;
     const live = subscription;
     subscription = null;
     if (live !== null) await live.stop();
@@ -220,7 +273,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       const headPosition = await store.headPosition();
       return {
         headPosition,
-        running: subscription !== null,
+        running: subscription !== null && failure === null,
         failure,
         projections: projections.map((projection) => {
           const checkpoint = checkpoints.get(projection.name) ?? 0;
@@ -229,7 +282,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       };
     },
     async rebuild(only) {
-      const wasRunning = subscription !== null;
+      const wasRunning = !stopped;
       await stop();
       for (const projection of projections) if (only === undefined || only.includes(projection.name)) reset(projection);
       const reached = await catchUp();

@@ -44,6 +44,8 @@ export interface AppOptions {
    * services that record their own. A query that cannot be recorded is not answered.
    */
   readonly recordAccess?: AccessRecorder;
+  /** Beyond the store: why the process is not ready (read models that stopped following), or null when it is. */
+  readonly readiness?: () => Promise<string | null>;
 }
 
 export interface QuanzeApp {
@@ -145,7 +147,13 @@ export function createApp(options: AppOptions): QuanzeApp {
       return;
     }
     try {
-      response.json({ status: 'ready', headPosition: await options.store.headPosition() });
+      const headPosition = await options.store.headPosition();
+      const notReady = (await options.readiness?.()) ?? null;
+      if (notReady !== null) {
+        sendProblem(response, problem(503, 'service.not-ready', 'Not ready', { detail: notReady }));
+        return;
+      }
+      response.json({ status: 'ready', headPosition });
     } catch (error) {
       localsOf(response).log.warn({ err: error }, 'store not ready');
       sendProblem(response, problem(503, 'store.unavailable', 'The event store does not answer'));

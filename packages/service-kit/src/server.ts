@@ -114,6 +114,8 @@ export async function runServices(
     site?: string;
     /** Runs once the server has drained and before the store closes: release what `beforeListen` opened. */
     onStop?: () => Promise<void>;
+    /** Why the process is not ready beyond the store, or null: `/readyz` answers 503 with it. */
+    readiness?: () => Promise<string | null>;
     beforeListen?: (process: Omit<ServiceProcess, 'url' | 'stop'>) => Promise<void>;
   },
 ): Promise<ServiceProcess> {
@@ -131,6 +133,7 @@ export async function runServices(
     recordAccess: createAccessRecorder(store),
     info: { title: `Quanze — ${options.name}`, version: '0.1.0' },
     ...(options.site === undefined ? {} : { site: options.site }),
+    ...(options.readiness === undefined ? {} : { readiness: options.readiness }),
   });
   const server = await listen(app, { port: config.port, host: config.host });
   let stopping: Promise<void> | null = null;

@@ -23,11 +23,18 @@ await runServices(
     config,
     async beforeListen({ store, logger }) {
       const path = join(config.dataFolder, READ_MODELS_FILE_NAME);
-      readModels = await openAccountabilityReadModels({ store, path });
+      readModels = await openAccountabilityReadModels({
+        store,
+        path,
+        onError: (error) => {
+          logger.error({ err: error }, 'read models stopped following the ledger; retrying');
+        },
+      });
       const status = await readModels.runner.status();
       logger.info({ path, headPosition: status.headPosition }, 'read models caught up');
     },
     // Stop following the store before it closes; a lost last batch would be replayed from its checkpoint anyway.
     onStop: () => readModels?.close() ?? Promise.resolve(),
+    readiness: () => readModels?.notReady() ?? Promise.resolve('the read models are not open'),
   },
 );

@@ -27,6 +27,8 @@ export const accountabilityProjections: readonly Projection[] = [
 export interface AccountabilityReadModels {
   readonly db: ReadModelDatabase;
   readonly runner: ProjectionRunner;
+  /** null when the read models follow the store; otherwise why they stopped (for `/readyz`). */
+  notReady(): Promise<string | null>;
   /** Stops following the store, then closes the database. */
   close(): Promise<void>;
 }
@@ -40,6 +42,8 @@ export async function openAccountabilityReadModels(options: {
   readonly path: string;
   readonly projections?: readonly Projection[];
   readonly batchSize?: number;
+  /** Told when following the store fails; the runner retries on its own and says so in its status. */
+  readonly onError?: (error: unknown) => void;
 }): Promise<AccountabilityReadModels> {
   const db = openReadModelDatabase(options.path);
   try {
@@ -48,11 +52,16 @@ export async function openAccountabilityReadModels(options: {
       db,
       projections: options.projections ?? accountabilityProjections,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
     });
     await runner.start();
     return {
       db,
       runner,
+      async notReady() {
+        const { failure } = await runner.status();
+        return failure === null ? null : `the read models stopped following the ledger: ${failure}`;
+      },
       async close() {
         await runner.stop();
         db.close();

@@ -178,6 +178,48 @@ describe('the projection runner', () => {
     }
   });
 
+  it('says it stopped following when an event fails live, and follows again once the failure is gone', async () => {
+    let refuse = true;
+    const errors: unknown[] = [];
+    const fussy: Projection = {
+      ...tallyProjection('tally'),
+      apply(database, event) {
+        if (refuse) throw new Error('not today');
+        tallyProjection('tally').apply(database, event);
+      },
+    };
+    const tally = createProjectionRunner({ store, db, projections: [fussy], registry, retryAfterMs: 20, onError: (error) => errors.push(error) });
+    runners.push(tally);
+    await tally.start();
+    await appendTally(newStreamId('tally'), [1]);
+    for (let waited = 0; errors.length === 0 && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    const failing = await tally.status();
+    expect(failing.running).to.equal(false);
+    expect(failing.failure).to.contain('not today');
+    expect(failing.projections[0]?.lag).to.equal(1);
+    expect(errors[0]).to.be.instanceOf(ProjectionFailed);
+
+    refuse = false;
+    await tally.waitFor(1, 5000);
+    let recovered = await tally.status();
+    for (let waited = 0; !recovered.running && waited < 2000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      recovered = await tally.status();
+    }
+    expect([recovered.running, recovered.failure, recovered.projections[0]?.lag]).to.deep.equal([true, null, 0]);
+  });
+
+  it('applies each event once when two runners share one read-model file', async () => {
+    await Promise.all(Array.from({ length: 4 }, (_, index) => appendTally(`tally-${String(index)}`, Array.from({ length: 50 }, () => 1))));
+    const second = openReadModelDatabase(join(folder, 'readmodels.sqlite'));
+    try {
+      await Promise.all([runner([tallyProjection('tally')], 7).catchUp(), runner([tallyProjection('tally')], 5, second).catchUp()]);
+      expect(totals().map((row) => row.events)).to.deep.equal([50, 50, 50, 50]);
+    } finally {
+      second.close();
+    }
+  });
+
   it('refuses two projections of one name', () => {
     expect(() => createProjectionRunner({ store, db, projections: [tallyProjection('tally'), tallyProjection('tally')], registry })).to.throw(
       TypeError,
