@@ -281,6 +281,17 @@ describe('the ledger end to end, over HTTP', function () {
     expect(dossier.body.entries.some((entry) => entry.type === 'decision.made.v1' && entry.subject.id === decisionId)).to.equal(true);
 
     const inbox = await call<{ items: { caseId: string; stage: string }[] }>('GET', '/inbox?consistent=true', police);
+
+    // The police read what was sent to them through the inbox; the agency's file is not theirs, even to their head.
+    const policeHead = await system.token({ ...(people.police ?? { personId: '', postId: '', unitId: '' }), roles: ['head'] });
+    const file = await call('GET', `/chains/case/${caseId}`, policeHead);
+    expect(file.status).to.equal(403);
+    const policeTimeline = await call<{ entries: { type: string }[] }>('GET', `/timelines/units/sz-gonganju?consistent=true`, policeHead);
+    expect([...new Set(policeTimeline.body.entries.filter((entry) => entry.type.startsWith('case.')).map((entry) => entry.type))].sort()).to.deep.equal([
+      'case.transferAccepted.v1',
+      'case.transferReceived.v1',
+      'case.transferred.v1',
+    ]);
     expect(inbox.body.items.find((item) => item.caseId === caseId)?.stage).to.equal('accepted');
 
     const publicDocuments = await call<{ items: { number: string | { formatted: string } }[] }>('GET', `/public/documents?on=${today}&consistent=true`, null);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { responsibilityChain } from '@quanze/projections';
-import { SubjectNotFound, defineRoute, ok } from '@quanze/service-kit';
+import { factsOf, responsibilityChain } from '@quanze/projections';
+import { SubjectNotFound, defineRoute, hasRole, ok } from '@quanze/service-kit';
 import type { RouteDefinition } from '@quanze/service-kit';
 import { CHAIN_READERS, SubjectParams, assertSubjectVisible, subjectName, subjectOf } from './activity-access.js';
 import { ConsistentFlag, awaitConsistency } from './consistency.js';
@@ -78,7 +78,20 @@ export function createChainRoutes(deps: AccountabilityDeps): RouteDefinition[] {
         const chain = responsibilityChain(deps.db, subject);
         if (chain === null) throw new SubjectNotFound(subjectName(subject));
         assertSubjectVisible(deps.db, caller, subject);
-        return ok(chain);
+        // Reasons, conclusions and findings are free text that may name a suspect or a citizen: supervision reads them
+        // here; everyone else reads the facts (ids, dates, kinds) with the text marked as given.
+        if (hasRole(caller, 'supervision')) return ok(chain);
+        return ok({
+          ...chain,
+          outcomes: chain.outcomes.map((outcome) => ({ ...outcome, detail: factsOf(outcome.detail) })),
+          steps: chain.steps.map((step) => ({
+            ...step,
+            participants: step.participants.map((participant) => ({
+              ...participant,
+              detail: participant.detail === null ? null : factsOf(participant.detail),
+            })),
+          })),
+        });
       },
     }),
   ];

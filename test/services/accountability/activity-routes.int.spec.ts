@@ -121,6 +121,20 @@ describe('the chain, dossier, trace and timeline routes', () => {
       expect((await get(`/chains/decision/${city.decisions.d1}`, token)).status).to.equal(200);
     });
 
+    it('gives supervision the reasons of a revocation, and others only that reasons were given', async () => {
+      const supervision = await get<{ outcomes: { kind: string; detail: Record<string, unknown> }[] }>(
+        `/chains/decision/${city.decisions.d1}`,
+        await as({ roles: ['supervision'] }),
+      );
+      const analyst = await get<{ outcomes: { kind: string; detail: Record<string, unknown> }[] }>(
+        `/chains/decision/${city.decisions.d1}`,
+        await as({ roles: ['analyst'] }),
+      );
+      expect(JSON.stringify(supervision.body.outcomes)).to.contain('评估建议撤销');
+      expect(JSON.stringify(analyst.body)).not.to.contain('评估建议撤销');
+      expect(analyst.body.outcomes.find((outcome) => outcome.kind === 'revoked')?.detail).to.include({ reasons: true });
+    });
+
     it('refuses a clerk of a unit without a part in the decision', async () => {
       const token = await as({ roles: ['clerk'], personId: 'person-clerk-jyj', unitId: 'unit-jiaoyuju' });
       const response = await get(`/chains/decision/${city.decisions.d1}`, token);

@@ -373,10 +373,10 @@ const describers: { readonly [TType in LedgerEvent['type']]: Describer<TType> | 
         },
       },
     }),
+  // A report is the agency's internal step: the authority it names sees the transfer only once it is sent.
   'case.transferReported.v1': ({ data }) =>
     step('case', data.caseId, {
       participants: as('reported', data.reportingOfficerIds, { transferId: data.transferId }),
-      stepUnits: [data.receivingAuthority.unitId],
     }),
   'case.transferApproved.v1': ({ data }) => step('case', data.caseId, { participants: one('approved', data.approvedBy, { transferId: data.transferId }) }),
   'case.transferRefused.v1': ({ data }) =>
@@ -391,6 +391,7 @@ const describers: { readonly [TType in LedgerEvent['type']]: Describer<TType> | 
         ...as('reported', data.reportingOfficerIds, { transferId: data.transferId }),
       ],
       subjectUnits: [...units('handling', [data.fromUnitId]), ...units('receiving', [data.receivingAuthority.unitId])],
+      stepUnits: [data.receivingAuthority.unitId],
     }),
   'case.transferReceived.v1': ({ data }) =>
     step('case', data.caseId, { participants: one('received', data.receivedBy, { transferId: data.transferId }), stepUnits: [data.unitId] }),

@@ -2,7 +2,15 @@ import type Database from 'better-sqlite3';
 import type { LedgerEvent } from '../../ledger-event.js';
 import type { Projection, ReadModelDatabase } from '../../projection.js';
 import { describeStep, factsOf } from './describe.js';
+import type { UnitRelation } from './describe.js';
 import type { Participant } from './describe.js';
+
+/**
+ * The relations that put every step of a subject into a unit's timeline. Not `actor` (a unit that recorded one step
+ * sees that step), and not `receiving` or `supervising`: a judicial authority sees the steps it took and the transfer
+ * sent to it, never the rest of the agency's file.
+ */
+const OWNING: ReadonlySet<string> = new Set<UnitRelation>(['decision-organ', 'lead', 'cooperating', 'implementing', 'drafting', 'issuing', 'handling', 'inspecting', 'self']);
 
 /**
  * Who did what to which subject (活动记录): one row per ledger event that is a step of a decision, document, case,
@@ -139,7 +147,7 @@ function statementsOf(db: ReadModelDatabase): Statements {
 
 export const activityProjection: Projection = {
   name: 'activity',
-  version: 1,
+  version: 2,
   tables: Object.values(ACTIVITY_TABLES),
   setup(db) {
     db.exec(SCHEMA);
@@ -188,7 +196,7 @@ export const activityProjection: Projection = {
         continue;
       }
       links.add(`${row.unit_id}\u0000${row.relation}`);
-      if (row.relation !== 'actor') ownUnits.push(row.unit_id);
+      if (OWNING.has(row.relation)) ownUnits.push(row.unit_id);
     }
     if (!known) s.insertSubject.run(subject.kind, subject.id, description.label, position);
     else if (description.label !== null) s.labelSubject.run(description.label, subject.kind, subject.id);
@@ -198,7 +206,7 @@ export const activityProjection: Projection = {
       if (links.has(key)) continue;
       links.add(key);
       s.insertSubjectUnit.run(subject.kind, subject.id, link.unitId, link.relation, position);
-      if (link.relation !== 'actor') ownUnits.push(link.unitId);
+      if (OWNING.has(link.relation)) ownUnits.push(link.unitId);
     }
 
     for (const participant of named) {

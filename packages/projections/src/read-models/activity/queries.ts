@@ -826,5 +826,11 @@ export function timeline(db: ReadModelDatabase, scope: TimelineScope, options: T
  */
 export function subjectBelongsToUnit(db: ReadModelDatabase, subject: SubjectRef, unitId: string): boolean {
   const lineage = new Set(unitWithPredecessors(db, unitId));
-  return subjectUnits(db, subject).some((link) => lineage.has(link.unitId));
+  const links = subjectUnits(db, subject);
+  // A case transferred to a judicial authority (or one it was asked to supervise) is not that authority's case: it
+  // reads what was sent through its inbox, and recording the receipt does not make the agency's file its own.
+  const outside = new Set(links.filter((link) => link.relation === 'receiving' || link.relation === 'supervising').map((link) => link.unitId));
+  return links.some(
+    (link) => lineage.has(link.unitId) && link.relation !== 'receiving' && link.relation !== 'supervising' && !(link.relation === 'actor' && outside.has(link.unitId)),
+  );
 }
