@@ -247,7 +247,10 @@ for (const name of Object.keys(accountabilityQueries)) {
   });
 }
 
+// The ledger's days are China's: before 08:00 UTC it is already tomorrow in 尚志.
+const chinaToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
 $('#token').value = state.token;
-$('#flags-as-of').value = new Date().toISOString().slice(0, 10);
-$('#valid-on').value = new Date().toISOString().slice(0, 10);
+$('#flags-as-of').value = chinaToday();
+$('#valid-on').value = chinaToday();
 void refresh();

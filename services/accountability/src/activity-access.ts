@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarDate, Id, Instant } from '@quanze/events';
+import { CalendarDate, Id } from '@quanze/events';
 import { MAX_PAGE_SIZE, decodeCursor, subjectBelongsToUnit, unitWithPredecessors } from '@quanze/projections';
 import type { ReadModelDatabase, SubjectKind, SubjectRef } from '@quanze/projections';
 import { NotPermitted, hasRole } from '@quanze/service-kit';
@@ -41,17 +41,24 @@ function dayStart(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00.000Z`) - CHINA_OFFSET_MS).toISOString();
 }
 
+/**
+ * An instant as a person types it — `2025-03-01T08:00Z`, `…T08:00:00+08:00`, with or without milliseconds — read as
+ * the ledger writes instants (UTC, milliseconds), so that comparisons with stored instants hold.
+ */
+export const QueryInstant = z.iso
+  .datetime({ offset: true, local: false })
+  .transform((value) => new Date(value).toISOString())
+  .describe('ISO 8601 instant with Z or an offset');
+
 /** `from`: an instant, or a China calendar day (from its first moment). */
 export const FromParam = z
-  .union([Instant, CalendarDate])
-  .transform((value) => (value.length === 10 ? dayStart(value) : value))
+  .union([CalendarDate.transform(dayStart), QueryInstant])
   .optional()
   .describe('steps that occurred at or after this instant, or on or after this China calendar day');
 
 /** `to`: an instant (excluded), or a China calendar day (included: up to its last moment). */
 export const ToParam = z
-  .union([Instant, CalendarDate])
-  .transform((value) => (value.length === 10 ? new Date(Date.parse(dayStart(value)) + 24 * 60 * 60 * 1000).toISOString() : value))
+  .union([CalendarDate.transform((day) => new Date(Date.parse(dayStart(day)) + 24 * 60 * 60 * 1000).toISOString()), QueryInstant])
   .optional()
   .describe('steps that occurred before this instant, or on or before this China calendar day');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant } from '@quanze/events';
+import { Id } from '@quanze/events';
 import { getSubject, timeline } from '@quanze/projections';
 import type { TimelineOptions } from '@quanze/projections';
 import { NotPermitted, SubjectNotFound, defineRoute, hasRole, ok } from '@quanze/service-kit';
@@ -9,6 +9,7 @@ import {
   CHAIN_READERS,
   FromParam,
   LimitParam,
+  QueryInstant,
   TimelineSubjectKind,
   ToParam,
   assertSubjectVisible,
@@ -27,7 +28,7 @@ const TimelineQuery = z
   .object({
     from: FromParam,
     to: ToParam,
-    asKnownAt: Instant.optional().describe('only what the ledger had recorded by this instant (recordedAt ≤ it): the timeline as known then'),
+    asKnownAt: QueryInstant.optional().describe('only what the ledger had recorded by this instant (recordedAt ≤ it): the timeline as known then'),
     after: AfterParam,
     limit: LimitParam,
     consistent: ConsistentFlag,

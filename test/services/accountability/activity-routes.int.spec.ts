@@ -231,6 +231,14 @@ describe('the chain, dossier, trace and timeline routes', () => {
       expect((await get(`/timelines/subjects/person/${personId}`, await as({ roles: ['supervision'] }))).status).to.equal(200);
     });
 
+    it('reads instants as people type them: without milliseconds, or with an offset', async () => {
+      const token = await as({ roles: ['analyst'] });
+      const utc = await get<PageBody>('/timelines/city?from=2019-01-01T00:00:00Z&limit=5', token);
+      const offset = await get<PageBody>(`/timelines/city?from=${encodeURIComponent('2019-01-01T08:00:00+08:00')}&limit=5`, token);
+      expect(utc.status).to.equal(200);
+      expect(offset.body.entries).to.deep.equal(utc.body.entries);
+    });
+
     it('lets a clerk read their own unit’s timeline only', async () => {
       const token = await as({ roles: ['clerk'], personId: city.persons.clerk, unitId: city.units.development });
       expect((await get(`/timelines/units/${city.units.development}`, token)).status).to.equal(200);
