@@ -33,15 +33,24 @@ const ChainStep = z.object({
   ),
   marks: z.array(Mark),
 });
-const PersonNow = z.object({
-  status: z.enum(['in-post', 'retired', 'no-post', 'unknown']),
-  posts: z.array(z.object({ postId: z.string(), postTitle: z.string().nullable(), unitId: z.string(), unitName: z.string().nullable(), sinceOn: z.string() })),
-  retiredOn: z.string().nullable(),
-});
 const AnsweringToday = z.object({
   successorChain: z.array(z.object({ unitId: z.string(), name: z.string(), via: z.enum(['merged', 'dissolved']), on: z.string() })),
   responsibleToday: z.object({ unitId: z.string(), name: z.string() }).nullable(),
   chainEnds: z.string(),
+});
+const PersonNow = z.object({
+  status: z.enum(['in-post', 'retired', 'no-post', 'unknown']),
+  posts: z.array(
+    z.object({
+      postId: z.string(),
+      postTitle: z.string().nullable(),
+      unitId: z.string(),
+      unitName: z.string().nullable(),
+      sinceOn: z.string(),
+      unitAnsweringToday: AnsweringToday,
+    }),
+  ),
+  retiredOn: z.string().nullable(),
 });
 
 /** The OpenAPI shapes shared by the chain and the trace. */

@@ -64,7 +64,18 @@ export interface Tenure {
 export interface PersonNow {
   /** `in-post`: holds at least one post; `retired` (退休); `no-post`: registered, holds nothing; `unknown`: not in the chart. */
   readonly status: 'in-post' | 'retired' | 'no-post' | 'unknown';
-  readonly posts: readonly { readonly postId: string; readonly postTitle: string | null; readonly unitId: string; readonly unitName: string | null; readonly sinceOn: string }[];
+  readonly posts: readonly {
+    readonly postId: string;
+    readonly postTitle: string | null;
+    readonly unitId: string;
+    readonly unitName: string | null;
+    readonly sinceOn: string;
+    /**
+     * Who answers today for the post's unit: itself while it lives; after a merger (which closes no tenure) or a
+     * dissolution, the successor it passed to — so a post in a merged unit never reads as a live one.
+     */
+    readonly unitAnsweringToday: Omit<AnsweringToday, 'unitId'>;
+  }[];
   readonly retiredOn: string | null;
 }
 
@@ -208,7 +219,15 @@ export function personNow(db: ReadModelDatabase, personId: string, tenures: read
     .filter((tenure) => tenure.toOn === null)
     .map((tenure) => {
       const unit = getUnit(db, tenure.unitId);
-      return { postId: tenure.postId, postTitle: tenure.postTitle, unitId: tenure.unitId, unitName: unit?.name ?? null, sinceOn: tenure.fromOn };
+      const { unitId: _unitId, ...answering } = unitAnsweringToday(db, tenure.unitId);
+      return {
+        postId: tenure.postId,
+        postTitle: tenure.postTitle,
+        unitId: tenure.unitId,
+        unitName: unit?.name ?? null,
+        sinceOn: tenure.fromOn,
+        unitAnsweringToday: answering,
+      };
     });
   const retiredOn = person?.retired_on ?? null;
   let status: PersonNow['status'] = 'no-post';

@@ -97,7 +97,20 @@ describe('the organisation read model (组织沿革)', () => {
     it('shows a person still in post with the unit’s name today, and a person the chart does not know as unknown', () => {
       expect(getPerson(db, city.persons.successorDirector).now).to.deep.include({
         status: 'in-post',
-        posts: [{ postId: tenuresOf(db, city.persons.successorDirector)[0]?.postId, postTitle: '局长', unitId: city.units.development, unitName: '尚志市发展和改革局', sinceOn: '2017-09-01' }],
+        posts: [
+          {
+            postId: tenuresOf(db, city.persons.successorDirector)[0]?.postId,
+            postTitle: '局长',
+            unitId: city.units.development,
+            unitName: '尚志市发展和改革局',
+            sinceOn: '2017-09-01',
+            unitAnsweringToday: {
+              successorChain: [],
+              responsibleToday: { unitId: city.units.development, name: '尚志市发展和改革局' },
+              chainEnds: 'live',
+            },
+          },
+        ],
       });
       expect(getPerson(db, city.evaluator)).to.deep.include({ name: null, now: { status: 'unknown', posts: [], retiredOn: null } });
     });
