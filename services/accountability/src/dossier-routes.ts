@@ -92,8 +92,13 @@ export function createDossierRoutes(deps: AccountabilityDeps): RouteDefinition[]
           after: query.after,
           limit: query.limit,
         });
-        const unknown = dossier.person.name === null && dossier.person.tenures.length === 0 && dossier.entries.length === 0 && query.after === undefined;
-        if (unknown) throw new SubjectNotFound(`person ${params.personId}`);
+        // 404 when the ledger never met the person — not when the filters left nothing: an outside expert who signed an
+        // opinion holds no post, and a narrow time range may hold none of anyone's acts.
+        const neverMet =
+          dossier.person.name === null &&
+          dossier.person.tenures.length === 0 &&
+          (dossier.entries.length > 0 ? false : personDossier(deps.db, params.personId, { limit: 1 }).entries.length === 0);
+        if (neverMet) throw new SubjectNotFound(`person ${params.personId}`);
         return ok(dossier);
       },
     }),

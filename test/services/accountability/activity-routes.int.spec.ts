@@ -187,6 +187,13 @@ describe('the chain, dossier, trace and timeline routes', () => {
       }
     });
 
+    it('answers an outside evaluator’s dossier even when the filters leave nothing, and 404 for nobody', async () => {
+      const token = await as({ roles: ['supervision'] });
+      expect((await get(`/dossiers/${city.evaluator}`, token)).status).to.equal(200);
+      const filtered = await get<{ entries: unknown[] }>(`/dossiers/${city.evaluator}?to=2000-01-01`, token);
+      expect([filtered.status, filtered.body.entries]).to.deep.equal([200, []]);
+    });
+
     it('answers 404 for a person the ledger never met', async () => {
       const response = await get('/dossiers/person-nobody', await as({ roles: ['supervision'] }));
       expect([response.status, response.body.code]).to.deep.equal([404, 'subject.not-found']);
