@@ -42,7 +42,7 @@ export interface ProjectionRunnerOptions {
   readonly db: ReadModelDatabase;
   readonly projections: readonly Projection[];
   readonly registry?: EventRegistry<LedgerEventDefinition>;
-  /** Events per transaction while catching up. */
+  /** Events per transaction while catching up (default `DEFAULT_PROJECTION_BATCH_SIZE`). */
   readonly batchSize?: number;
   /**
    * Told when following the store fails (a busy database, an event no projection can take). The runner then stops
@@ -68,6 +68,13 @@ export class ProjectionFailed extends Error {
 const CHECKPOINTS = 'projection_checkpoints';
 
 /**
+ * Events per transaction while catching up, unless told otherwise. Larger batches commit less often and let the
+ * read models write a subject's rows together; each batch also holds the event loop while it applies
+ * (docs/BENCHMARKS.md, "Read models").
+ */
+export const DEFAULT_PROJECTION_BATCH_SIZE = 1000;
+
+/**
  * Runs read models from the log. Each projection has its own checkpoint, stored in the same transaction as the
  * changes an event made, so after a crash every event has taken effect exactly once. Events reach projections
  * upcast to their current shape, in position order; an event already applied (checkpoint ≥ position) is never
@@ -76,7 +83,7 @@ const CHECKPOINTS = 'projection_checkpoints';
 export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
   const { store, db, projections } = options;
   const registry = options.registry ?? ledgerRegistry;
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE;
   const names = new Set<string>();
   for (const projection of projections) {
     if (names.has(projection.name)) throw new TypeError(`two projections are named ${projection.name}`);
@@ -89,12 +96,20 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     `INSERT INTO ${CHECKPOINTS} (name, version, position) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position`,
   );
   const checkpoints = new Map<string, number>();
+  // Projections replaying into empty tables, whose query indexes are built once they have caught up.
+  const indexesDeferred = new Set<Projection>();
+
+  function createQueryIndexes(projection: Projection): void {
+    for (const index of projection.queryIndexes ?? []) db.exec(index);
+    indexesDeferred.delete(projection);
+  }
 
   const reset = db.transaction((projection: Projection) => {
     for (const table of projection.tables) db.exec(`DROP TABLE IF EXISTS "${table}"`);
     projection.setup(db);
     writeCheckpoint.run(projection.name, projection.version, 0);
     checkpoints.set(projection.name, 0);
+    indexesDeferred.add(projection);
   });
   for (const projection of projections) {
     const stored = readCheckpoint.get(projection.name);
@@ -103,6 +118,9 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     else {
       projection.setup(db);
       checkpoints.set(projection.name, stored.position);
+      // Nothing applied yet: the tables are empty. Otherwise a replay stopped midway (a crash) left rows to index.
+      if (stored.position === 0) indexesDeferred.add(projection);
+      else createQueryIndexes(projection);
     }
   }
 
@@ -129,6 +147,14 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         applied.set(projection.name, recorded.position);
       }
     }
+    const last = events.at(-1);
+    for (const projection of projections) {
+      try {
+        projection.endBatch?.(db);
+      } catch (error) {
+        throw new ProjectionFailed(last?.position ?? 0, `${last?.type ?? '?'}, at the end of its batch`, error);
+      }
+    }
     for (const [name, position] of applied) {
       const projection = projections.find((candidate) => candidate.name === name);
       writeCheckpoint.run(name, projection?.version ?? 0, position);
@@ -139,7 +165,14 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   function apply(events: readonly RecordedEvent[]): void {
     if (events.length === 0) return;
     // Only after the commit: a failed batch leaves the in-memory checkpoints as the database has them.
-    for (const [name, position] of applyBatch.immediate(events)) checkpoints.set(name, position);
+    let applied: Map<string, number>;
+    try {
+      applied = applyBatch.immediate(events);
+    } catch (error) {
+      for (const projection of projections) projection.abortBatch?.(db);
+      throw error;
+    }
+    for (const [name, position] of applied) checkpoints.set(name, position);
     notifyWaiters();
   }
 
@@ -152,11 +185,16 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   }
 
   async function catchUp(): Promise<number> {
-    for (;;) {
-      const page: RecordedEvent[] = [];
-      for await (const event of store.readAll({ fromPosition: lowestCheckpoint() + 1, limit: batchSize })) page.push(event);
-      if (page.length === 0) return lowestCheckpoint();
-      apply(page);
+    try {
+      for (;;) {
+        const page: RecordedEvent[] = [];
+        for await (const event of store.readAll({ fromPosition: lowestCheckpoint() + 1, limit: batchSize })) page.push(event);
+        if (page.length === 0) return lowestCheckpoint();
+        apply(page);
+      }
+    } finally {
+      // Also when the replay failed: queries must find their indexes whatever the read model holds.
+      for (const projection of [...indexesDeferred]) createQueryIndexes(projection);
     }
   }
 

@@ -16,7 +16,21 @@ export interface Projection {
   readonly version: number;
   /** Every table (and only those) the projection owns: dropped on rebuild, dumped for comparison. */
   readonly tables: readonly string[];
-  /** Creates the tables and their indexes. */
+  /** Creates the tables and the indexes `apply` reads through. */
   setup(db: ReadModelDatabase): void;
+  /**
+   * The indexes only queries read through, never `apply`: `CREATE [UNIQUE] INDEX IF NOT EXISTS …` statements. The
+   * runner creates them after `setup`, except while it replays the log into an empty read model: then it creates
+   * them once caught up, one sorted build instead of a scattered insert into each of them for every row.
+   */
+  readonly queryIndexes?: readonly string[];
   apply(db: ReadModelDatabase, event: LedgerEvent): void;
+  /**
+   * Called once every event of a batch is applied, in the batch's transaction, before the checkpoints are written:
+   * a projection that holds rows back in `apply`, to write them together, writes them here, and forgets whatever
+   * it remembered during the batch.
+   */
+  endBatch?(db: ReadModelDatabase): void;
+  /** The batch failed and was rolled back: forget what `apply` held back or remembered during it. */
+  abortBatch?(db: ReadModelDatabase): void;
 }

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { LedgerEvent } from '../../ledger-event.js';
 import type { Projection, ReadModelDatabase } from '../../projection.js';
+import { RowBuffer } from '../../row-buffer.js';
 import { describeStep, factsOf } from './describe.js';
-import type { UnitRelation } from './describe.js';
-import type { Participant } from './describe.js';
+import type { Participant, SubjectRef, UnitRelation } from './describe.js';
 
 /**
  * The relations that put every step of a subject into a unit's timeline. Not `actor` (a unit that recorded one step
@@ -50,8 +50,6 @@ CREATE TABLE IF NOT EXISTS activity_steps (
   -- JSON array of [personId, role, detail or null]: the step's rows of activity_participants, read with the step
   participants TEXT NOT NULL
 ) STRICT;
-CREATE UNIQUE INDEX IF NOT EXISTS activity_steps_by_event ON activity_steps (event_id);
-CREATE INDEX IF NOT EXISTS activity_steps_by_subject ON activity_steps (subject_kind, subject_id, position);
 
 -- One row per person named in a step and part played, in log order (appended at the end, whatever the ledger's size);
 -- a person's rows are found through the index. A step's participants are also kept on the step itself, so that
@@ -65,7 +63,6 @@ CREATE TABLE IF NOT EXISTS activity_participants (
   subject_id TEXT NOT NULL,
   detail TEXT
 ) STRICT;
-CREATE UNIQUE INDEX IF NOT EXISTS activity_participants_by_person ON activity_participants (person_id, position, role);
 
 -- The steps each unit sees in its timeline: its members' steps, and the steps of the subjects it belongs to.
 CREATE TABLE IF NOT EXISTS activity_unit_steps (
@@ -102,15 +99,18 @@ CREATE TABLE IF NOT EXISTS activity_outcomes (
 ) STRICT, WITHOUT ROWID;
 `;
 
+/** The indexes of the queries (a step by event id, a subject's steps, a person's dossier): `apply` reads none. */
+const QUERY_INDEXES = [
+  'CREATE UNIQUE INDEX IF NOT EXISTS activity_steps_by_event ON activity_steps (event_id)',
+  'CREATE INDEX IF NOT EXISTS activity_steps_by_subject ON activity_steps (subject_kind, subject_id, position)',
+  'CREATE UNIQUE INDEX IF NOT EXISTS activity_participants_by_person ON activity_participants (person_id, position, role)',
+];
+
 interface Statements {
-  readonly insertStep: Database.Statement;
-  readonly insertParticipant: Database.Statement;
-  readonly insertUnitStep: Database.Statement;
   readonly insertSubject: Database.Statement;
   readonly labelSubject: Database.Statement;
   readonly insertSubjectUnit: Database.Statement;
   readonly subjectLookup: Database.Statement<[string, string, string, string], { unit_id: string | null; relation: string | null }>;
-  readonly insertOutcome: Database.Statement;
 }
 
 const statementsByDb = new WeakMap<ReadModelDatabase, Statements>();
@@ -119,15 +119,6 @@ function statementsOf(db: ReadModelDatabase): Statements {
   let statements = statementsByDb.get(db);
   if (statements === undefined) {
     statements = {
-      insertStep: db.prepare(
-        `INSERT INTO activity_steps (position, event_id, type, subject_kind, subject_id, stream_id, occurred_at, recorded_at,
-           actor_person_id, actor_post_id, actor_unit_id, causation_id, causes, facts, participants)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertParticipant: db.prepare(
-        `INSERT INTO activity_participants (position, person_id, role, occurred_at, subject_kind, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertUnitStep: db.prepare(`INSERT INTO activity_unit_steps (unit_id, position, occurred_at) VALUES (?, ?, ?)`),
       insertSubject: db.prepare(`INSERT INTO activity_subjects (subject_kind, subject_id, label, first_position) VALUES (?, ?, ?, ?)`),
       labelSubject: db.prepare(`UPDATE activity_subjects SET label = ? WHERE subject_kind = ? AND subject_id = ?`),
       insertSubjectUnit: db.prepare(
@@ -138,44 +129,104 @@ function statementsOf(db: ReadModelDatabase): Statements {
         `SELECT unit_id, relation FROM activity_subject_units WHERE subject_kind = ? AND subject_id = ?
          UNION ALL SELECT NULL, NULL FROM activity_subjects WHERE subject_kind = ? AND subject_id = ?`,
       ),
-      insertOutcome: db.prepare(`INSERT INTO activity_outcomes (subject_kind, subject_id, position, kind, detail) VALUES (?, ?, ?, ?, ?)`),
     };
     statementsByDb.set(db, statements);
   }
   return statements;
 }
 
+// The append-only tables, which `apply` never reads: their rows are held back and written at the end of the batch.
+const steps = new RowBuffer(
+  `INSERT INTO activity_steps (position, event_id, type, subject_kind, subject_id, stream_id, occurred_at, recorded_at,
+     actor_person_id, actor_post_id, actor_unit_id, causation_id, causes, facts, participants)`,
+  15,
+);
+const participantRows = new RowBuffer(
+  'INSERT INTO activity_participants (position, person_id, role, occurred_at, subject_kind, subject_id, detail)',
+  7,
+);
+const unitSteps = new RowBuffer('INSERT INTO activity_unit_steps (unit_id, position, occurred_at)', 3);
+const outcomes = new RowBuffer('INSERT INTO activity_outcomes (subject_kind, subject_id, position, kind, detail)', 5);
+const buffers = [steps, participantRows, unitSteps, outcomes];
+
+/** A subject as its rows say: the unit links it has (`<unit>\0<relation>`), and the units whose timelines see all its steps. */
+interface SubjectState {
+  readonly links: Set<string>;
+  readonly ownUnits: string[];
+}
+
+/**
+ * The subjects a batch has touched, as the database holds them with the batch's own writes: a subject's steps
+ * often come close together, and each needs the subject's units. Forgotten at the end of every batch, so nothing
+ * outlives the transaction it was read in.
+ */
+const subjectsByDb = new WeakMap<ReadModelDatabase, Map<string, SubjectState>>();
+
+function subjectState(db: ReadModelDatabase, s: Statements, subject: SubjectRef, label: string | null, position: number): SubjectState {
+  let subjects = subjectsByDb.get(db);
+  if (subjects === undefined) {
+    subjects = new Map();
+    subjectsByDb.set(db, subjects);
+  }
+  const key = `${subject.kind}\u0000${subject.id}`;
+  const cached = subjects.get(key);
+  if (cached !== undefined) {
+    if (label !== null) s.labelSubject.run(label, subject.kind, subject.id);
+    return cached;
+  }
+  let known = false;
+  const state: SubjectState = { links: new Set(), ownUnits: [] };
+  for (const row of s.subjectLookup.all(subject.kind, subject.id, subject.kind, subject.id)) {
+    if (row.unit_id === null || row.relation === null) {
+      known = true;
+      continue;
+    }
+    state.links.add(`${row.unit_id}\u0000${row.relation}`);
+    if (OWNING.has(row.relation)) state.ownUnits.push(row.unit_id);
+  }
+  if (!known) s.insertSubject.run(subject.kind, subject.id, label, position);
+  else if (label !== null) s.labelSubject.run(label, subject.kind, subject.id);
+  subjects.set(key, state);
+  return state;
+}
+
+function forgetBatch(db: ReadModelDatabase): void {
+  subjectsByDb.delete(db);
+}
+
+const RECORDED: Participant['role'] = 'recorded';
+
 export const activityProjection: Projection = {
   name: 'activity',
   version: 2,
   tables: Object.values(ACTIVITY_TABLES),
   setup(db) {
+    forgetBatch(db);
+    for (const buffer of buffers) buffer.clear(db);
     db.exec(SCHEMA);
   },
+  queryIndexes: QUERY_INDEXES,
   apply(db, event: LedgerEvent) {
     const description = describeStep(event);
     if (description === null) return;
     const s = statementsOf(db);
     const { subject } = description;
-    const { actor, position } = event;
+    const { actor, position, occurredAt } = event;
 
     // A person named twice in one part (two lines of one list) is one participation; the first detail is kept.
-    const named: Participant[] = [];
-    const parts = new Set<string>();
-    for (const participant of [{ personId: actor.personId, role: 'recorded' as const, detail: null }, ...description.participants]) {
-      const key = `${participant.personId}\u0000${participant.role}`;
-      if (parts.has(key)) continue;
-      parts.add(key);
-      named.push(participant);
+    const named: Participant[] = [{ personId: actor.personId, role: RECORDED, detail: null }];
+    for (const participant of description.participants) {
+      if (!named.some((kept) => kept.personId === participant.personId && kept.role === participant.role)) named.push(participant);
     }
-    s.insertStep.run(
+    steps.add(
+      db,
       position,
       event.eventId,
       event.type,
       subject.kind,
       subject.id,
       event.streamId,
-      event.occurredAt,
+      occurredAt,
       event.recordedAt,
       actor.personId,
       actor.postId,
@@ -185,36 +236,25 @@ export const activityProjection: Projection = {
       JSON.stringify(factsOf(event.data)),
       JSON.stringify(named.map((participant) => [participant.personId, participant.role, participant.detail])),
     );
-    // What is known of the subject, in one read: whether it exists, and the units it belongs to. A step writes to the
-    // subject's rows only what is new (most steps write nothing there).
-    let known = false;
-    const links = new Set<string>();
-    const ownUnits: string[] = [];
-    for (const row of s.subjectLookup.all(subject.kind, subject.id, subject.kind, subject.id)) {
-      if (row.unit_id === null || row.relation === null) {
-        known = true;
-        continue;
-      }
-      links.add(`${row.unit_id}\u0000${row.relation}`);
-      if (OWNING.has(row.relation)) ownUnits.push(row.unit_id);
-    }
-    if (!known) s.insertSubject.run(subject.kind, subject.id, description.label, position);
-    else if (description.label !== null) s.labelSubject.run(description.label, subject.kind, subject.id);
+    // What is known of the subject: whether it exists, and the units it belongs to. A step writes to the subject's
+    // rows only what is new (most steps write nothing there).
+    const state = subjectState(db, s, subject, description.label, position);
     const newLinks = actor.unitId === null ? description.subjectUnits : [...description.subjectUnits, { unitId: actor.unitId, relation: 'actor' as const }];
     for (const link of newLinks) {
       const key = `${link.unitId}\u0000${link.relation}`;
-      if (links.has(key)) continue;
-      links.add(key);
+      if (state.links.has(key)) continue;
+      state.links.add(key);
       s.insertSubjectUnit.run(subject.kind, subject.id, link.unitId, link.relation, position);
-      if (OWNING.has(link.relation)) ownUnits.push(link.unitId);
+      if (OWNING.has(link.relation)) state.ownUnits.push(link.unitId);
     }
 
     for (const participant of named) {
-      s.insertParticipant.run(
+      participantRows.add(
+        db,
         position,
         participant.personId,
         participant.role,
-        event.occurredAt,
+        occurredAt,
         subject.kind,
         subject.id,
         participant.detail === null ? null : JSON.stringify(participant.detail),
@@ -222,18 +262,26 @@ export const activityProjection: Projection = {
     }
 
     // The step is in the timeline of the actor's unit, of every unit it names and of every unit the subject belongs to.
-    const seen = new Set<string>();
+    const seen: string[] = [];
     const addUnitStep = (unitId: string) => {
-      if (seen.has(unitId)) return;
-      seen.add(unitId);
-      s.insertUnitStep.run(unitId, position, event.occurredAt);
+      if (seen.includes(unitId)) return;
+      seen.push(unitId);
+      unitSteps.add(db, unitId, position, occurredAt);
     };
     if (actor.unitId !== null) addUnitStep(actor.unitId);
     for (const unitId of description.stepUnits) addUnitStep(unitId);
-    for (const unitId of ownUnits) addUnitStep(unitId);
+    for (const unitId of state.ownUnits) addUnitStep(unitId);
 
     if (description.outcome !== null) {
-      s.insertOutcome.run(subject.kind, subject.id, position, description.outcome.kind, JSON.stringify(description.outcome.detail));
+      outcomes.add(db, subject.kind, subject.id, position, description.outcome.kind, JSON.stringify(description.outcome.detail));
     }
+  },
+  endBatch(db) {
+    forgetBatch(db);
+    for (const buffer of buffers) buffer.flush(db);
+  },
+  abortBatch(db) {
+    forgetBatch(db);
+    for (const buffer of buffers) buffer.clear(db);
   },
 };

@@ -41,8 +41,21 @@ export interface FlagEventRef {
   readonly position: number;
 }
 
+/**
+ * The indexes of the queries (a day's, a unit's, a rule's flags, counts, the undetermined): `apply` finds flags by
+ * id and by pending key only.
+ */
+const QUERY_INDEXES = [
+  'CREATE INDEX IF NOT EXISTS flags_flags_by_day ON flags_flags (raised_on, flag_id)',
+  'CREATE INDEX IF NOT EXISTS flags_flags_by_unit ON flags_flags (unit_id, raised_on, flag_id)',
+  'CREATE INDEX IF NOT EXISTS flags_flags_by_code ON flags_flags (code, raised_on, flag_id)',
+  'CREATE INDEX IF NOT EXISTS flags_flags_for_counts ON flags_flags (raised_on, code, unit_id)',
+  'CREATE INDEX IF NOT EXISTS flags_flags_undetermined ON flags_flags (code, unit_id) WHERE raised_on IS NULL',
+];
+
 function setup(db: ReadModelDatabase): void {
   statements.delete(db);
+  batches.delete(db);
   db.exec(`
     CREATE TABLE IF NOT EXISTS flags_flags (
       flag_id TEXT PRIMARY KEY,
@@ -61,12 +74,7 @@ function setup(db: ReadModelDatabase): void {
       details TEXT NOT NULL,
       undetermined TEXT
     ) STRICT;
-    CREATE INDEX IF NOT EXISTS flags_flags_by_day ON flags_flags (raised_on, flag_id);
-    CREATE INDEX IF NOT EXISTS flags_flags_by_unit ON flags_flags (unit_id, raised_on, flag_id);
-    CREATE INDEX IF NOT EXISTS flags_flags_by_code ON flags_flags (code, raised_on, flag_id);
-    CREATE INDEX IF NOT EXISTS flags_flags_for_counts ON flags_flags (raised_on, code, unit_id);
     CREATE INDEX IF NOT EXISTS flags_flags_pending ON flags_flags (pending_key) WHERE pending_key IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS flags_flags_undetermined ON flags_flags (code, unit_id) WHERE raised_on IS NULL;
 
     CREATE TABLE IF NOT EXISTS flags_decisions (
       decision_id TEXT PRIMARY KEY,
@@ -162,6 +170,33 @@ function sql<TRow = unknown>(db: ReadModelDatabase, source: string): Database.St
     forDb.set(source, statement);
   }
   return statement as Database.Statement<unknown[], TRow>;
+}
+
+// ── What a batch has read ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Rows of cases and certificates read during the runner's current batch, kept as the database has them (every
+ * write to those tables goes through here): a case's steps and an officer's certificates are read again and again
+ * by the events of a batch. Forgotten at the end of the batch, so nothing outlives the transaction it was read in.
+ */
+interface BatchMemory {
+  readonly cases: Map<string, CaseRow>;
+  readonly certificates: Map<string, readonly CertificateRow[]>;
+}
+
+const batches = new WeakMap<ReadModelDatabase, BatchMemory>();
+
+function memoryOf(db: ReadModelDatabase): BatchMemory {
+  let memory = batches.get(db);
+  if (memory === undefined) {
+    memory = { cases: new Map(), certificates: new Map() };
+    batches.set(db, memory);
+  }
+  return memory;
+}
+
+function forgetBatch(db: ReadModelDatabase): void {
+  batches.delete(db);
 }
 
 // ── Days ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -615,23 +650,41 @@ interface CaseRow {
 
 const NEW_CASE: CaseRow = { unit_id: null, enforcement_kind: null, team: '[]', suspected: null, penalty: null, publication_standing: 0, police_answered: 0 };
 
-/** The case's row, created empty for a case whose opening was not recorded (imported histories). */
+/**
+ * The case's row, created empty for a case whose opening was not recorded (imported histories). A snapshot, like
+ * a row read from the database: a later change gives the case a new object and leaves this one as it was.
+ */
 function ensureCase(db: ReadModelDatabase, caseId: string): CaseRow {
-  const row = sql<CaseRow>(
+  const { cases } = memoryOf(db);
+  const remembered = cases.get(caseId);
+  if (remembered !== undefined) return remembered;
+  let row = sql<CaseRow>(
     db,
     'SELECT unit_id, enforcement_kind, team, suspected, penalty, publication_standing, police_answered FROM flags_cases WHERE case_id = ?',
   ).get(caseId);
-  if (row !== undefined) return row;
-  sql(db, `INSERT INTO flags_cases (case_id, team, publication_standing, police_answered) VALUES (?, '[]', 0, 0)`).run(caseId);
-  return NEW_CASE;
+  if (row === undefined) {
+    sql(db, `INSERT INTO flags_cases (case_id, team, publication_standing, police_answered) VALUES (?, '[]', 0, 0)`).run(caseId);
+    row = NEW_CASE;
+  }
+  cases.set(caseId, row);
+  return row;
+}
+
+/** Writes a change to an existing case's row, and to what the batch remembers of it. */
+function changeCase(db: ReadModelDatabase, caseId: string, change: Partial<CaseRow>): void {
+  const { cases } = memoryOf(db);
+  const remembered = cases.get(caseId);
+  if (remembered !== undefined) cases.set(caseId, { ...remembered, ...change });
 }
 
 function setCase(db: ReadModelDatabase, caseId: string, column: 'team' | 'suspected' | 'penalty', value: string | null): void {
   sql(db, `UPDATE flags_cases SET ${column} = ? WHERE case_id = ?`).run(value, caseId);
+  changeCase(db, caseId, { [column]: value });
 }
 
 function setCaseNumber(db: ReadModelDatabase, caseId: string, column: 'publication_standing' | 'police_answered', value: number): void {
   sql(db, `UPDATE flags_cases SET ${column} = ? WHERE case_id = ?`).run(value, caseId);
+  changeCase(db, caseId, { [column]: value });
 }
 
 interface CertificateRow {
@@ -653,6 +706,20 @@ function problemOf(certificate: CertificateRow, day: string): CertificateProblem
   return null;
 }
 
+/** Every certificate of the person, in the order they were issued. */
+function certificatesOf(db: ReadModelDatabase, personId: string): readonly CertificateRow[] {
+  const { certificates } = memoryOf(db);
+  let held = certificates.get(personId);
+  if (held === undefined) {
+    held = sql<CertificateRow>(
+      db,
+      'SELECT certificate_id, valid_from, valid_until, issued, position, revoked_on, revoked FROM flags_certificates WHERE person_id = ? ORDER BY position',
+    ).all(personId);
+    certificates.set(personId, held);
+  }
+  return held;
+}
+
 /** Why the person held no valid certificate that day (the one named, or any of theirs), or null when they did. */
 function certificateProblem(
   db: ReadModelDatabase,
@@ -660,11 +727,7 @@ function certificateProblem(
   certificateId: string | null,
   day: string,
 ): { problem: CertificateProblem; certificateId: string | null; refs: (FlagEventRef | null)[] } | null {
-  const columns = 'certificate_id, valid_from, valid_until, issued, position, revoked_on, revoked';
-  const certificates =
-    certificateId === null
-      ? sql<CertificateRow>(db, `SELECT ${columns} FROM flags_certificates WHERE person_id = ? ORDER BY position`).all(personId)
-      : sql<CertificateRow>(db, `SELECT ${columns} FROM flags_certificates WHERE person_id = ? AND certificate_id = ?`).all(personId, certificateId);
+  const certificates = certificateId === null ? certificatesOf(db, personId) : certificatesOf(db, personId).filter((held) => held.certificate_id === certificateId);
   if (certificates.some((certificate) => problemOf(certificate, day) === null)) return null;
   const latest = certificates.at(-1);
   if (latest === undefined) return { problem: 'no-such-certificate', certificateId, refs: [] };
@@ -771,12 +834,13 @@ function answeredByAuthority(
 const caseHandlers: Handlers = {
   'case.opened.v1': (db, event) => {
     const { caseId, unitId, enforcementKind, openedOn, legalBasis } = event.data;
-    ensureCase(db, caseId);
+    const opened = ensureCase(db, caseId);
     sql(db, 'UPDATE flags_cases SET unit_id = coalesce(unit_id, ?), enforcement_kind = coalesce(enforcement_kind, ?) WHERE case_id = ?').run(
       unitId,
       enforcementKind,
       caseId,
     );
+    changeCase(db, caseId, { unit_id: opened.unit_id ?? unitId, enforcement_kind: opened.enforcement_kind ?? enforcementKind });
     checkCitations(db, event, caseId, legalBasis, openedOn);
     startDeadline(db, event, caseFlag(db, event, caseId, 'case.decision-overdue', { openedOn }), `decision:${caseId}`, () => ({ on: addDays(openedOn, 90) }));
   },
@@ -959,6 +1023,7 @@ const otherHandlers: Handlers = {
        ON CONFLICT (person_id, certificate_id) DO UPDATE SET valid_from = excluded.valid_from, valid_until = excluded.valid_until,
          issued = excluded.issued, position = excluded.position`,
     ).run(personId, certificateId, validFrom, validUntil, JSON.stringify(refOf(event)), event.position);
+    memoryOf(db).certificates.delete(personId);
   },
   'person.certificationRevoked.v1': (db, event) => {
     sql(db, 'UPDATE flags_certificates SET revoked_on = ?, revoked = ? WHERE person_id = ? AND certificate_id = ? AND revoked_on IS NULL').run(
@@ -967,6 +1032,7 @@ const otherHandlers: Handlers = {
       event.data.personId,
       event.data.certificateId,
     );
+    memoryOf(db).certificates.delete(event.data.personId);
   },
   'inspection.planned.v1': (db, event) => {
     sql(db, 'INSERT INTO flags_inspections (inspection_id, unit_id) VALUES (?, ?) ON CONFLICT (inspection_id) DO NOTHING').run(
@@ -1027,7 +1093,10 @@ export function createFlagsProjection(): Projection {
     version: RULES_VERSION * 10_000 + lastCoveredYear,
     tables: TABLES,
     setup,
+    queryIndexes: QUERY_INDEXES,
     apply,
+    endBatch: forgetBatch,
+    abortBatch: forgetBatch,
   };
 }
 

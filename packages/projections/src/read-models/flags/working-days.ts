@@ -86,10 +86,28 @@ export function workingDayCalendarRange(): { readonly first: string; readonly la
   return { first, last };
 }
 
+// Answers already worked out, by day: the rules ask about the same few thousand days over and over (a replay asks
+// millions of times). Only answers are kept, never errors, and only for well-formed days, so each map holds at most
+// a few entries per day of the calendar a history touches; past MEMO_LIMIT, a map starts again.
+const MEMO_LIMIT = 200_000;
+const nextDays = new Map<string, string>();
+const workingDays = new Map<string, boolean>();
+
+function remember<TValue>(memo: Map<string, TValue>, key: string, value: TValue): TValue {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 /** Calendar arithmetic on days, in UTC so that no time zone or DST shifts a day. */
 export function addDays(day: string, days: number): string {
+  if (days === 1) {
+    const next = nextDays.get(day);
+    if (next !== undefined) return next;
+  }
   const [year, month, date] = parts(day);
-  return new Date(Date.UTC(year, month - 1, date) + days * DAY_MS).toISOString().slice(0, 10);
+  const result = new Date(Date.UTC(year, month - 1, date) + days * DAY_MS).toISOString().slice(0, 10);
+  return days === 1 ? remember(nextDays, day, result) : result;
 }
 
 /** Calendar days from `from` to `to` (the first day not counted): 2025-01-01 → 2025-01-31 is 30. */
@@ -100,13 +118,15 @@ export function daysBetween(from: string, to: string): number {
 }
 
 export function isWorkingDay(day: string): boolean {
+  const remembered = workingDays.get(day);
+  if (remembered !== undefined) return remembered;
   const [year, month, date] = parts(day);
   const known = calendarData();
   if (day < known.first || day > known.last) throw new WorkingDayCalendarOutOfRange(day, known);
-  if (known.workdays.has(day)) return true;
-  if (known.holidays.has(day)) return false;
+  if (known.workdays.has(day)) return remember(workingDays, day, true);
+  if (known.holidays.has(day)) return remember(workingDays, day, false);
   const weekday = new Date(Date.UTC(year, month - 1, date)).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
+  return remember(workingDays, day, weekday !== 0 && weekday !== 6);
 }
 
 /** The number of working days d with from < d ≤ to; 0 when to ≤ from. */

@@ -24,6 +24,7 @@ import { cachedStatement } from '../transfers/cached-statement.js';
 const TABLES = ['public_unit', 'public_document', 'public_inspection', 'public_enforcement_result', 'public_decision'] as const;
 
 function setup(db: ReadModelDatabase): void {
+  forgetResults(db);
   db.exec(`
     CREATE TABLE IF NOT EXISTS public_unit (
       unit_id TEXT PRIMARY KEY,
@@ -138,9 +139,72 @@ export interface PublicDecision {
   readonly statusChanges: readonly { readonly change: 'suspended' | 'resumed' | 'revoked'; readonly on: string }[];
 }
 
+/** A row of `public_enforcement_result` as the database has it, or will once the batch's writes are flushed. */
+interface ResultRow {
+  readonly kind: string;
+  readonly unit_id: string;
+  readonly visible: number;
+  readonly published_on: string | null;
+  readonly view: string;
+}
+
+/**
+ * The results a batch has read or written, by id (null: no such row): most events of a case change its one result,
+ * so within a batch it is read once and written once, at the end (`flushResults`), in the order of first writes.
+ * Forgotten at the end of the batch, so nothing outlives the transaction it was read in.
+ */
+interface HeldResults {
+  readonly rows: Map<string, ResultRow | null>;
+  /** The ids written, in the order of their first write in the batch. */
+  readonly written: Set<string>;
+}
+
+const heldByDb = new WeakMap<ReadModelDatabase, HeldResults>();
+
+function heldResults(db: ReadModelDatabase): HeldResults {
+  let held = heldByDb.get(db);
+  if (held === undefined) {
+    held = { rows: new Map(), written: new Set() };
+    heldByDb.set(db, held);
+  }
+  return held;
+}
+
+function readResult(db: ReadModelDatabase, resultId: string): ResultRow | null {
+  const { rows } = heldResults(db);
+  const held = rows.get(resultId);
+  if (held !== undefined) return held;
+  const row =
+    cachedStatement<[string], ResultRow>(db, 'SELECT kind, unit_id, visible, published_on, view FROM public_enforcement_result WHERE result_id = ?').get(
+      resultId,
+    ) ?? null;
+  rows.set(resultId, row);
+  return row;
+}
+
+function flushResults(db: ReadModelDatabase): void {
+  const held = heldByDb.get(db);
+  heldByDb.delete(db);
+  if (held === undefined) return;
+  // A row's kind and unit are those of its first write: the upsert leaves them as they are.
+  const upsert = cachedStatement(
+    db,
+    `INSERT INTO public_enforcement_result (result_id, kind, unit_id, visible, published_on, view) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (result_id) DO UPDATE SET visible = excluded.visible, published_on = excluded.published_on, view = excluded.view`,
+  );
+  for (const resultId of held.written) {
+    const row = held.rows.get(resultId);
+    if (row !== undefined && row !== null) upsert.run(resultId, row.kind, row.unit_id, row.visible, row.published_on, row.view);
+  }
+}
+
+function forgetResults(db: ReadModelDatabase): void {
+  heldByDb.delete(db);
+}
+
 function readInspectionResult(db: ReadModelDatabase, resultId: string): PublicInspectionResult | null {
-  const row = cachedStatement<[string], { view: string }>(db, 'SELECT view FROM public_enforcement_result WHERE result_id = ?').get(resultId);
-  return row === undefined ? null : (JSON.parse(row.view) as PublicInspectionResult);
+  const row = readResult(db, resultId);
+  return row === null ? null : (JSON.parse(row.view) as PublicInspectionResult);
 }
 
 function readDecision(db: ReadModelDatabase, decisionId: string): PublicDecision | null {
@@ -148,22 +212,26 @@ function readDecision(db: ReadModelDatabase, decisionId: string): PublicDecision
   return row === undefined ? null : (JSON.parse(row.view) as PublicDecision);
 }
 
+/** Held until the end of the batch (`flushResults`). */
 function writeResult(db: ReadModelDatabase, resultId: string, view: PublicEnforcementResult, visible: boolean, publishedOn: string | null): void {
-  cachedStatement(
-    db,
-    `INSERT INTO public_enforcement_result (result_id, kind, unit_id, visible, published_on, view) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (result_id) DO UPDATE SET visible = excluded.visible, published_on = excluded.published_on, view = excluded.view`,
-  ).run(resultId, view.kind, view.unitId, visible ? 1 : 0, publishedOn, JSON.stringify(view));
+  const { rows, written } = heldResults(db);
+  const before = rows.get(resultId);
+  written.add(resultId);
+  rows.set(resultId, {
+    // Kept only for a row that does not exist yet: the first write's kind and unit are the row's.
+    kind: before?.kind ?? view.kind,
+    unit_id: before?.unit_id ?? view.unitId,
+    visible: visible ? 1 : 0,
+    published_on: publishedOn,
+    view: JSON.stringify(view),
+  });
 }
 
 function updateCase(db: ReadModelDatabase, caseId: string, change: (view: PublicCaseResult) => PublicCaseResult, visibility?: 'publish' | 'withdraw'): void {
   const resultId = `case:${caseId}`;
-  const row = cachedStatement<[string], { view: string; visible: number; published_on: string | null }>(
-    db,
-    'SELECT view, visible, published_on FROM public_enforcement_result WHERE result_id = ?',
-  ).get(resultId);
+  const row = readResult(db, resultId);
   // A case step without its opening (a history cut short) has nothing public to attach to.
-  if (row === undefined) return;
+  if (row === null) return;
   const view = change(JSON.parse(row.view) as PublicCaseResult);
   const visible = visibility === undefined ? row.visible === 1 : visibility === 'publish';
   writeResult(db, resultId, view, visible, visibility === 'publish' ? (view.publication?.publishedOn ?? null) : row.published_on);
@@ -385,4 +453,6 @@ export const publicViewsProjection: Projection = {
   tables: TABLES,
   setup,
   apply,
+  endBatch: flushResults,
+  abortBatch: forgetResults,
 };

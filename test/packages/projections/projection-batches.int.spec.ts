@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { openEventStore } from '@quanze/eventstore';
+import type { EventStore } from '@quanze/eventstore';
+import { ProjectionFailed, createProjectionRunner, openReadModelDatabase } from '@quanze/projections';
+import type { LedgerEvent, Projection, ReadModelDatabase } from '@quanze/projections';
+import { newStreamId } from '../../support/events.js';
+import { counted, registry } from './tally.js';
+
+interface Counted {
+  readonly position: number;
+  readonly streamId: string;
+  readonly data: { n: number };
+}
+
+/**
+ * A projection that holds its rows back until the end of each batch, as the activity read model does, and has an
+ * index only its queries use. `calls` records the hooks the runner called, in order.
+ */
+function heldBackProjection(options: { failOn?: number } = {}) {
+  const held: [number, string, number][] = [];
+  const calls: string[] = [];
+  const projection: Projection = {
+    name: 'held',
+    version: 1,
+    tables: ['held_rows'],
+    setup(db) {
+      db.exec('CREATE TABLE IF NOT EXISTS held_rows (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, n INTEGER NOT NULL) STRICT');
+    },
+    queryIndexes: ['CREATE INDEX IF NOT EXISTS held_rows_by_n ON held_rows (n, position)'],
+    apply(_db, event: LedgerEvent) {
+      const { position, streamId, data } = event as unknown as Counted;
+      if (data.n === options.failOn) throw new Error(`refusing n = ${String(options.failOn)}`);
+      held.push([position, streamId, data.n]);
+    },
+    endBatch(db) {
+      calls.push(`end ${String(held.length)}`);
+      const insert = db.prepare('INSERT INTO held_rows (position, stream_id, n) VALUES (?, ?, ?)');
+      for (const row of held.splice(0)) insert.run(...row);
+    },
+    abortBatch() {
+      calls.push(`abort ${String(held.length)}`);
+      held.length = 0;
+    },
+  };
+  return { projection, calls };
+}
+
+describe('the projection runner’s batches', () => {
+  let folder: string;
+  let store: EventStore;
+  let db: ReadModelDatabase;
+
+  const indexes = () => db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'held_rows'`).pluck().all() as string[];
+  const rows = () => db.prepare('SELECT count(*) FROM held_rows').pluck().get() as number;
+  const appendCounted = (values: readonly number[]) => store.appendToStream(newStreamId('tally'), values.map((n) => counted(n)));
+
+  beforeEach(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'quanze-projection-batches-'));
+    store = await openEventStore(`sqlite:${folder}`);
+    db = openReadModelDatabase(join(folder, 'readmodels.sqlite'));
+  });
+  afterEach(async () => {
+    db.close();
+    await store.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('writes what a projection held back at the end of each batch, with the batch’s checkpoint', async () => {
+    await appendCounted([1, 2, 3, 4, 5, 6, 7]);
+    const { projection, calls } = heldBackProjection();
+    const runner = createProjectionRunner({ store, db, projections: [projection], registry, batchSize: 3 });
+    expect(await runner.catchUp()).to.equal(7);
+    expect(calls).to.deep.equal(['end 3', 'end 3', 'end 1']);
+    expect(rows()).to.equal(7);
+  });
+
+  it('tells a projection to forget what it held back when a batch fails, and keeps nothing of that batch', async () => {
+    await appendCounted([1, 2, 3, 4, 5]);
+    const { projection, calls } = heldBackProjection({ failOn: 5 });
+    const runner = createProjectionRunner({ store, db, projections: [projection], registry, batchSize: 3 });
+    await expect(runner.catchUp()).to.be.rejectedWith(ProjectionFailed);
+    expect(calls).to.deep.equal(['end 3', 'abort 1']);
+    expect(rows(), 'the first batch only').to.equal(3);
+    expect((await runner.status()).projections[0]?.checkpoint).to.equal(3);
+  });
+
+  it('builds the query indexes of an empty read model once it has caught up, also when catching up failed', async () => {
+    await appendCounted([1, 2, 3]);
+    const runner = createProjectionRunner({ store, db, projections: [heldBackProjection().projection], registry });
+    expect(indexes(), 'not while replaying into empty tables').to.deep.equal([]);
+    await runner.catchUp();
+    expect(indexes()).to.deep.equal(['held_rows_by_n']);
+
+    await appendCounted([4, 5]);
+    db.exec('DROP INDEX held_rows_by_n');
+    const failing = createProjectionRunner({ store, db, projections: [heldBackProjection({ failOn: 5 }).projection], registry });
+    expect(indexes(), 'a read model that holds rows has them at once').to.deep.equal(['held_rows_by_n']);
+    await expect(failing.rebuild()).to.be.rejectedWith(ProjectionFailed);
+    expect(indexes(), 'rebuilt, then failed: indexed all the same').to.deep.equal(['held_rows_by_n']);
+  });
+
+  it('resumes a replay cut short with its query indexes built', async () => {
+    await appendCounted([1, 2, 3, 4]);
+    const failing = createProjectionRunner({ store, db, projections: [heldBackProjection({ failOn: 4 }).projection], registry, batchSize: 2 });
+    await expect(failing.catchUp()).to.be.rejectedWith(ProjectionFailed);
+    db.exec('DROP INDEX held_rows_by_n');
+    createProjectionRunner({ store, db, projections: [heldBackProjection().projection], registry });
+    expect(indexes()).to.deep.equal(['held_rows_by_n']);
+  });
+});
