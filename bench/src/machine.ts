@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 
-/** The commit the store was measured at, and whether its package had uncommitted changes. */
-export function describeRevision(): string {
-  const commit = run('git', ['log', '-1', '--format=%h %s', '--', 'packages/eventstore']).trim();
-  const dirty = run('git', ['status', '--porcelain', '--', 'packages/eventstore']).trim() !== '';
+/** The commit the code under `path` (the store by default) was measured at, and whether it had uncommitted changes. */
+export function describeRevision(path = 'packages/eventstore'): string {
+  const commit = run('git', ['log', '-1', '--format=%h %s', '--', path]).trim();
+  const dirty = run('git', ['status', '--porcelain', '--', path]).trim() !== '';
   return commit === '' ? 'unknown (not a git checkout)' : `${commit}${dirty ? ' + uncommitted changes' : ''}`;
 }
 

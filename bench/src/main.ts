@@ -1,5 +1,7 @@
 /**
- * `npm run bench`: our SQLite event store against Emmett's SQLite store and a raw better-sqlite3 floor, same
+ * `npm run bench`: the store suite, below, unless `--suite read-models` asks for the read models' (read-models/main.ts).
+ *
+ * The store suite: our SQLite event store against Emmett's SQLite store and a raw better-sqlite3 floor, same
  * machine, same events, synchronous=FULL everywhere. Each series runs in a child process of its own (peak RSS),
  * in a fresh temp folder per run; the order of the series rotates from run to run; medians are reported.
  */
@@ -11,6 +13,7 @@ import type { Machine } from './machine.js';
 import { describeMachine, describeRevision } from './machine.js';
 import type { BenchOptions } from './options.js';
 import { USAGE, parseOptions } from './options.js';
+import { runReadModelSuite } from './read-models/main.js';
 import { renderDetails, renderTable, summarise, verdicts } from './report.js';
 import { sampleEventBytes } from './sample-event.js';
 import type { ChildConfig, ChildReport, SeriesId } from './scenario.js';
@@ -62,8 +65,29 @@ function header(options: BenchOptions, machine: Machine): string {
   ].join('\n');
 }
 
+/** `--suite store` (the default: this file) or `--suite read-models` (read-models/main.ts), and the suite's own options. */
+function suiteOf(argv: readonly string[]): { suite: 'store' | 'read-models'; rest: string[] } {
+  const rest: string[] = [];
+  let suite = 'store';
+  for (let index = 0; index < argv.length; index += 1) {
+    const argument = argv[index] ?? '';
+    if (argument === '--suite') {
+      suite = argv[index + 1] ?? '';
+      index += 1;
+    } else if (argument.startsWith('--suite=')) suite = argument.slice('--suite='.length);
+    else rest.push(argument);
+  }
+  if (suite !== 'store' && suite !== 'read-models') throw new TypeError(`--suite takes store (the default) or read-models, not "${suite}"`);
+  return { suite, rest };
+}
+
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2), RESULTS);
+  const { suite, rest } = suiteOf(process.argv.slice(2));
+  if (suite === 'read-models') {
+    await runReadModelSuite(rest, RESULTS);
+    return;
+  }
+  const options = parseOptions(rest, RESULTS);
   if (options === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;

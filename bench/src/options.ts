@@ -31,7 +31,8 @@ export interface BenchOptions {
   readonly keep: boolean;
 }
 
-export const USAGE = `npm run bench -- [options]
+export const USAGE = `npm run bench -- [options]                  the event store suite (the default)
+npm run bench -- --suite read-models [options]    the read models: rebuild and queries (--suite read-models --help)
 
   --runs N                 repeat every series N times, report medians (default 3)
   --events N               events in the log written by batch appends and read back (default 100000)

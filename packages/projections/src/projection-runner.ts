@@ -72,7 +72,7 @@ const CHECKPOINTS = 'projection_checkpoints';
  * read models write a subject's rows together; each batch also holds the event loop while it applies
  * (docs/BENCHMARKS.md, "Read models").
  */
-export const DEFAULT_PROJECTION_BATCH_SIZE = 1000;
+export const DEFAULT_PROJECTION_BATCH_SIZE = 5000;
 
 /**
  * Runs read models from the log. Each projection has its own checkpoint, stored in the same transaction as the
@@ -131,7 +131,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     const applied = new Map<string, number>();
     for (const projection of projections) {
       const stored = readCheckpoint.get(projection.name)?.position ?? 0;
-      if (stored > (checkpoints.get(projection.name) ?? 0)) checkpoints.set(projection.name, stored);
+      if (stored > (checkpoints.get(projection.name) ?? 0)) {
+        checkpoints.set(projection.name, stored);
+        projection.forget?.(db);
+      }
     }
     for (const recorded of events) {
       let event: LedgerEvent | null = null;
@@ -169,7 +172,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     try {
       applied = applyBatch.immediate(events);
     } catch (error) {
-      for (const projection of projections) projection.abortBatch?.(db);
+      for (const projection of projections) projection.forget?.(db);
       throw error;
     }
     for (const [name, position] of applied) checkpoints.set(name, position);

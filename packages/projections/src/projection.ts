@@ -27,10 +27,12 @@ export interface Projection {
   apply(db: ReadModelDatabase, event: LedgerEvent): void;
   /**
    * Called once every event of a batch is applied, in the batch's transaction, before the checkpoints are written:
-   * a projection that holds rows back in `apply`, to write them together, writes them here, and forgets whatever
-   * it remembered during the batch.
+   * a projection that holds rows back in `apply`, to write them together, writes them here.
    */
   endBatch?(db: ReadModelDatabase): void;
-  /** The batch failed and was rolled back: forget what `apply` held back or remembered during it. */
-  abortBatch?(db: ReadModelDatabase): void;
+  /**
+   * The database may no longer be what the projection remembers of it (read-memory.ts): a batch failed and was
+   * rolled back, or another runner applied events to the same file. Forget every row held back or remembered.
+   */
+  forget?(db: ReadModelDatabase): void;
 }

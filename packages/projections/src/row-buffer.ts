@@ -4,46 +4,55 @@ import type { ReadModelDatabase } from './projection.js';
 /** Rows per multi-row INSERT: past a few dozen, longer statements stopped paying on the bench (docs/BENCHMARKS.md). */
 const ROWS_PER_STATEMENT = 32;
 
+type Row = unknown[];
+
 /**
- * Rows of one table that `apply` holds back to write several per INSERT, in the order they were added: binding one
- * statement per row is a good part of what a row costs. A full statement's worth is written at once, the rest by
- * `flush` at the end of the runner's batch (in its transaction). Only for rows the projection never reads back
- * while applying (append-only tables), so that holding them back changes nothing.
+ * Rows of one table that `apply` holds back to write several per INSERT: binding one statement per row is a good
+ * part of what a row costs. Only for rows the projection never reads back from the table while a batch applies, so
+ * that holding them back changes nothing; whatever is held is written by `flush`, at the end of the runner's batch
+ * and in its transaction.
+ *
+ * Rows appended in key order (a rowid table) are written as soon as a statement is full, in the order they came:
+ * held for the whole batch they would outlive the young generation. Rows of a table keyed otherwise (`keyColumns`:
+ * the leading columns of its primary key) are held to the end of the batch and written in key order: rows scattered
+ * over the whole table would each dirty a page of their own, in key order they fill the same pages one after another.
  */
 export class RowBuffer {
-  private readonly pending = new WeakMap<ReadModelDatabase, unknown[]>();
+  private readonly pending = new WeakMap<ReadModelDatabase, Row[]>();
   private readonly statements = new WeakMap<ReadModelDatabase, { readonly one: Database.Statement; readonly many: Database.Statement }>();
 
   /** `insert`: `INSERT INTO <table> (<columns>)`, without VALUES; `columns`: how many. */
   constructor(
     private readonly insert: string,
     private readonly columns: number,
+    private readonly keyColumns = 0,
   ) {}
 
-  add(db: ReadModelDatabase, ...row: unknown[]): void {
+  /** Holds a row; the row itself is returned, so that a projection may still change a value before it is written. */
+  add(db: ReadModelDatabase, ...row: Row): Row {
     if (row.length !== this.columns) throw new TypeError(`${this.insert}: ${String(row.length)} values for ${String(this.columns)} columns`);
-    let values = this.pending.get(db);
-    if (values === undefined) {
-      values = [];
-      this.pending.set(db, values);
+    let rows = this.pending.get(db);
+    if (rows === undefined) {
+      rows = [];
+      this.pending.set(db, rows);
     }
-    for (const value of row) values.push(value);
-    // Written as soon as a statement is full: held for the whole batch, the rows would outlive the young generation.
-    if (values.length === ROWS_PER_STATEMENT * this.columns) {
+    rows.push(row);
+    if (this.keyColumns === 0 && rows.length === ROWS_PER_STATEMENT) {
       this.pending.delete(db);
-      this.statementsOf(db).many.run(values);
+      this.statementsOf(db).many.run(rows.flat());
     }
+    return row;
   }
 
   flush(db: ReadModelDatabase): void {
-    const values = this.pending.get(db);
-    if (values === undefined || values.length === 0) return;
+    const rows = this.pending.get(db);
     this.pending.delete(db);
+    if (rows === undefined || rows.length === 0) return;
+    if (this.keyColumns > 0) rows.sort((a, b) => compareKeys(a, b, this.keyColumns));
     const { one, many } = this.statementsOf(db);
-    const chunk = ROWS_PER_STATEMENT * this.columns;
     let at = 0;
-    for (; at + chunk <= values.length; at += chunk) many.run(values.slice(at, at + chunk));
-    for (; at < values.length; at += this.columns) one.run(values.slice(at, at + this.columns));
+    for (; at + ROWS_PER_STATEMENT <= rows.length; at += ROWS_PER_STATEMENT) many.run(rows.slice(at, at + ROWS_PER_STATEMENT).flat());
+    for (; at < rows.length; at += 1) one.run(rows[at]);
   }
 
   clear(db: ReadModelDatabase): void {
@@ -62,4 +71,16 @@ export class RowBuffer {
     }
     return statements;
   }
+}
+
+/** Numbers as numbers, text by code unit: close to SQLite's BINARY order, which only the speed depends on. */
+function compareKeys(a: Row, b: Row, columns: number): number {
+  for (let column = 0; column < columns; column += 1) {
+    const left = a[column];
+    const right = b[column];
+    if (left === right) continue;
+    if (typeof left === 'number' && typeof right === 'number') return left - right;
+    return String(left) < String(right) ? -1 : 1;
+  }
+  return 0;
 }

@@ -40,8 +40,8 @@ function heldBackProjection(options: { failOn?: number } = {}) {
       const insert = db.prepare('INSERT INTO held_rows (position, stream_id, n) VALUES (?, ?, ?)');
       for (const row of held.splice(0)) insert.run(...row);
     },
-    abortBatch() {
-      calls.push(`abort ${String(held.length)}`);
+    forget() {
+      calls.push(`forget ${String(held.length)}`);
       held.length = 0;
     },
   };
@@ -82,7 +82,7 @@ describe('the projection runner’s batches', () => {
     const { projection, calls } = heldBackProjection({ failOn: 5 });
     const runner = createProjectionRunner({ store, db, projections: [projection], registry, batchSize: 3 });
     await expect(runner.catchUp()).to.be.rejectedWith(ProjectionFailed);
-    expect(calls).to.deep.equal(['end 3', 'abort 1']);
+    expect(calls).to.deep.equal(['end 3', 'forget 1']);
     expect(rows(), 'the first batch only').to.equal(3);
     expect((await runner.status()).projections[0]?.checkpoint).to.equal(3);
   });

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { LedgerEvent } from '../../ledger-event.js';
 import type { Projection, ReadModelDatabase } from '../../projection.js';
+import { ReadMemory } from '../../read-memory.js';
 import { RowBuffer } from '../../row-buffer.js';
 import { describeStep, factsOf } from './describe.js';
 import type { Participant, SubjectRef, UnitRelation } from './describe.js';
@@ -107,9 +108,7 @@ const QUERY_INDEXES = [
 ];
 
 interface Statements {
-  readonly insertSubject: Database.Statement;
   readonly labelSubject: Database.Statement;
-  readonly insertSubjectUnit: Database.Statement;
   readonly subjectLookup: Database.Statement<[string, string, string, string], { unit_id: string | null; relation: string | null }>;
 }
 
@@ -119,11 +118,7 @@ function statementsOf(db: ReadModelDatabase): Statements {
   let statements = statementsByDb.get(db);
   if (statements === undefined) {
     statements = {
-      insertSubject: db.prepare(`INSERT INTO activity_subjects (subject_kind, subject_id, label, first_position) VALUES (?, ?, ?, ?)`),
       labelSubject: db.prepare(`UPDATE activity_subjects SET label = ? WHERE subject_kind = ? AND subject_id = ?`),
-      insertSubjectUnit: db.prepare(
-        `INSERT INTO activity_subject_units (subject_kind, subject_id, unit_id, relation, first_position) VALUES (?, ?, ?, ?, ?)`,
-      ),
       // The subject's units, then one row of NULLs when the subject is known.
       subjectLookup: db.prepare(
         `SELECT unit_id, relation FROM activity_subject_units WHERE subject_kind = ? AND subject_id = ?
@@ -135,7 +130,8 @@ function statementsOf(db: ReadModelDatabase): Statements {
   return statements;
 }
 
-// The append-only tables, which `apply` never reads: their rows are held back and written at the end of the batch.
+// Rows held back and written together (row-buffer.ts). `apply` never reads the steps, participants, unit steps and
+// outcomes; it reads a subject's rows through the batch's memory of it (`subjectState`), which holds its new rows.
 const steps = new RowBuffer(
   `INSERT INTO activity_steps (position, event_id, type, subject_kind, subject_id, stream_id, occurred_at, recorded_at,
      actor_person_id, actor_post_id, actor_unit_id, causation_id, causes, facts, participants)`,
@@ -145,54 +141,57 @@ const participantRows = new RowBuffer(
   'INSERT INTO activity_participants (position, person_id, role, occurred_at, subject_kind, subject_id, detail)',
   7,
 );
-const unitSteps = new RowBuffer('INSERT INTO activity_unit_steps (unit_id, position, occurred_at)', 3);
-const outcomes = new RowBuffer('INSERT INTO activity_outcomes (subject_kind, subject_id, position, kind, detail)', 5);
-const buffers = [steps, participantRows, unitSteps, outcomes];
+const unitSteps = new RowBuffer('INSERT INTO activity_unit_steps (unit_id, position, occurred_at)', 3, 2);
+const outcomes = new RowBuffer('INSERT INTO activity_outcomes (subject_kind, subject_id, position, kind, detail)', 5, 3);
+const subjectRows = new RowBuffer('INSERT INTO activity_subjects (subject_kind, subject_id, label, first_position)', 4, 2);
+const subjectUnitRows = new RowBuffer('INSERT INTO activity_subject_units (subject_kind, subject_id, unit_id, relation, first_position)', 5, 4);
+const buffers = [steps, participantRows, unitSteps, outcomes, subjectRows, subjectUnitRows];
 
 /** A subject as its rows say: the unit links it has (`<unit>\0<relation>`), and the units whose timelines see all its steps. */
 interface SubjectState {
   readonly links: Set<string>;
   readonly ownUnits: string[];
+  /** The subject's row when this batch holds it back (a new subject), so that a new label still reaches it. */
+  readonly heldRow: unknown[] | null;
+}
+
+const LABEL = 2;
+
+function relabel(s: Statements, subject: SubjectRef, state: SubjectState, label: string): void {
+  if (state.heldRow === null) s.labelSubject.run(label, subject.kind, subject.id);
+  else state.heldRow[LABEL] = label;
 }
 
 /**
- * The subjects a batch has touched, as the database holds them with the batch's own writes: a subject's steps
- * often come close together, and each needs the subject's units. Forgotten at the end of every batch, so nothing
- * outlives the transaction it was read in.
+ * The subjects' units as the database holds them with the batch's own writes (read-memory.ts): each step of a subject
+ * needs them, and a subject's steps come over weeks or months, so the most recently active are remembered.
  */
-const subjectsByDb = new WeakMap<ReadModelDatabase, Map<string, SubjectState>>();
+const subjects = new ReadMemory<SubjectState>(2_000);
 
 function subjectState(db: ReadModelDatabase, s: Statements, subject: SubjectRef, label: string | null, position: number): SubjectState {
-  let subjects = subjectsByDb.get(db);
-  if (subjects === undefined) {
-    subjects = new Map();
-    subjectsByDb.set(db, subjects);
-  }
   const key = `${subject.kind}\u0000${subject.id}`;
-  const cached = subjects.get(key);
+  const cached = subjects.get(db, key);
   if (cached !== undefined) {
-    if (label !== null) s.labelSubject.run(label, subject.kind, subject.id);
+    if (label !== null) relabel(s, subject, cached, label);
     return cached;
   }
   let known = false;
-  const state: SubjectState = { links: new Set(), ownUnits: [] };
+  const links = new Set<string>();
+  const ownUnits: string[] = [];
   for (const row of s.subjectLookup.all(subject.kind, subject.id, subject.kind, subject.id)) {
     if (row.unit_id === null || row.relation === null) {
       known = true;
       continue;
     }
-    state.links.add(`${row.unit_id}\u0000${row.relation}`);
-    if (OWNING.has(row.relation)) state.ownUnits.push(row.unit_id);
+    links.add(`${row.unit_id}\u0000${row.relation}`);
+    if (OWNING.has(row.relation)) ownUnits.push(row.unit_id);
   }
-  if (!known) s.insertSubject.run(subject.kind, subject.id, label, position);
-  else if (label !== null) s.labelSubject.run(label, subject.kind, subject.id);
-  subjects.set(key, state);
+  const state: SubjectState = { links, ownUnits, heldRow: known ? null : subjectRows.add(db, subject.kind, subject.id, label, position) };
+  if (known && label !== null) relabel(s, subject, state, label);
+  subjects.set(db, key, state);
   return state;
 }
 
-function forgetBatch(db: ReadModelDatabase): void {
-  subjectsByDb.delete(db);
-}
 
 const RECORDED: Participant['role'] = 'recorded';
 
@@ -201,7 +200,7 @@ export const activityProjection: Projection = {
   version: 2,
   tables: Object.values(ACTIVITY_TABLES),
   setup(db) {
-    forgetBatch(db);
+    subjects.forget(db);
     for (const buffer of buffers) buffer.clear(db);
     db.exec(SCHEMA);
   },
@@ -244,7 +243,7 @@ export const activityProjection: Projection = {
       const key = `${link.unitId}\u0000${link.relation}`;
       if (state.links.has(key)) continue;
       state.links.add(key);
-      s.insertSubjectUnit.run(subject.kind, subject.id, link.unitId, link.relation, position);
+      subjectUnitRows.add(db, subject.kind, subject.id, link.unitId, link.relation, position);
       if (OWNING.has(link.relation)) state.ownUnits.push(link.unitId);
     }
 
@@ -277,11 +276,12 @@ export const activityProjection: Projection = {
     }
   },
   endBatch(db) {
-    forgetBatch(db);
     for (const buffer of buffers) buffer.flush(db);
+    // The subjects' rows the batch held back are written now: a new label goes to the table from here on.
+    subjects.endBatch(db, (state) => (state.heldRow === null ? state : { ...state, heldRow: null }));
   },
-  abortBatch(db) {
-    forgetBatch(db);
+  forget(db) {
+    subjects.forget(db);
     for (const buffer of buffers) buffer.clear(db);
   },
 };

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { LedgerEvent } from '../../ledger-event.js';
 import type { Projection, ReadModelDatabase } from '../../projection.js';
+import { ReadMemory } from '../../read-memory.js';
 import type { FlagCode, FlagSeverity, FlagSubjectKind } from './catalogue.js';
 import { WorkingDayCalendarOutOfRange, addDays, addWorkingDays, daysBetween, workingDayCalendarRange, workingDaysBetween } from './working-days.js';
 
@@ -55,7 +56,7 @@ const QUERY_INDEXES = [
 
 function setup(db: ReadModelDatabase): void {
   statements.delete(db);
-  batches.delete(db);
+  forget(db);
   db.exec(`
     CREATE TABLE IF NOT EXISTS flags_flags (
       flag_id TEXT PRIMARY KEY,
@@ -172,31 +173,24 @@ function sql<TRow = unknown>(db: ReadModelDatabase, source: string): Database.St
   return statement as Database.Statement<unknown[], TRow>;
 }
 
-// ── What a batch has read ─────────────────────────────────────────────────────────────────────────────────────
+// ── What the projection remembers ────────────────────────────────────────────────────────────────────────────
 
 /**
- * Rows of cases and certificates read during the runner's current batch, kept as the database has them (every
- * write to those tables goes through here): a case's steps and an officer's certificates are read again and again
- * by the events of a batch. Forgotten at the end of the batch, so nothing outlives the transaction it was read in.
+ * Rows of cases and officers' certificates, as the database has them (read-memory.ts; every write to those tables
+ * goes through `changeCase` or forgets the person's certificates): each step of a case reads its row, and each
+ * officer named reads their certificates.
  */
-interface BatchMemory {
-  readonly cases: Map<string, CaseRow>;
-  readonly certificates: Map<string, readonly CertificateRow[]>;
+const caseMemory = new ReadMemory<CaseRow>(2_000);
+const certificateMemory = new ReadMemory<readonly CertificateRow[]>(2_000);
+
+function endBatch(db: ReadModelDatabase): void {
+  caseMemory.endBatch(db);
+  certificateMemory.endBatch(db);
 }
 
-const batches = new WeakMap<ReadModelDatabase, BatchMemory>();
-
-function memoryOf(db: ReadModelDatabase): BatchMemory {
-  let memory = batches.get(db);
-  if (memory === undefined) {
-    memory = { cases: new Map(), certificates: new Map() };
-    batches.set(db, memory);
-  }
-  return memory;
-}
-
-function forgetBatch(db: ReadModelDatabase): void {
-  batches.delete(db);
+function forget(db: ReadModelDatabase): void {
+  caseMemory.forget(db);
+  certificateMemory.forget(db);
 }
 
 // ── Days ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -655,8 +649,7 @@ const NEW_CASE: CaseRow = { unit_id: null, enforcement_kind: null, team: '[]', s
  * a row read from the database: a later change gives the case a new object and leaves this one as it was.
  */
 function ensureCase(db: ReadModelDatabase, caseId: string): CaseRow {
-  const { cases } = memoryOf(db);
-  const remembered = cases.get(caseId);
+  const remembered = caseMemory.get(db, caseId);
   if (remembered !== undefined) return remembered;
   let row = sql<CaseRow>(
     db,
@@ -666,15 +659,14 @@ function ensureCase(db: ReadModelDatabase, caseId: string): CaseRow {
     sql(db, `INSERT INTO flags_cases (case_id, team, publication_standing, police_answered) VALUES (?, '[]', 0, 0)`).run(caseId);
     row = NEW_CASE;
   }
-  cases.set(caseId, row);
+  caseMemory.set(db, caseId, row);
   return row;
 }
 
-/** Writes a change to an existing case's row, and to what the batch remembers of it. */
+/** A change just written to an existing case's row, made to what is remembered of it too. */
 function changeCase(db: ReadModelDatabase, caseId: string, change: Partial<CaseRow>): void {
-  const { cases } = memoryOf(db);
-  const remembered = cases.get(caseId);
-  if (remembered !== undefined) cases.set(caseId, { ...remembered, ...change });
+  const remembered = caseMemory.get(db, caseId);
+  if (remembered !== undefined) caseMemory.set(db, caseId, { ...remembered, ...change });
 }
 
 function setCase(db: ReadModelDatabase, caseId: string, column: 'team' | 'suspected' | 'penalty', value: string | null): void {
@@ -708,14 +700,13 @@ function problemOf(certificate: CertificateRow, day: string): CertificateProblem
 
 /** Every certificate of the person, in the order they were issued. */
 function certificatesOf(db: ReadModelDatabase, personId: string): readonly CertificateRow[] {
-  const { certificates } = memoryOf(db);
-  let held = certificates.get(personId);
+  let held = certificateMemory.get(db, personId);
   if (held === undefined) {
     held = sql<CertificateRow>(
       db,
       'SELECT certificate_id, valid_from, valid_until, issued, position, revoked_on, revoked FROM flags_certificates WHERE person_id = ? ORDER BY position',
     ).all(personId);
-    certificates.set(personId, held);
+    certificateMemory.set(db, personId, held);
   }
   return held;
 }
@@ -1023,7 +1014,7 @@ const otherHandlers: Handlers = {
        ON CONFLICT (person_id, certificate_id) DO UPDATE SET valid_from = excluded.valid_from, valid_until = excluded.valid_until,
          issued = excluded.issued, position = excluded.position`,
     ).run(personId, certificateId, validFrom, validUntil, JSON.stringify(refOf(event)), event.position);
-    memoryOf(db).certificates.delete(personId);
+    certificateMemory.delete(db, personId);
   },
   'person.certificationRevoked.v1': (db, event) => {
     sql(db, 'UPDATE flags_certificates SET revoked_on = ?, revoked = ? WHERE person_id = ? AND certificate_id = ? AND revoked_on IS NULL').run(
@@ -1032,7 +1023,7 @@ const otherHandlers: Handlers = {
       event.data.personId,
       event.data.certificateId,
     );
-    memoryOf(db).certificates.delete(event.data.personId);
+    certificateMemory.delete(db, event.data.personId);
   },
   'inspection.planned.v1': (db, event) => {
     sql(db, 'INSERT INTO flags_inspections (inspection_id, unit_id) VALUES (?, ?) ON CONFLICT (inspection_id) DO NOTHING').run(
@@ -1095,8 +1086,8 @@ export function createFlagsProjection(): Projection {
     setup,
     queryIndexes: QUERY_INDEXES,
     apply,
-    endBatch: forgetBatch,
-    abortBatch: forgetBatch,
+    endBatch,
+    forget,
   };
 }
 

@@ -2,6 +2,7 @@ import type { CaseDecidedV1, CaseDecisionChangedV1, CaseParty, DecisionMadeV1, D
 import type { z } from 'zod';
 import type { LedgerEvent } from '../../ledger-event.js';
 import type { Projection, ReadModelDatabase } from '../../projection.js';
+import { ReadMemory } from '../../read-memory.js';
 import { cachedStatement } from '../transfers/cached-statement.js';
 
 /**
@@ -149,57 +150,45 @@ interface ResultRow {
 }
 
 /**
- * The results a batch has read or written, by id (null: no such row): most events of a case change its one result,
- * so within a batch it is read once and written once, at the end (`flushResults`), in the order of first writes.
- * Forgotten at the end of the batch, so nothing outlives the transaction it was read in.
+ * The results read or written, by id (null: no such row), as the database has them with the batch's writes
+ * (read-memory.ts): most events of a case change its one result, which is read once and, within a batch, written
+ * once, at its end (`flushResults`), in the order of first writes (`written`).
  */
-interface HeldResults {
-  readonly rows: Map<string, ResultRow | null>;
-  /** The ids written, in the order of their first write in the batch. */
-  readonly written: Set<string>;
-}
-
-const heldByDb = new WeakMap<ReadModelDatabase, HeldResults>();
-
-function heldResults(db: ReadModelDatabase): HeldResults {
-  let held = heldByDb.get(db);
-  if (held === undefined) {
-    held = { rows: new Map(), written: new Set() };
-    heldByDb.set(db, held);
-  }
-  return held;
-}
+const results = new ReadMemory<ResultRow | null>(2_000);
+const writtenByDb = new WeakMap<ReadModelDatabase, Set<string>>();
 
 function readResult(db: ReadModelDatabase, resultId: string): ResultRow | null {
-  const { rows } = heldResults(db);
-  const held = rows.get(resultId);
-  if (held !== undefined) return held;
+  const remembered = results.get(db, resultId);
+  if (remembered !== undefined) return remembered;
   const row =
     cachedStatement<[string], ResultRow>(db, 'SELECT kind, unit_id, visible, published_on, view FROM public_enforcement_result WHERE result_id = ?').get(
       resultId,
     ) ?? null;
-  rows.set(resultId, row);
+  results.set(db, resultId, row);
   return row;
 }
 
 function flushResults(db: ReadModelDatabase): void {
-  const held = heldByDb.get(db);
-  heldByDb.delete(db);
-  if (held === undefined) return;
-  // A row's kind and unit are those of its first write: the upsert leaves them as they are.
-  const upsert = cachedStatement(
-    db,
-    `INSERT INTO public_enforcement_result (result_id, kind, unit_id, visible, published_on, view) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (result_id) DO UPDATE SET visible = excluded.visible, published_on = excluded.published_on, view = excluded.view`,
-  );
-  for (const resultId of held.written) {
-    const row = held.rows.get(resultId);
-    if (row !== undefined && row !== null) upsert.run(resultId, row.kind, row.unit_id, row.visible, row.published_on, row.view);
+  const written = writtenByDb.get(db);
+  writtenByDb.delete(db);
+  if (written !== undefined) {
+    // A row's kind and unit are those of its first write: the upsert leaves them as they are.
+    const upsert = cachedStatement(
+      db,
+      `INSERT INTO public_enforcement_result (result_id, kind, unit_id, visible, published_on, view) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (result_id) DO UPDATE SET visible = excluded.visible, published_on = excluded.published_on, view = excluded.view`,
+    );
+    for (const resultId of written) {
+      const row = results.get(db, resultId);
+      if (row !== undefined && row !== null) upsert.run(resultId, row.kind, row.unit_id, row.visible, row.published_on, row.view);
+    }
   }
+  results.endBatch(db);
 }
 
 function forgetResults(db: ReadModelDatabase): void {
-  heldByDb.delete(db);
+  writtenByDb.delete(db);
+  results.forget(db);
 }
 
 function readInspectionResult(db: ReadModelDatabase, resultId: string): PublicInspectionResult | null {
@@ -214,10 +203,14 @@ function readDecision(db: ReadModelDatabase, decisionId: string): PublicDecision
 
 /** Held until the end of the batch (`flushResults`). */
 function writeResult(db: ReadModelDatabase, resultId: string, view: PublicEnforcementResult, visible: boolean, publishedOn: string | null): void {
-  const { rows, written } = heldResults(db);
-  const before = rows.get(resultId);
+  let written = writtenByDb.get(db);
+  if (written === undefined) {
+    written = new Set();
+    writtenByDb.set(db, written);
+  }
   written.add(resultId);
-  rows.set(resultId, {
+  const before = results.get(db, resultId);
+  results.set(db, resultId, {
     // Kept only for a row that does not exist yet: the first write's kind and unit are the row's.
     kind: before?.kind ?? view.kind,
     unit_id: before?.unit_id ?? view.unitId,
@@ -454,5 +447,5 @@ export const publicViewsProjection: Projection = {
   setup,
   apply,
   endBatch: flushResults,
-  abortBatch: forgetResults,
+  forget: forgetResults,
 };

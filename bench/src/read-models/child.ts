@@ -1,0 +1,330 @@
+/**
+ * One series of the read-model suite in a process of its own, so that its peak RSS is its own. Started by
+ * read-models/main.ts with the config as its one argument (JSON); answers with one report over IPC.
+ */
+import { copyFileSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { accountabilityProjections, createAccountabilityService, openAccountabilityReadModels } from '@quanze/accountability';
+import { openEventStore } from '@quanze/eventstore';
+import {
+  CAREER_ROLES,
+  DEFAULT_PROJECTION_BATCH_SIZE,
+  PARTICIPANT_ROLES,
+  READ_MODELS_FILE_NAME,
+  createProjectionRunner,
+  encodeCursor,
+  openReadModelDatabase,
+} from '@quanze/projections';
+import type { ReadModelDatabase } from '@quanze/projections';
+import { formatProgress, generateSyntheticCity } from '@quanze/seeds';
+import { createAccessRecorder, createApp, createPostHoldingCheck, createTokenIssuer, generateSigningKeys, listen } from '@quanze/service-kit';
+import type {
+  GenerateConfig,
+  GenerateReport,
+  LatencyConfig,
+  LatencyReport,
+  QueryLatency,
+  ReadModelChildConfig,
+  ReadModelChildReport,
+  RebuildConfig,
+  RebuildReport,
+} from './series.js';
+import { MIB, peakRssMiB } from './series.js';
+
+const progress = (text: string) => process.stderr.write(`    ${text}\n`);
+
+async function generate(config: GenerateConfig, baselineMiB: number): Promise<GenerateReport> {
+  const store = await openEventStore(`sqlite:${config.folder}`);
+  try {
+    const report = await generateSyntheticCity(store, {
+      events: config.events,
+      seed: config.seed,
+      onProgress: (state) => {
+        progress(formatProgress(state));
+      },
+    });
+    return {
+      series: 'generate',
+      events: report.events,
+      seconds: report.timing.seconds,
+      digest: report.digest,
+      planted: report.planted.total,
+      rss: { baselineMiB, peakMiB: peakRssMiB() },
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+function fileMiB(path: string): number {
+  return [path, `${path}-wal`].reduce((total, file) => total + (existsSync(file) ? statSync(file).size : 0), 0) / MIB;
+}
+
+function timedReport(series: 'rebuild' | 'floor', events: number, started: number, cpu: NodeJS.CpuUsage, output: string, batchSize: number, baselineMiB: number): RebuildReport {
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return {
+    series,
+    events,
+    seconds,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    eventsPerSecond: events / seconds,
+    outputMiB: fileMiB(output),
+    batchSize,
+    rss: { baselineMiB, peakMiB: peakRssMiB() },
+  };
+}
+
+/** Every read model of the accountability service, from zero: `rebuild()` drops them and replays the whole log. */
+async function rebuild(config: RebuildConfig, baselineMiB: number): Promise<RebuildReport> {
+  const store = await openEventStore(`sqlite:${config.history}`);
+  const path = join(config.output, READ_MODELS_FILE_NAME);
+  const db = openReadModelDatabase(path);
+  try {
+    const head = await store.headPosition();
+    const runner = createProjectionRunner({
+      store,
+      db,
+      projections: accountabilityProjections,
+      ...(config.batchSize === undefined ? {} : { batchSize: config.batchSize }),
+    });
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const reached = await runner.rebuild();
+    if (reached !== head) throw new Error(`the rebuild reached position ${String(reached)}, the store's head is ${String(head)}`);
+    const report = timedReport('rebuild', head, started, cpu, path, config.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE, baselineMiB);
+    // Checkpointed so that the latency series opens read models whose WAL is not replayed into its first queries.
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return report;
+  } finally {
+    db.close();
+    await store.close();
+  }
+}
+
+interface StoredRow {
+  readonly position: number;
+  readonly event_id: string;
+  readonly type: string;
+  readonly stream_id: string;
+  readonly body: string;
+}
+
+/**
+ * The floor: the least a projection does for each event — read it from the store's file (its row and its JSON
+ * body), and write one row for it — with nothing in between: no registry, no upcasting, no read model. The store's
+ * table is read directly with its own SQL, in pages of the batch size; the read models' database settings
+ * (`openReadModelDatabase`), one transaction per batch.
+ */
+function floor(config: RebuildConfig, baselineMiB: number): RebuildReport {
+  const source = new Database(join(config.history, 'events.sqlite'), { readonly: true });
+  const path = join(config.output, 'floor.sqlite');
+  const db: ReadModelDatabase = openReadModelDatabase(path);
+  try {
+    const batchSize = config.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE;
+    db.exec(
+      `CREATE TABLE floor_events (position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, type TEXT NOT NULL, stream_id TEXT NOT NULL,
+        occurred_at TEXT NOT NULL, data TEXT NOT NULL) STRICT`,
+    );
+    const page = source.prepare<[number, number], StoredRow>(
+      'SELECT position, event_id, type, stream_id, body FROM events WHERE position >= ? ORDER BY position LIMIT ?',
+    );
+    const insert = db.prepare('INSERT INTO floor_events (position, event_id, type, stream_id, occurred_at, data) VALUES (?, ?, ?, ?, ?, ?)');
+    const write = db.transaction((rows: readonly StoredRow[]) => {
+      for (const row of rows) {
+        const body = JSON.parse(row.body) as { occurredAt: string; data: unknown };
+        insert.run(row.position, row.event_id, row.type, row.stream_id, body.occurredAt, JSON.stringify(body.data));
+      }
+    });
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    let events = 0;
+    for (let from = 1; ; ) {
+      const rows = page.all(from, batchSize);
+      const last = rows.at(-1);
+      if (last === undefined) break;
+      write.immediate(rows);
+      events += rows.length;
+      from = last.position + 1;
+    }
+    return timedReport('floor', events, started, cpu, path, batchSize, baselineMiB);
+  } finally {
+    db.close();
+    source.close();
+  }
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/**
+ * Times `requests` GETs after `warmUp` untimed ones, one at a time (latency, not throughput), cycling through the
+ * paths: the time from sending the request to having read the whole answer, as a client sees it.
+ */
+async function timeRequests(
+  query: QueryLatency['query'],
+  what: string,
+  paths: readonly string[],
+  base: string,
+  token: string,
+  counts: { readonly requests: number; readonly warmUp: number },
+): Promise<QueryLatency> {
+  const headers = { authorization: `Bearer ${token}` };
+  let failures = 0;
+  const times: number[] = [];
+  for (let index = 0; index < counts.warmUp + counts.requests; index += 1) {
+    const path = paths[index % paths.length] ?? '/';
+    const started = performance.now();
+    const response = await fetch(`${base}${path}`, { headers });
+    await response.arrayBuffer();
+    const elapsed = performance.now() - started;
+    if (response.status !== 200) failures += 1;
+    if (index >= counts.warmUp) times.push(elapsed);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return { query, what, requests: times.length, medianMs: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted.at(-1) ?? Number.NaN, failures };
+}
+
+const ACT_ROLES = PARTICIPANT_ROLES.filter((role) => !CAREER_ROLES.includes(role));
+
+/**
+ * The accountability service as `npm start` runs it — createApp with tokens, the access recorder, the post-holding
+ * check — on the rebuilt read models, over HTTP on 127.0.0.1. Every query is a supervisor's, so every one is also
+ * recorded as `access.queried.v1` (an append to the store) before it is answered: that is part of what is timed.
+ */
+async function latency(config: LatencyConfig, baselineMiB: number): Promise<LatencyReport> {
+  // The service appends the queries it answers: the kept history stays as generated.
+  copyFileSync(join(config.history, 'events.sqlite'), join(config.output, 'events.sqlite'));
+  const store = await openEventStore(`sqlite:${config.output}`);
+  const readModels = await openAccountabilityReadModels({ store, path: join(config.output, READ_MODELS_FILE_NAME) });
+  try {
+    const tokens = createTokenIssuer(await generateSigningKeys());
+    const clock = () => new Date();
+    const service = createAccountabilityService({
+      store,
+      db: readModels.db,
+      runner: readModels.runner,
+      clock,
+      recordAccess: createAccessRecorder(store, clock),
+    });
+    const app = createApp({
+      services: [service],
+      store,
+      tokens,
+      checkActor: createPostHoldingCheck(store),
+      recordAccess: createAccessRecorder(store),
+    });
+    const server = await listen(app);
+    try {
+      const token = await tokens.issue({ personId: 'bench-supervisor', postId: null, unitId: null, roles: ['supervision'] });
+      const db = readModels.db;
+
+      // The busiest person: the most acts (a dossier's entries: steps of decisions, documents, cases, measures and
+      // inspections in a part other than their own career).
+      const person = db
+        .prepare<[string], { person_id: string; entries: number }>(
+          `SELECT person_id, count(DISTINCT position) AS entries FROM activity_participants
+           WHERE subject_kind NOT IN ('unit', 'person') AND role IN (SELECT value FROM json_each(?))
+           GROUP BY person_id ORDER BY entries DESC, person_id LIMIT 1`,
+        )
+        .get(JSON.stringify(ACT_ROLES));
+      if (person === undefined) throw new Error('the read models name no person');
+      // Every page of the dossier (the default page size), walked once to find the cursors.
+      const dossierPaths: string[] = [];
+      let dossierEntries = 0;
+      for (let after: string | null = null; ; ) {
+        const path = `/dossiers/${person.person_id}${after === null ? '' : `?after=${after}`}`;
+        const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+        if (response.status !== 200) throw new Error(`GET ${path}: ${String(response.status)} ${await response.text()}`);
+        const page = (await response.json()) as { entries: unknown[]; next: string | null };
+        dossierPaths.push(path);
+        dossierEntries += page.entries.length;
+        if (page.next === null) break;
+        after = page.next;
+      }
+
+      // The busiest subject with a chain: the most steps.
+      const subject = db
+        .prepare<[], { subject_kind: string; subject_id: string; steps: number }>(
+          `SELECT subject_kind, subject_id, count(*) AS steps FROM activity_steps
+           WHERE subject_kind IN ('decision', 'document', 'case', 'measure', 'inspection')
+           GROUP BY subject_kind, subject_id ORDER BY steps DESC, subject_kind, subject_id LIMIT 1`,
+        )
+        .get();
+      if (subject === undefined) throw new Error('the read models hold no subject');
+
+      // A hundred pages of the city's timeline, spread evenly over the log.
+      const head = await store.headPosition();
+      const timelinePaths = Array.from({ length: 100 }, (_, index) => {
+        const after = Math.floor((head * index) / 100);
+        return after === 0 ? '/timelines/city' : `/timelines/city?after=${encodeCursor(after)}`;
+      });
+
+      const counts = { requests: config.requests, warmUp: config.warmUp };
+      const queries = [
+        await timeRequests(
+          'dossier',
+          `person ${person.person_id}: ${String(dossierEntries)} entries in ${String(dossierPaths.length)} pages, each page in turn`,
+          dossierPaths,
+          server.url,
+          token,
+          counts,
+        ),
+        await timeRequests(
+          'chain',
+          `${subject.subject_kind} ${subject.subject_id}: ${String(subject.steps)} steps`,
+          [`/chains/${subject.subject_kind}/${subject.subject_id}`],
+          server.url,
+          token,
+          counts,
+        ),
+        await timeRequests('timeline', `city, default page, 100 pages spread over the log in turn`, timelinePaths, server.url, token, counts),
+      ];
+      return { series: 'latency', queries, rss: { baselineMiB, peakMiB: peakRssMiB() } };
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await readModels.close();
+    await store.close();
+  }
+}
+
+async function runChild(config: ReadModelChildConfig): Promise<ReadModelChildReport> {
+  const baselineMiB = peakRssMiB();
+  switch (config.series) {
+    case 'generate':
+      return generate(config, baselineMiB);
+    case 'rebuild':
+      return rebuild(config, baselineMiB);
+    case 'floor':
+      return floor(config, baselineMiB);
+    case 'latency':
+      return latency(config, baselineMiB);
+  }
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as ReadModelChildConfig;
+const send = (message: unknown) =>
+  new Promise<void>((resolve, reject) => {
+    if (process.send === undefined) {
+      reject(new Error('read-models/child.ts is started by read-models/main.ts, with an IPC channel'));
+      return;
+    }
+    process.send(message, (error: Error | null) => {
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+
+runChild(config)
+  .then(
+    (report) => send({ ok: true, report }),
+    (error: unknown) => {
+      process.exitCode = 1;
+      return send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    },
+  )
+  .finally(() => process.exit());

@@ -1,0 +1,172 @@
+import type { Spread, Verdict } from '../report.js';
+import { rate, spread } from '../report.js';
+import type { LatencyReport, QueryLatency, RebuildReport } from './series.js';
+
+/** The rebuild's target (the issue's): every read model rebuilt at this many events a second or more. */
+export const REBUILD_TARGET = 50_000;
+/** The dossier's target: its 99th percentile under this many milliseconds. */
+export const DOSSIER_P99_TARGET_MS = 20;
+/** The fewest entries the dossier's person must have for the dossier target to count. */
+export const DOSSIER_ENTRIES = 1_000;
+/** Bounded RSS: the rebuild's peak grows by no more than this fraction from the smallest history to the largest. */
+const RSS_GROWTH_ALLOWED = 0.25;
+
+export interface SizeSummary {
+  readonly events: number;
+  readonly rebuild: SeriesSummary | undefined;
+  readonly floor: SeriesSummary | undefined;
+}
+
+export interface SeriesSummary {
+  readonly eventsPerSecond: Spread;
+  /** CPU seconds (all the child's threads) per second of wall time: under 1, the child waited for the CPU or the disk. */
+  readonly cpuPerWall: Spread;
+  readonly peakRssMiB: Spread;
+  readonly baselineRssMiB: Spread;
+  readonly outputMiB: Spread;
+  readonly batchSize: number;
+}
+
+export interface QuerySummary {
+  readonly query: QueryLatency['query'];
+  readonly what: string;
+  readonly requestsPerRun: number;
+  readonly medianMs: Spread;
+  readonly p99Ms: Spread;
+  readonly maxMs: Spread;
+  readonly failures: number;
+}
+
+export interface ReadModelSummary {
+  readonly sizes: readonly SizeSummary[];
+  readonly queries: readonly QuerySummary[];
+  readonly latencyPeakRssMiB: Spread | undefined;
+}
+
+function seriesSummary(reports: readonly RebuildReport[]): SeriesSummary | undefined {
+  const first = reports[0];
+  if (first === undefined) return undefined;
+  return {
+    eventsPerSecond: spread(reports.map((report) => report.eventsPerSecond)),
+    cpuPerWall: spread(reports.map((report) => report.cpuSeconds / report.seconds)),
+    peakRssMiB: spread(reports.map((report) => report.rss.peakMiB)),
+    baselineRssMiB: spread(reports.map((report) => report.rss.baselineMiB)),
+    outputMiB: spread(reports.map((report) => report.outputMiB)),
+    batchSize: first.batchSize,
+  };
+}
+
+export function summariseReadModels(sizes: readonly number[], rebuilds: readonly RebuildReport[], latencies: readonly LatencyReport[]): ReadModelSummary {
+  const queries = new Map<QueryLatency['query'], QueryLatency[]>();
+  for (const report of latencies) for (const query of report.queries) queries.set(query.query, [...(queries.get(query.query) ?? []), query]);
+  return {
+    sizes: sizes.map((events) => ({
+      events,
+      rebuild: seriesSummary(rebuilds.filter((report) => report.series === 'rebuild' && report.events === events)),
+      floor: seriesSummary(rebuilds.filter((report) => report.series === 'floor' && report.events === events)),
+    })),
+    queries: [...queries.values()].flatMap((runs): QuerySummary[] => {
+      const first = runs[0];
+      if (first === undefined) return [];
+      return [
+        {
+          query: first.query,
+          what: first.what,
+          requestsPerRun: first.requests,
+          medianMs: spread(runs.map((run) => run.medianMs)),
+          p99Ms: spread(runs.map((run) => run.p99Ms)),
+          maxMs: spread(runs.map((run) => run.maxMs)),
+          failures: runs.reduce((total, run) => total + run.failures, 0),
+        },
+      ];
+    }),
+    latencyPeakRssMiB: latencies.length === 0 ? undefined : spread(latencies.map((report) => report.rss.peakMiB)),
+  };
+}
+
+/** The entries of the dossier's person, as the latency child wrote them in `what`. */
+function dossierEntries(query: QuerySummary): number | undefined {
+  const match = /: (\d+) entries/.exec(query.what);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+export function readModelVerdicts(summary: ReadModelSummary): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const largest = summary.sizes.at(-1);
+  const smallest = summary.sizes[0];
+  const rebuild = largest?.rebuild;
+  if (largest === undefined || rebuild === undefined) {
+    verdicts.push({ target: `rebuild ≥ ${rate(REBUILD_TARGET)}`, status: 'n/a', detail: 'not run' });
+  } else {
+    const median = rebuild.eventsPerSecond.median;
+    const floor = largest.floor?.eventsPerSecond.median;
+    verdicts.push({
+      target: `rebuild of every read model ≥ ${rate(REBUILD_TARGET)} on ${largest.events.toLocaleString('en-US')} events`,
+      status: largest.events < 1_000_000 ? 'n/a' : median >= REBUILD_TARGET ? 'PASS' : 'FAIL',
+      detail:
+        `${rate(median)} (${(median / REBUILD_TARGET).toFixed(2)}× the target` +
+        (floor === undefined ? '' : `; ${(median / floor).toFixed(2)}× the floor's ${rate(floor)}`) +
+        ')' +
+        (largest.events < 1_000_000 ? '; the target is set on at least 1,000,000 events' : ''),
+    });
+  }
+  if (smallest !== undefined && largest !== undefined && smallest !== largest && smallest.rebuild !== undefined && rebuild !== undefined) {
+    const growth = rebuild.peakRssMiB.median / smallest.rebuild.peakRssMiB.median - 1;
+    verdicts.push({
+      target: `peak RSS of the rebuild bounded: ≤ ${String(RSS_GROWTH_ALLOWED * 100)} % more on ${(largest.events / smallest.events).toFixed(0)}× the history`,
+      status: growth <= RSS_GROWTH_ALLOWED ? 'PASS' : 'FAIL',
+      detail: summary.sizes
+        .map((size) => `${size.events.toLocaleString('en-US')}: ${size.rebuild?.peakRssMiB.median.toFixed(0) ?? '?'} MiB`)
+        .join(', ')
+        .concat(` (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(0)} %)`),
+    });
+  }
+  const dossier = summary.queries.find((query) => query.query === 'dossier');
+  if (dossier === undefined) verdicts.push({ target: `dossier p99 < ${String(DOSSIER_P99_TARGET_MS)} ms`, status: 'n/a', detail: 'not run' });
+  else {
+    const entries = dossierEntries(dossier) ?? 0;
+    const p99 = dossier.p99Ms.median;
+    verdicts.push({
+      target: `dossier of a person with ≥ ${DOSSIER_ENTRIES.toLocaleString('en-US')} entries: p99 < ${String(DOSSIER_P99_TARGET_MS)} ms`,
+      status: entries < DOSSIER_ENTRIES ? 'n/a' : p99 < DOSSIER_P99_TARGET_MS && dossier.failures === 0 ? 'PASS' : 'FAIL',
+      detail: `p99 ${p99.toFixed(1)} ms, median ${dossier.medianMs.median.toFixed(1)} ms (${dossier.what})${dossier.failures > 0 ? `; ${String(dossier.failures)} failed requests` : ''}`,
+    });
+  }
+  return verdicts;
+}
+
+const ms = (value: Spread, runs: number) =>
+  runs > 1 ? `${value.median.toFixed(1)} (${value.min.toFixed(1)}–${value.max.toFixed(1)})` : value.median.toFixed(1);
+const rates = (value: Spread | undefined) =>
+  value === undefined ? '—' : value.values.length > 1 ? `${rate(value.median)} (${rate(value.min).slice(0, -2)}–${rate(value.max)})` : rate(value.median);
+const mib = (value: Spread | undefined) => (value === undefined ? '—' : value.median.toFixed(0));
+
+export function renderReadModelTables(summary: ReadModelSummary, runs: number, markdown: boolean): string {
+  const rebuildHeader = ['history (events)', 'rebuild, events/s', 'floor, events/s', 'rebuild/floor', 'rebuild CPU/wall', 'peak RSS MiB rebuild (baseline)', 'peak RSS MiB floor', 'read models MiB'];
+  const rebuildRows = summary.sizes.map((size) => [
+    size.events.toLocaleString('en-US'),
+    rates(size.rebuild?.eventsPerSecond),
+    rates(size.floor?.eventsPerSecond),
+    size.rebuild === undefined || size.floor === undefined ? '—' : `${(size.rebuild.eventsPerSecond.median / size.floor.eventsPerSecond.median).toFixed(2)}×`,
+    size.rebuild === undefined ? '—' : size.rebuild.cpuPerWall.median.toFixed(2),
+    `${mib(size.rebuild?.peakRssMiB)} (${mib(size.rebuild?.baselineRssMiB)})`,
+    mib(size.floor?.peakRssMiB),
+    mib(size.rebuild?.outputMiB),
+  ]);
+  const latencyHeader = ['query', 'median ms', 'p99 ms', 'max ms', 'what'];
+  const latencyRows = summary.queries.map((query) => [query.query, ms(query.medianMs, runs), ms(query.p99Ms, runs), ms(query.maxMs, runs), query.what]);
+  const table = markdown ? markdownTable : textTable;
+  return [table(rebuildHeader, rebuildRows), ...(latencyRows.length === 0 ? [] : ['', table(latencyHeader, latencyRows)])].join('\n');
+}
+
+function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((text, column) => (column === 0 || header[column] === 'what' ? text.padEnd(widths[column] ?? 0) : text.padStart(widths[column] ?? 0))).join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map((_, column) => (column === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,93 @@
+/**
+ * The read-model suite's series, each run in a child process of its own (peak RSS is the child's):
+ * - `generate`: the synthetic city of @quanze/seeds, written once per size into a kept store;
+ * - `rebuild`: every read model of the accountability service rebuilt from zero by the projection runner;
+ * - `floor`: raw better-sqlite3 reading every event of the same store file and inserting one row per event into one
+ *   table, in transactions of the same size: the least any projection must do;
+ * - `latency`: the accountability service over real HTTP on the rebuilt read models.
+ */
+export type ReadModelSeries = 'generate' | 'rebuild' | 'floor' | 'latency';
+
+export interface GenerateConfig {
+  readonly series: 'generate';
+  /** The store's folder, written from empty. */
+  readonly folder: string;
+  readonly events: number;
+  readonly seed: number;
+}
+
+export interface RebuildConfig {
+  readonly series: 'rebuild' | 'floor';
+  /** The kept history's folder (its store, read only in effect). */
+  readonly history: string;
+  /** Where the read models (or the floor's table) are written. */
+  readonly output: string;
+  readonly batchSize: number | undefined;
+}
+
+export interface LatencyConfig {
+  readonly series: 'latency';
+  readonly history: string;
+  /** The folder holding a rebuild's read models; the store is copied there, for the service appends what it is asked. */
+  readonly output: string;
+  readonly requests: number;
+  readonly warmUp: number;
+}
+
+export type ReadModelChildConfig = GenerateConfig | RebuildConfig | LatencyConfig;
+
+export interface Rss {
+  /** After imports, before any database is opened. */
+  readonly baselineMiB: number;
+  /** Peak resident set (VmHWM) of the child. */
+  readonly peakMiB: number;
+}
+
+export interface GenerateReport {
+  readonly series: 'generate';
+  readonly events: number;
+  readonly seconds: number;
+  readonly digest: string;
+  readonly planted: number;
+  readonly rss: Rss;
+}
+
+export interface RebuildReport {
+  readonly series: 'rebuild' | 'floor';
+  readonly events: number;
+  readonly seconds: number;
+  /** User and system CPU time of the child while timed (a busy neighbour shows as seconds above it). */
+  readonly cpuSeconds: number;
+  readonly eventsPerSecond: number;
+  /** The database file and its WAL when done. */
+  readonly outputMiB: number;
+  readonly batchSize: number;
+  readonly rss: Rss;
+}
+
+export interface QueryLatency {
+  readonly query: 'dossier' | 'chain' | 'timeline';
+  /** What was asked, for the report: the person and their entries, the subject and its steps, the pages. */
+  readonly what: string;
+  readonly requests: number;
+  readonly medianMs: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** Answers other than 200. */
+  readonly failures: number;
+}
+
+export interface LatencyReport {
+  readonly series: 'latency';
+  readonly queries: readonly QueryLatency[];
+  readonly rss: Rss;
+}
+
+export type ReadModelChildReport = GenerateReport | RebuildReport | LatencyReport;
+
+/** Peak resident set size of this process in MiB (VmHWM; `maxRSS` is the same figure in KiB). */
+export function peakRssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export const MIB = 1024 * 1024;
