@@ -87,6 +87,24 @@ describe('the projection runner’s batches', () => {
     expect((await runner.status()).projections[0]?.checkpoint).to.equal(3);
   });
 
+  it('tells a projection to forget what it remembers when another runner applied events to the same file', async () => {
+    await appendCounted([1, 2]);
+    const { projection, calls } = heldBackProjection();
+    const runner = createProjectionRunner({ store, db, projections: [projection], registry });
+    await runner.catchUp();
+    await appendCounted([3]);
+    const other = openReadModelDatabase(join(folder, 'readmodels.sqlite'));
+    try {
+      await createProjectionRunner({ store, db: other, projections: [heldBackProjection().projection], registry }).catchUp();
+    } finally {
+      other.close();
+    }
+    await appendCounted([4]);
+    await runner.catchUp();
+    expect(calls).to.deep.equal(['end 2', 'forget 0', 'end 1']);
+    expect(rows()).to.equal(4);
+  });
+
   it('builds the query indexes of an empty read model once it has caught up, also when catching up failed', async () => {
     await appendCounted([1, 2, 3]);
     const runner = createProjectionRunner({ store, db, projections: [heldBackProjection().projection], registry });
