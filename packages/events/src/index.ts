@@ -1,4 +1,5 @@
 export * from './primitives.js';
+export * from './china-date.js';
 export * from './envelope.js';
 export * from './ids.js';
 export * from './definition.js';

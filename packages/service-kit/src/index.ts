@@ -9,5 +9,6 @@ export * from './openapi.js';
 export * from './app.js';
 export * from './server.js';
 export * from './post-holding.js';
-export * from './china-date.js';
+// The calendar day rules count in; defined beside the event primitives so read models share it.
+export { chinaDateOf } from '@quanze/events';
 export * from './access-audit.js';

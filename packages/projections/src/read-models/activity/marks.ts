@@ -1,4 +1,4 @@
-import { chinaDateOf } from '../organization/china-date.js';
+import { chinaDateOf } from '@quanze/events';
 
 /** What a trace or a chain needs of a step to judge it: its type, when it happened, and the facts of its data. */
 export interface MarkableStep {

@@ -1,5 +1,5 @@
 import type { ReadModelDatabase } from '../../projection.js';
-import { chinaDateOf } from '../organization/china-date.js';
+import { chinaDateOf } from '@quanze/events';
 import { getUnit, personName, personNow, tenuresOf, tenuresOn, unitAnsweringToday, unitNameOn, unitWithPredecessors } from '../organization/queries.js';
 import type { AnsweringToday, PersonNow, Tenure } from '../organization/queries.js';
 import { prepared } from '../organization/statement-cache.js';

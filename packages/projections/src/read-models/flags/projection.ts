@@ -1,3 +1,4 @@
+import { chinaDateOf } from '@quanze/events';
 import type Database from 'better-sqlite3';
 import type { LedgerEvent } from '../../ledger-event.js';
 import type { Projection, ReadModelDatabase } from '../../projection.js';
@@ -195,21 +196,13 @@ function forget(db: ReadModelDatabase): void {
 
 // ── Days ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
-/**
- * The calendar day in China (YYYY-MM-DD) of an ISO instant. A copy of `chinaDateOf` in @quanze/service-kit, which
- * packages/projections does not import: China has kept UTC+8 without daylight saving since 1991.
- */
-function chinaDay(instant: string): string {
-  return new Date(Date.parse(instant) + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}
-
 function addHours(instant: string, hours: number): string {
   return new Date(Date.parse(instant) + hours * 60 * 60 * 1000).toISOString();
 }
 
 /** The first day on which an hour deadline has passed. */
 function dayAfterInstant(instant: string): string {
-  return chinaDay(new Date(Date.parse(instant) + 1).toISOString());
+  return chinaDateOf(new Date(Date.parse(instant) + 1).toISOString());
 }
 
 // ── Writing flags ────────────────────────────────────────────────────────────────────────────────────────────
@@ -815,7 +808,7 @@ function answeredByAuthority(
   instant: string,
 ): void {
   const { caseId, transferId, unitId } = event.data;
-  const when = { day: chinaDay(instant), instant };
+  const when = { day: chinaDateOf(instant), instant };
   ensureCase(db, caseId);
   endDeadlines(db, `receipt:${caseId}:${transferId}`, event, when);
   endDeadlines(db, `police:${caseId}:${transferId}:${unitId}`, event, when);
@@ -919,7 +912,7 @@ const caseHandlers: Handlers = {
   },
   'case.transferReported.v1': (db, event) => {
     const { caseId, transferId, reportingOfficerIds, reportedAt } = event.data;
-    const day = chinaDay(reportedAt);
+    const day = chinaDateOf(reportedAt);
     const row = ensureCase(db, caseId);
     endDeadlines(db, `decision:${caseId}`, event, { day, instant: reportedAt });
     if (row.suspected === null) setCase(db, caseId, 'suspected', JSON.stringify(refOf(event)));
@@ -935,7 +928,7 @@ const caseHandlers: Handlers = {
   'case.transferApproved.v1': (db, event) => {
     const { caseId, transferId, approvedAt } = event.data;
     ensureCase(db, caseId);
-    endDeadlines(db, `approval:${caseId}:${transferId}`, event, { day: chinaDay(approvedAt), instant: approvedAt });
+    endDeadlines(db, `approval:${caseId}:${transferId}`, event, { day: chinaDateOf(approvedAt), instant: approvedAt });
     sql(
       db,
       'INSERT INTO flags_transfers (case_id, transfer_id, approved) VALUES (?, ?, 1) ON CONFLICT (case_id, transfer_id) DO UPDATE SET approved = 1',
@@ -950,12 +943,12 @@ const caseHandlers: Handlers = {
   },
   'case.transferRefused.v1': (db, event) => {
     const { caseId, transferId, refusedAt } = event.data;
-    endDeadlines(db, `approval:${caseId}:${transferId}`, event, { day: chinaDay(refusedAt), instant: refusedAt });
+    endDeadlines(db, `approval:${caseId}:${transferId}`, event, { day: chinaDateOf(refusedAt), instant: refusedAt });
   },
   'case.transferred.v1': (db, event) => {
     const { caseId, transferId, approvedAt, receivingAuthority } = event.data;
     ensureCase(db, caseId);
-    endDeadlines(db, `approval:${caseId}:${transferId}`, event, { day: chinaDay(approvedAt), instant: approvedAt });
+    endDeadlines(db, `approval:${caseId}:${transferId}`, event, { day: chinaDateOf(approvedAt), instant: approvedAt });
     const dispatchKey = `dispatch:${caseId}:${transferId}`;
     const approval = sql<{ approved: number }>(db, 'SELECT approved FROM flags_transfers WHERE case_id = ? AND transfer_id = ?').get(caseId, transferId);
     if (approval?.approved !== 1) {
@@ -968,7 +961,7 @@ const caseHandlers: Handlers = {
         () => ({ at: addHours(approvedAt, 24) }),
       );
     }
-    endDeadlines(db, dispatchKey, event, { day: chinaDay(event.occurredAt), instant: event.occurredAt });
+    endDeadlines(db, dispatchKey, event, { day: chinaDateOf(event.occurredAt), instant: event.occurredAt });
     startDeadline(
       db,
       event,
@@ -980,18 +973,18 @@ const caseHandlers: Handlers = {
   'case.transferReceived.v1': (db, event) => {
     const { caseId, transferId, unitId, receivedAt } = event.data;
     ensureCase(db, caseId);
-    endDeadlines(db, `receipt:${caseId}:${transferId}`, event, { day: chinaDay(receivedAt), instant: receivedAt });
+    endDeadlines(db, `receipt:${caseId}:${transferId}`, event, { day: chinaDateOf(receivedAt), instant: receivedAt });
     startDeadline(
       db,
       event,
       caseFlag(db, event, caseId, 'case.police-decision-late', { transferId, receivedAt }, unitId),
       `police:${caseId}:${transferId}:${unitId}`,
-      () => ({ on: addDays(chinaDay(receivedAt), 3) }),
+      () => ({ on: addDays(chinaDateOf(receivedAt), 3) }),
     );
   },
   'case.transferForwarded.v1': (db, event) => {
     const { caseId, transferId, fromUnitId, forwardedAt } = event.data;
-    const when = { day: chinaDay(forwardedAt), instant: forwardedAt };
+    const when = { day: chinaDateOf(forwardedAt), instant: forwardedAt };
     endDeadlines(db, `receipt:${caseId}:${transferId}`, event, when);
     endDeadlines(db, `police:${caseId}:${transferId}:${fromUnitId}`, event, when);
   },

@@ -1,12 +1,5 @@
+import { chinaDateOf } from '@quanze/events';
 import type { TransferFacts } from './facts.js';
-
-/**
- * The calendar day in China (YYYY-MM-DD) of an ISO instant. A copy of `chinaDateOf` in @quanze/service-kit, which
- * packages/projections does not import: China has kept UTC+8 without daylight saving since 1991.
- */
-export function chinaDateOf(instant: string): string {
-  return new Date(Date.parse(instant) + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}
 
 /** `date` plus `days` calendar days (YYYY-MM-DD). */
 export function addDays(date: string, days: number): string {
