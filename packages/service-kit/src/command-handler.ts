@@ -60,8 +60,16 @@ export interface CommandHandlerOptions<TCommand, TState, TDefinitions extends An
   readonly decider: Decider<TCommand, TState, DomainEventOf<TDefinitions>>;
   readonly clock?: () => Date;
   readonly newId?: () => string;
-  /** How often to re-read and re-decide when another writer appended first. */
+  /** How often to re-read and re-decide when another writer (another process) appended first. */
   readonly maxAttempts?: number;
+  /** Waits before re-deciding, so racing writers spread out instead of colliding again; tests pass `async () => {}`. */
+  readonly pause?: (attempt: number) => Promise<void>;
+}
+
+/** A jittered, growing pause: 1–4 ms after the first loss, up to 16–64 ms after the fifth. */
+async function jitteredPause(attempt: number): Promise<void> {
+  const ceiling = 4 * 2 ** Math.min(attempt - 1, 4);
+  await new Promise((resolve) => setTimeout(resolve, ceiling / 4 + Math.random() * (ceiling * 3 / 4)));
 }
 
 export interface CommandHandler<TCommand, TState, TEvent> {
@@ -78,6 +86,24 @@ export function createCommandHandler<TCommand, TState, TDefinitions extends AnyE
   const clock = options.clock ?? (() => new Date());
   const newId = options.newId ?? newEventId;
   const maxAttempts = options.maxAttempts ?? 5;
+  const pause = options.pause ?? jitteredPause;
+  // Commands on one stream within this process run one after another: racing them would only make all but one
+  // lose, re-read and re-decide. Retries remain for writers in other processes.
+  const streamQueues = new Map<string, Promise<unknown>>();
+
+  function oneAtATime<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    const before = streamQueues.get(streamId) ?? Promise.resolve();
+    const result = before.then(work, work);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    streamQueues.set(streamId, settled);
+    void settled.then(() => {
+      if (streamQueues.get(streamId) === settled) streamQueues.delete(streamId);
+    });
+    return result;
+  }
 
   async function load(streamId: string): Promise<LoadedStream<TState, TEvent>> {
     const events: (RecordedEvent & TEvent)[] = [];
@@ -104,7 +130,11 @@ export function createCommandHandler<TCommand, TState, TDefinitions extends AnyE
     return { streamId, streamVersion: loaded.version, events: earlier, replayed: true };
   }
 
-  async function handle(streamId: string, command: TCommand, meta: CommandMeta): Promise<CommandOutcome> {
+  function handle(streamId: string, command: TCommand, meta: CommandMeta): Promise<CommandOutcome> {
+    return oneAtATime(streamId, () => decideAndAppend(streamId, command, meta));
+  }
+
+  async function decideAndAppend(streamId: string, command: TCommand, meta: CommandMeta): Promise<CommandOutcome> {
     const commandId = meta.idempotency === undefined ? newId() : commandIdOf(meta.idempotency);
     for (let attempt = 1; ; attempt++) {
       const loaded = await load(streamId);
@@ -135,6 +165,7 @@ export function createCommandHandler<TCommand, TState, TDefinitions extends AnyE
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
         if (attempt >= maxAttempts) throw new ConcurrencyConflict(streamId);
+        await pause(attempt);
       }
     }
   }

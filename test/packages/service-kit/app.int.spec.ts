@@ -257,7 +257,7 @@ describe('service-kit app', () => {
   });
 
   describe('concurrent commands on one subject', () => {
-    it('re-decides on the newer state instead of failing', async () => {
+    it('applies concurrent commands on one subject in turn, none refused', async () => {
       const opened = await app.request<{ subject: { noteId: string } }>('post', '/notes', { token: clerk, body: { title: 't' } });
       const path = `/notes/${opened.body.subject.noteId}/signatures`;
       const responses = await Promise.all(Array.from({ length: 10 }, (_, index) => app.request('post', path, { token: head, body: { remark: `r${index}` } })));

@@ -14,7 +14,7 @@ import type { Decider, DomainEventOf, ErrorStatuses, ServiceModule } from '@quan
 /** A minimal domain for testing the kit: notes that can be opened, signed by a head, and sealed. */
 export const noteOpened = defineEvent('note.opened.v1', z.object({ noteId: Id, title: Text(100) }));
 export const noteSigned = defineEvent('note.signed.v1', z.object({ noteId: Id, signedBy: Id, remark: Text(100) }));
-const registry = createEventRegistry({ events: [noteOpened, noteSigned] });
+export const noteRegistry = createEventRegistry({ events: [noteOpened, noteSigned] });
 type NoteEvent = DomainEventOf<typeof noteOpened | typeof noteSigned>;
 
 export class NoteAlreadyOpened extends DomainError {
@@ -31,7 +31,7 @@ export class UnmappedProblem extends DomainError {
   readonly code = 'note.unmapped';
 }
 
-type NoteCommand =
+export type NoteCommand =
   | { kind: 'open'; noteId: string; title: string }
   | { kind: 'sign'; noteId: string; remark: string; signedBy: string };
 interface NoteState {
@@ -39,7 +39,7 @@ interface NoteState {
   readonly signatures: number;
 }
 
-const decider: Decider<NoteCommand, NoteState, NoteEvent> = {
+export const noteDecider: Decider<NoteCommand, NoteState, NoteEvent> = {
   initialState: { opened: false, signatures: 0 },
   decide(command, state, context) {
     switch (command.kind) {
@@ -73,7 +73,7 @@ export const OpenNote = z.object({ title: Text(100), pages: z.number().int().pos
 export const SignNote = z.object({ remark: z.string().min(1).max(100) }).strict();
 
 export function createNotesService(deps: { store: EventStore; beforeSign?: () => Promise<void> }): ServiceModule {
-  const handler = createCommandHandler({ store: deps.store, registry, decider });
+  const handler = createCommandHandler({ store: deps.store, registry: noteRegistry, decider: noteDecider });
   return {
     name: 'notes',
     description: 'a test domain',
