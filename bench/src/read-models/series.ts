@@ -66,7 +66,8 @@ export interface RebuildReport {
 }
 
 export interface QueryLatency {
-  readonly query: 'dossier' | 'chain' | 'timeline';
+  /** `dossier`: of the person with the fewest entries from DOSSIER_ENTRIES up (the target's); `busiest dossier`: the most. */
+  readonly query: 'dossier' | 'busiest dossier' | 'chain' | 'timeline';
   /** What was asked, for the report: the person and their entries, the subject and its steps, the pages. */
   readonly what: string;
   readonly requests: number;
@@ -91,3 +92,6 @@ export function peakRssMiB(): number {
 }
 
 export const MIB = 1024 * 1024;
+
+/** The dossier's target is set for a person with this many entries. */
+export const DOSSIER_ENTRIES = 1_000;

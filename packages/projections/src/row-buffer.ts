@@ -19,6 +19,8 @@ type Row = unknown[];
  */
 export class RowBuffer {
   private readonly pending = new WeakMap<ReadModelDatabase, Row[]>();
+  // A projection works on one database at a time: its rows are found without the WeakMap.
+  private last: { readonly db: ReadModelDatabase; rows: Row[] } | null = null;
   private readonly statements = new WeakMap<ReadModelDatabase, { readonly one: Database.Statement; readonly many: Database.Statement }>();
 
   /** `insert`: `INSERT INTO <table> (<columns>)`, without VALUES; `columns`: how many. */
@@ -31,23 +33,18 @@ export class RowBuffer {
   /** Holds a row; the row itself is returned, so that a projection may still change a value before it is written. */
   add(db: ReadModelDatabase, ...row: Row): Row {
     if (row.length !== this.columns) throw new TypeError(`${this.insert}: ${String(row.length)} values for ${String(this.columns)} columns`);
-    let rows = this.pending.get(db);
-    if (rows === undefined) {
-      rows = [];
-      this.pending.set(db, rows);
-    }
+    const rows = this.rowsOf(db);
     rows.push(row);
     if (this.keyColumns === 0 && rows.length === ROWS_PER_STATEMENT) {
-      this.pending.delete(db);
+      this.take(db);
       this.statementsOf(db).many.run(rows.flat());
     }
     return row;
   }
 
   flush(db: ReadModelDatabase): void {
-    const rows = this.pending.get(db);
-    this.pending.delete(db);
-    if (rows === undefined || rows.length === 0) return;
+    const rows = this.take(db);
+    if (rows.length === 0) return;
     if (this.keyColumns > 0) rows.sort((a, b) => compareKeys(a, b, this.keyColumns));
     const { one, many } = this.statementsOf(db);
     let at = 0;
@@ -56,7 +53,27 @@ export class RowBuffer {
   }
 
   clear(db: ReadModelDatabase): void {
-    this.pending.delete(db);
+    this.take(db);
+  }
+
+  private rowsOf(db: ReadModelDatabase): Row[] {
+    if (this.last?.db === db) return this.last.rows;
+    let rows = this.pending.get(db);
+    if (rows === undefined) {
+      rows = [];
+      this.pending.set(db, rows);
+    }
+    this.last = { db, rows };
+    return rows;
+  }
+
+  /** The rows held for the database, which holds none from now on. */
+  private take(db: ReadModelDatabase): Row[] {
+    const rows = this.rowsOf(db);
+    const fresh: Row[] = [];
+    this.pending.set(db, fresh);
+    this.last = { db, rows: fresh };
+    return rows;
   }
 
   private statementsOf(db: ReadModelDatabase) {
