@@ -11,7 +11,7 @@ import { noteDecider, noteRegistry } from './ledger-test-service.js';
 const meta: CommandMeta = { actor: { personId: 'person-head', postId: 'post-head', unitId: 'unit-1' } };
 const noteId = 'note-1';
 const streamId = `note-${noteId}`;
-const noPause = async (): Promise<void> => {};
+const noPause = (): Promise<void> => Promise.resolve();
 
 /** The store as another process sees it: `beforeAppend` runs just before each append, after the command was decided. */
 function storeWhere(store: EventStore, beforeAppend: () => Promise<void>): EventStore {
@@ -82,8 +82,9 @@ describe('the command handler under concurrency', () => {
       store: racedStore,
       registry: noteRegistry,
       decider: noteDecider,
-      pause: async (attempt) => {
+      pause: (attempt) => {
         pauses.push(attempt);
+        return Promise.resolve();
       },
     });
     const outcome = await handler.handle(streamId, { kind: 'sign', noteId, remark: 'mine', signedBy: 'person-head' }, meta);
