@@ -16,7 +16,7 @@ import {
   encodeCursor,
   openReadModelDatabase,
 } from '@quanze/projections';
-import type { ReadModelDatabase } from '@quanze/projections';
+import type { Projection, ReadModelDatabase } from '@quanze/projections';
 import { formatProgress, generateSyntheticCity } from '@quanze/seeds';
 import { createAccessRecorder, createApp, createPostHoldingCheck, createTokenIssuer, generateSigningKeys, listen } from '@quanze/service-kit';
 import type {
@@ -77,6 +77,19 @@ function timedReport(series: 'rebuild' | 'floor', events: number, started: numbe
 }
 
 /** Every read model of the accountability service, from zero: `rebuild()` drops them and replays the whole log. */
+/** The read models `--projections` names; `none` is a projection that applies nothing, to time the log alone. */
+function projectionsOf(names: readonly string[] | undefined): readonly Projection[] {
+  if (names === undefined) return accountabilityProjections;
+  return names.map((name) => {
+    if (name === 'none') return { name: 'none', version: 1, tables: [], setup() {}, apply() {} };
+    const projection = accountabilityProjections.find((candidate) => candidate.name === name);
+    if (projection === undefined) {
+      throw new Error(`--projections: no read model ${name}; known: none, ${accountabilityProjections.map((known) => known.name).join(', ')}`);
+    }
+    return projection;
+  });
+}
+
 async function rebuild(config: RebuildConfig, baselineMiB: number): Promise<RebuildReport> {
   const store = await openEventStore(`sqlite:${config.history}`);
   const path = join(config.output, READ_MODELS_FILE_NAME);
@@ -86,7 +99,7 @@ async function rebuild(config: RebuildConfig, baselineMiB: number): Promise<Rebu
     const runner = createProjectionRunner({
       store,
       db,
-      projections: accountabilityProjections,
+      projections: projectionsOf(config.projections),
       ...(config.batchSize === undefined ? {} : { batchSize: config.batchSize }),
     });
     const started = performance.now();

@@ -78,10 +78,10 @@ function header(options: ReadModelBenchOptions, machine: Machine, histories: rea
     `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, disk ${machine.disk}, node ${machine.node}, ${machine.platform}`,
     `histories: the synthetic city of @quanze/seeds, seed ${String(options.seed)}, kept in ${options.histories}:`,
     ...histories.map((history) => `  ${history.events.toLocaleString('en-US')} events (${String(history.planted)} planted violations, digest ${history.digest.slice(0, 12)}…)`),
-    `rebuild: every read model of the accountability service (runner.rebuild()), ${options.batchSize === undefined ? 'the runner’s default batch size' : `batches of ${String(options.batchSize)}`}; ` +
+    `rebuild: ${options.projections === undefined ? 'every read model of the accountability service' : `only ${options.projections.join(', ')}`} (runner.rebuild()), ${options.batchSize === undefined ? 'the runner’s default batch size' : `batches of ${String(options.batchSize)}`}; ` +
       `floor: raw better-sqlite3, read each event and insert one row, same batches`,
     options.skipLatency
-      ? 'latency: not measured (--no-latency)'
+      ? `latency: not measured (${options.projections === undefined ? '--no-latency' : '--projections'})`
       : `latency: the accountability service over HTTP on the largest history's rebuilt read models, ${String(options.requests)} requests per query after ${String(options.warmUp)} untimed, one at a time`,
     `runs: ${String(options.runs)}, medians reported (min–max in brackets); the order of the series rotates between runs`,
   ].join('\n');
@@ -110,7 +110,7 @@ export async function runReadModelSuite(argv: readonly string[], resultsFolder: 
       const output = mkdtempSync(join(options.dir, `quanze-bench-${series}-${String(history.events)}-`));
       try {
         const started = performance.now();
-        const report = (await runChild({ series, history: history.folder, output, batchSize: options.batchSize }, profiles)) as RebuildReport;
+        const report = (await runChild({ series, history: history.folder, output, batchSize: options.batchSize, projections: options.projections }, profiles)) as RebuildReport;
         rebuilds.push(report);
         process.stderr.write(
           `  ${series} ${history.events.toLocaleString('en-US')}: ${Math.round(report.eventsPerSecond).toLocaleString('en-US')} events/s, ` +
@@ -134,7 +134,7 @@ export async function runReadModelSuite(argv: readonly string[], resultsFolder: 
     rebuilds,
     latencies,
   );
-  const verdicts = readModelVerdicts(summary);
+  const verdicts = readModelVerdicts(summary, options.projections);
   process.stdout.write(`${renderReadModelTables(summary, options.runs, false)}\n\n`);
   process.stdout.write(`targets:\n${verdicts.map((v) => `  ${v.status.padEnd(4)}  ${v.target}: ${v.detail}`).join('\n')}\n`);
   if (summary.latencyPeakRssMiB !== undefined) process.stdout.write(`\nlatency child's peak RSS: ${summary.latencyPeakRssMiB.median.toFixed(0)} MiB\n`);

@@ -9,6 +9,8 @@ export interface ReadModelBenchOptions {
   readonly seed: number;
   /** Events per transaction of the rebuild and of the floor; undefined: the runner's default. */
   readonly batchSize: number | undefined;
+  /** Rebuild only these read models (`none`: read the log and apply nothing); undefined: every one. */
+  readonly projections: readonly string[] | undefined;
   /** Timed requests per query, after `warmUp` untimed ones. */
   readonly requests: number;
   readonly warmUp: number;
@@ -29,6 +31,8 @@ export const READ_MODEL_USAGE = `npm run bench -- --suite read-models [options]
   --runs N                 repeat every series N times, report medians (default 3)
   --seed N                 the generator's seed (default 42)
   --batch-size N           events per transaction of the rebuild and of the floor (default: the runner's default)
+  --projections A[,B…]     rebuild only these read models (organization, activity, flags, transfers, public, access;
+                           none: read and validate the log, apply nothing): what each costs alone. No latency series
   --requests N             timed requests per query (default 1000), after --warm-up N untimed ones (default 100)
   --no-latency             rebuilds only: no HTTP queries
   --histories PATH         where generated histories are kept (default ${join(tmpdir(), 'quanze-bench-histories')})
@@ -56,6 +60,7 @@ export function parseReadModelOptions(argv: readonly string[], resultsFolder: st
       runs: { type: 'string' },
       seed: { type: 'string', default: '42' },
       'batch-size': { type: 'string' },
+      projections: { type: 'string' },
       requests: { type: 'string' },
       'warm-up': { type: 'string' },
       'no-latency': { type: 'boolean', default: false },
@@ -79,11 +84,12 @@ export function parseReadModelOptions(argv: readonly string[], resultsFolder: st
     sizes: [...new Set(sizes)].sort((a, b) => a - b),
     seed: whole('seed', values.seed, 0),
     batchSize: values['batch-size'] === undefined ? undefined : whole('batch-size', values['batch-size'], 1),
+    projections: values.projections === undefined ? undefined : values.projections.split(',').map((name) => name.trim()),
     requests: whole('requests', values.requests ?? (quick ? '200' : '1000'), 1),
     warmUp: whole('warm-up', values['warm-up'] ?? (quick ? '20' : '100'), 0),
     histories: values.histories ?? join(tmpdir(), 'quanze-bench-histories'),
     regenerate: values.regenerate,
-    skipLatency: values['no-latency'],
+    skipLatency: values['no-latency'] || values.projections !== undefined,
     dir: values.dir ?? tmpdir(),
     json: values['no-json'] ? undefined : (values.json ?? `${resultsFolder}/read-models-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
     cpuProf: values['cpu-prof'],

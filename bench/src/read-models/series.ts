@@ -23,6 +23,8 @@ export interface RebuildConfig {
   /** Where the read models (or the floor's table) are written. */
   readonly output: string;
   readonly batchSize: number | undefined;
+  /** The read models to rebuild (`none`: none, the log read alone); undefined: every one. */
+  readonly projections?: readonly string[] | undefined;
 }
 
 export interface LatencyConfig {
