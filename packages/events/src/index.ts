@@ -13,4 +13,5 @@ export * from './catalogue/responsibility.js';
 export * from './catalogue/organization.js';
 export * from './catalogue/inspection.js';
 export * from './catalogue/access.js';
+export * from './catalogue/finding.js';
 export * from './catalogue/all.js';

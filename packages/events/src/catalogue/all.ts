@@ -3,6 +3,7 @@ import { accessEvents } from './access.js';
 import { caseEvents } from './case.js';
 import { decisionEvents } from './decision.js';
 import { documentEvents } from './document.js';
+import { findingEvents } from './finding.js';
 import { inspectionEvents } from './inspection.js';
 import { organizationEvents } from './organization.js';
 
@@ -14,6 +15,7 @@ export const allEvents = [
   ...caseEvents,
   ...inspectionEvents,
   ...accessEvents,
+  ...findingEvents,
 ] as const;
 
 export type LedgerEventDefinition = (typeof allEvents)[number];

@@ -47,6 +47,7 @@ export const PARTICIPANT_ROLES = [
   'accepted', // 立案
   'returned', // 不予立案, 退回
   'answered', // 复议决定
+  'held-responsible', // 问责: named in a finding, with the measures (finding.recorded heldResponsible[])
   // The person's own career, on `person-<id>` streams: not acts, kept for timelines.
   'registered',
   'appointed',
@@ -105,6 +106,8 @@ export const OUTCOME_KINDS = [
   'closed',
   'cancelled',
   'responsibility-superseded',
+  'finding', // 问责决定: who was held responsible, with which measures
+  'finding-withdrawn', // 问责决定 撤销 on review or appeal (复核、申诉)
 ] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
@@ -441,6 +444,34 @@ const describers: { readonly [TType in LedgerEvent['type']]: Describer<TType> | 
   'inspection.resultsRecorded.v1': ({ data }) =>
     step('inspection', data.inspectionId, { participants: as('inspected', data.inspectorIds, { targetId: data.targetId, outcome: data.outcome }) }),
   'inspection.resultsPublished.v1': ({ data }) => step('inspection', data.inspectionId),
+
+  // ── Findings (问责): a step of the subject they are about, so its chain, dossiers and traces show them ──────────
+  'finding.recorded.v1': ({ data }) =>
+    step(data.subject.kind, data.subject.id, {
+      participants: data.heldResponsible.map((held): Participant => ({
+        personId: held.personId,
+        role: 'held-responsible',
+        // A detail holds scalars: the measures are joined, in the order decided.
+        detail: { findingId: data.findingId, unitId: held.unitId, responsibility: held.responsibility, measures: held.measures.join('+'), decidedOn: data.decidedOn },
+      })),
+      stepUnits: data.heldResponsible.flatMap((held) => (held.unitId === null ? [] : [held.unitId])),
+      causes: data.inResponseTo,
+      outcome: {
+        kind: 'finding',
+        detail: {
+          findingId: data.findingId,
+          decidedOn: data.decidedOn,
+          measures: [...new Set(data.heldResponsible.flatMap((held) => held.measures))],
+          heldResponsible: data.heldResponsible.map((held) => ({ personId: held.personId, unitId: held.unitId, responsibility: held.responsibility, measures: held.measures })),
+          basis: data.basis,
+          conclusion: data.conclusion,
+        },
+      },
+    }),
+  'finding.withdrawn.v1': ({ data }) =>
+    step(data.subject.kind, data.subject.id, {
+      outcome: { kind: 'finding-withdrawn', detail: { findingId: data.findingId, ground: data.ground, withdrawnOn: data.withdrawnOn, reasons: data.reasons } },
+    }),
 
   // ── The access audit (访问留痕): a read is no step of a subject; the access read model keeps them ──────────────
   'access.queried.v1': null,
