@@ -7,6 +7,7 @@ import { SubjectParams, subjectName, subjectOf } from './activity-access.js';
 import { ChainSchemas } from './chain-routes.js';
 import { ConsistentFlag, awaitConsistency } from './consistency.js';
 import type { AccountabilityDeps } from './deps.js';
+import { FindingParams, loadFinding } from './findings/routes.js';
 
 /** 责任倒查 is the supervision bureau's (监察): it names every person who had a part. */
 const TRACE_READERS: readonly Audience[] = ['supervision'];
@@ -76,6 +77,25 @@ export function createTraceRoutes(deps: AccountabilityDeps): RouteDefinition[] {
         await deps.recordAccess(caller, { operationId: 'traceFromEvent', subject: `event-${params.eventId}`, parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
         return answer(reverseTrace(deps.db, { eventId: params.eventId }), `event ${params.eventId} (a step of a subject)`);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/traces/findings/:findingId',
+      operationId: 'traceFromFinding',
+      summary: 'Reverse trace (责任倒查) from an accountability finding (问责决定) back to the steps it found at fault',
+      description: `${DESCRIPTION} Starts from the finding's finding.recorded.v1, withdrawn or not (a withdrawal does not erase what was traced).`,
+      kind: 'query',
+      allow: TRACE_READERS,
+      params: FindingParams,
+      query: TraceQuery,
+      response: TraceResponse,
+      async handle({ params, query, caller }) {
+        await deps.recordAccess(caller, { operationId: 'traceFromFinding', subject: `finding-${params.findingId}`, parameters: { ...query } });
+        const finding = await loadFinding(deps, params.findingId);
+        // The finding is in the store; the read models may not hold it yet without `consistent=true`.
+        await awaitConsistency(deps, query.consistent);
+        return answer(reverseTrace(deps.db, { eventId: finding.recorded.eventId }), `finding ${params.findingId} (not yet in the read models: ask with consistent=true)`);
       },
     }),
     defineRoute({

@@ -11,6 +11,7 @@ const POLICY: Record<string, readonly string[]> = {
   getPersonDossier: ['supervision'],
   traceFromSubject: ['supervision'],
   traceFromEvent: ['supervision'],
+  traceFromFinding: ['supervision'],
   getCityTimeline: ['analyst', 'supervision'],
   getUnitTimeline: ['analyst', 'clerk', 'head', 'legal-reviewer', 'supervision'],
   getSubjectTimeline: ['analyst', 'clerk', 'head', 'legal-reviewer', 'supervision'],
@@ -25,6 +26,9 @@ const POLICY: Record<string, readonly string[]> = {
   listAccessAudit: ['supervision'],
   getReadModelStatus: ['admin', 'supervision'],
   rebuildReadModels: ['admin'],
+  recordFinding: ['supervision'],
+  withdrawFinding: ['supervision'],
+  getFinding: ['supervision'],
 };
 
 describe('the accountability service’s authorisation policy', () => {
