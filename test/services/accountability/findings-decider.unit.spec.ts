@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { FindingRecordedV1 } from '@quanze/events';
+import type { HeldResponsible } from '@quanze/events';
 import { SubjectNotFound } from '@quanze/service-kit';
 import { given } from '../../support/decider.js';
 import { findingDecider } from '../../../services/accountability/src/findings/decider.js';
@@ -17,8 +18,8 @@ import {
 const findingId = 'finding-1';
 const subject = { kind: 'decision', id: 'decision-heating' } as const;
 const faultedStep = '0a7c5b9e-2f61-4f0e-9d1a-6c3b8e4f2a10';
-const proposer = { personId: 'person-wang', unitId: 'unit-development', responsibility: 'direct', measures: ['major-demerit', 'removed-from-post'] } as const;
-const head = { personId: 'person-li', unitId: 'unit-government', responsibility: 'principal-leadership', measures: ['admonishment'] } as const;
+const proposer: HeldResponsible = { personId: 'person-wang', unitId: 'unit-development', responsibility: 'direct', measures: ['major-demerit', 'removed-from-post'] };
+const head: HeldResponsible = { personId: 'person-li', unitId: 'unit-government', responsibility: 'principal-leadership', measures: ['admonishment'] };
 
 const record: RecordFinding = {
   type: 'RecordFinding',
@@ -39,7 +40,7 @@ const recorded: FindingEvent = {
   data: {
     findingId,
     subject,
-    heldResponsible: [proposer, head].map((held) => ({ ...held, measures: [...held.measures] })),
+    heldResponsible: [proposer, head],
     basis: record.basis,
     conclusion: record.conclusion,
     decidedOn: '2026-03-02',
@@ -60,7 +61,7 @@ describe('accountability findings (问责决定)', () => {
     it('records a finding without faulted steps', () => {
       given(findingDecider)
         .when({ ...record, inResponseTo: [], knownStepIds: [] })
-        .then([{ ...recorded, data: { ...recorded.data, inResponseTo: [] } } as FindingEvent]);
+        .then([{ ...recorded, data: { ...recorded.data, inResponseTo: [] } }]);
     });
 
     it('refuses a subject the ledger has no step of', () => {
