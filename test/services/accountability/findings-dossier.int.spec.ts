@@ -122,6 +122,11 @@ describe('findings in dossiers and reverse traces', () => {
     expect(own?.heldThen.map((post) => [post.unitId, post.source])).to.deep.equal([[city.units.justice, 'tenure']]);
   });
 
+  it('puts the finding in the timeline of the unit of the matter, though 法制办 has since merged away', async () => {
+    const timeline = await get<{ entries: readonly { readonly eventId: string }[] }>(`/timelines/units/${city.units.legalOffice}?consistent=true`);
+    expect(timeline.entries.map((entry) => entry.eventId)).to.include(findingEventId);
+  });
+
   it('holds a retired official to account: the proposer’s dossier shows the finding on the decision he proposed', async () => {
     const dossier = await dossierOf(city.persons.rotating);
     expect(dossier.person.now.status).to.equal('retired');

@@ -162,6 +162,8 @@ describe('the finding routes (问责)', () => {
       ['an impossible date', { ...finding(), decidedOn: '2026-02-30' }, ['body', 'decidedOn']],
       ['a faulted step that is no event id', { ...finding(), inResponseTo: ['step-1'] }, ['body', 'inResponseTo', 0]],
       ['no basis', { ...finding(), basis: '  ' }, ['body', 'basis']],
+      ['an unknown field', { ...finding(), severity: 'grave' }, ['body']],
+      ['a faulted step named twice', { ...finding(), inResponseTo: [assignmentEventId, assignmentEventId] }, ['body', 'inResponseTo']],
     ];
     for (const [what, body, path] of cases) {
       const response = await post('/findings', supervision, body);
