@@ -1,6 +1,6 @@
 import type { ReadModelDatabase } from '../../projection.js';
 import { chinaDateOf } from '@quanze/events';
-import { getUnit, personName, personNow, tenuresOf, tenuresOn, unitAnsweringToday, unitNameOn, unitWithPredecessors } from '../organization/queries.js';
+import { getUnit, personNow, tenuresOn, unitAnsweringToday, unitWithPredecessors } from '../organization/queries.js';
 import type { AnsweringToday, PersonNow, Tenure } from '../organization/queries.js';
 import { prepared } from '../organization/statement-cache.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decodeCursor, encodeCursor } from './cursor.js';
@@ -187,20 +187,95 @@ export function subjectUnits(db: ReadModelDatabase, subject: SubjectRef): { unit
     .map((row) => ({ unitId: row.unit_id, relation: row.relation }));
 }
 
+interface OutcomeRow {
+  position: number;
+  kind: OutcomeKind;
+  detail: string;
+  event_id: string;
+  type: string;
+  occurred_at: string;
+}
+
+function toOutcome(row: OutcomeRow): OutcomeRecord {
+  return {
+    position: row.position,
+    eventId: row.event_id,
+    type: row.type,
+    occurredAt: row.occurred_at,
+    kind: row.kind,
+    detail: JSON.parse(row.detail) as DetailObject,
+  };
+}
+
 export function outcomesOf(db: ReadModelDatabase, subject: SubjectRef): OutcomeRecord[] {
-  return prepared<[string, string], { position: number; kind: OutcomeKind; detail: string; event_id: string; type: string; occurred_at: string }>(
-    db,
-    OUTCOMES_SQL,
-  )
-    .all(subject.kind, subject.id)
-    .map((row) => ({
-      position: row.position,
-      eventId: row.event_id,
-      type: row.type,
-      occurredAt: row.occurred_at,
-      kind: row.kind,
-      detail: JSON.parse(row.detail) as DetailObject,
-    }));
+  return prepared<[string, string], OutcomeRow>(db, OUTCOMES_SQL).all(subject.kind, subject.id).map(toOutcome);
+}
+
+// A page's subjects, units and persons are read in one statement each, keyed by a JSON array: a page of a hundred
+// entries over a hundred subjects would otherwise be hundreds of statements, most of a page's time.
+
+const subjectKey = (subject: SubjectRef): string => `${subject.kind}\u0000${subject.id}`;
+
+/** Each subject once, as the JSON array of [kind, id] pairs the batch statements read. */
+function subjectKeys(subjects: Iterable<SubjectRef>): string {
+  const distinct = new Map<string, [SubjectKind, string]>();
+  for (const subject of subjects) distinct.set(subjectKey(subject), [subject.kind, subject.id]);
+  return JSON.stringify([...distinct.values()]);
+}
+
+const OUTCOMES_OF_SUBJECTS_SQL = `SELECT o.subject_kind, o.subject_id, o.position, o.kind, o.detail, s.event_id, s.type, s.occurred_at
+  FROM json_each(?) JOIN activity_outcomes o ON o.subject_kind = json_each.value ->> 0 AND o.subject_id = json_each.value ->> 1 AND o.position > ?
+  JOIN activity_steps s ON s.position = o.position ORDER BY o.position`;
+const LABELS_SQL = `SELECT j.subject_kind, j.subject_id, j.label
+  FROM json_each(?) JOIN activity_subjects j ON j.subject_kind = json_each.value ->> 0 AND j.subject_id = json_each.value ->> 1`;
+// The same answer as unitNameOn for each (unit, day): the latest rename in effect by then, else the first name.
+const NAMES_ON_SQL = `SELECT json_each.value ->> 0 AS unit_id, json_each.value ->> 1 AS day, coalesce(
+    (SELECT n.name FROM organization_unit_names n WHERE n.unit_id = json_each.value ->> 0 AND n.from_on <= json_each.value ->> 1 ORDER BY n.from_on DESC, n.position DESC LIMIT 1),
+    (SELECT n.name FROM organization_unit_names n WHERE n.unit_id = json_each.value ->> 0 ORDER BY n.position LIMIT 1)) AS name
+  FROM json_each(?)`;
+const POST_TITLES_SQL = `SELECT post_id, title FROM organization_posts WHERE post_id IN (SELECT value FROM json_each(?))`;
+const PERSON_NAMES_SQL = `SELECT person_id, name FROM organization_persons WHERE person_id IN (SELECT value FROM json_each(?))`;
+// As tenuresOf, for many persons: each person's tenures oldest first.
+const TENURES_OF_PERSONS_SQL = `SELECT t.person_id, t.post_id, t.unit_id, t.from_on, t.to_on, t.removal_reason, p.title
+  FROM organization_tenures t LEFT JOIN organization_posts p ON p.post_id = t.post_id
+  WHERE t.person_id IN (SELECT value FROM json_each(?)) ORDER BY t.person_id, t.appointed_position`;
+
+interface TenureRow {
+  person_id: string;
+  post_id: string;
+  unit_id: string;
+  from_on: string;
+  to_on: string | null;
+  removal_reason: string | null;
+  title: string | null;
+}
+
+/** The outcomes of many subjects after a position, in one statement; each subject's in position order, or absent. */
+function outcomesOfSubjects(db: ReadModelDatabase, subjects: Iterable<SubjectRef>, afterPosition: number): Map<string, OutcomeRecord[]> {
+  const bySubject = new Map<string, OutcomeRecord[]>();
+  const rows = prepared<[string, number], OutcomeRow & { subject_kind: SubjectKind; subject_id: string }>(db, OUTCOMES_OF_SUBJECTS_SQL).all(
+    subjectKeys(subjects),
+    afterPosition,
+  );
+  for (const row of rows) {
+    const key = subjectKey({ kind: row.subject_kind, id: row.subject_id });
+    const list = bySubject.get(key) ?? [];
+    list.push(toOutcome(row));
+    bySubject.set(key, list);
+  }
+  return bySubject;
+}
+
+/** The labels of many subjects in one statement; a subject without one, or unknown, is absent. */
+function labelsOf(db: ReadModelDatabase, subjects: Iterable<SubjectRef>): Map<string, string | null> {
+  const rows = prepared<[string], { subject_kind: SubjectKind; subject_id: string; label: string | null }>(db, LABELS_SQL).all(subjectKeys(subjects));
+  return new Map(rows.map((row) => [subjectKey({ kind: row.subject_kind, id: row.subject_id }), row.label]));
+}
+
+/** The names of many persons in one statement; a person the organisation chart does not know is absent. */
+function personNames(db: ReadModelDatabase, personIds: Iterable<string>): Map<string, string> {
+  const rows = prepared<[string], { person_id: string; name: string }>(db, PERSON_NAMES_SQL).all(JSON.stringify([...new Set(personIds)]));
+  return new Map(rows.map((row) => [row.person_id, row.name]));
 }
 
 const ROLE_ORDER = new Map<string, number>(PARTICIPANT_ROLES.map((role, index) => [role, index]));
@@ -220,20 +295,86 @@ function participantsAt(db: ReadModelDatabase, positions: readonly number[]): Ma
 // ── Who was who, then and now: looked up once per query ─────────────────────────────────────────────────────────
 
 class Lookups {
-  private readonly persons = new Map<string, { name: string | null; tenures: Tenure[] }>();
+  private readonly names = new Map<string, string | null>();
+  private readonly tenures = new Map<string, Tenure[]>();
   private readonly unitsToday = new Map<string, UnitSummary>();
   private readonly namesOn = new Map<string, string | null>();
   private readonly titles = new Map<string, string | null>();
 
   constructor(private readonly db: ReadModelDatabase) {}
 
-  person(personId: string): { name: string | null; tenures: Tenure[] } {
-    let person = this.persons.get(personId);
-    if (person === undefined) {
-      person = { name: personName(this.db, personId), tenures: tenuresOf(this.db, personId) };
-      this.persons.set(personId, person);
+  /**
+   * Reads at once what `person` and `heldThen` will be asked for these persons at these steps — their names and
+   * tenures, the titles of the posts recorded, each unit's name on each day — in a few statements for the lot.
+   */
+  load(steps: readonly StepRecord[], personsAt: (step: StepRecord) => Iterable<string>): void {
+    const persons = new Set<string>();
+    for (const step of steps) for (const personId of personsAt(step)) persons.add(personId);
+    this.loadPersons([...persons].filter((personId) => !this.tenures.has(personId)));
+    const days: [string, string][] = [];
+    const posts: string[] = [];
+    for (const step of steps) {
+      for (const personId of personsAt(step)) {
+        if (personId === step.recordedBy.personId) {
+          if (step.recordedBy.unitId !== null) days.push([step.recordedBy.unitId, step.occurredOn]);
+          if (step.recordedBy.postId !== null) posts.push(step.recordedBy.postId);
+        } else {
+          for (const tenure of tenuresOn(this.tenures.get(personId) ?? [], step.occurredOn)) days.push([tenure.unitId, step.occurredOn]);
+        }
+      }
     }
-    return person;
+    this.loadNamesOn(days);
+    this.loadTitles(posts);
+  }
+
+  /** As personName and tenuresOf for each person, in three statements for them all. */
+  private loadPersons(personIds: readonly string[]): void {
+    if (personIds.length === 0) return;
+    const names = personNames(this.db, personIds);
+    const rows = prepared<[string], TenureRow>(this.db, TENURES_OF_PERSONS_SQL).all(JSON.stringify(personIds));
+    this.loadNamesOn(rows.map((row) => [row.unit_id, row.from_on]));
+    for (const personId of personIds) {
+      this.names.set(personId, names.get(personId) ?? null);
+      this.tenures.set(personId, []);
+    }
+    for (const row of rows) {
+      this.tenures.get(row.person_id)?.push({
+        personId: row.person_id,
+        postId: row.post_id,
+        postTitle: row.title,
+        unitId: row.unit_id,
+        unitNameThen: this.unitNameOn(row.unit_id, row.from_on),
+        fromOn: row.from_on,
+        toOn: row.to_on,
+        removalReason: row.removal_reason,
+      });
+    }
+  }
+
+  private loadNamesOn(pairs: readonly (readonly [string, string])[]): void {
+    const missing = new Map<string, readonly [string, string]>();
+    for (const pair of pairs) {
+      const key = `${pair[0]}\u0000${pair[1]}`;
+      if (!this.namesOn.has(key)) missing.set(key, pair);
+    }
+    if (missing.size === 0) return;
+    for (const key of missing.keys()) this.namesOn.set(key, null);
+    const rows = prepared<[string], { unit_id: string; day: string; name: string | null }>(this.db, NAMES_ON_SQL).all(JSON.stringify([...missing.values()]));
+    for (const row of rows) this.namesOn.set(`${row.unit_id}\u0000${row.day}`, row.name);
+  }
+
+  private loadTitles(postIds: readonly string[]): void {
+    const missing = [...new Set(postIds)].filter((postId) => !this.titles.has(postId));
+    if (missing.length === 0) return;
+    for (const postId of missing) this.titles.set(postId, null);
+    for (const row of prepared<[string], { post_id: string; title: string }>(this.db, POST_TITLES_SQL).all(JSON.stringify(missing))) {
+      this.titles.set(row.post_id, row.title);
+    }
+  }
+
+  person(personId: string): { name: string | null; tenures: Tenure[] } {
+    if (!this.tenures.has(personId)) this.loadPersons([personId]);
+    return { name: this.names.get(personId) ?? null, tenures: this.tenures.get(personId) ?? [] };
   }
 
   summary(personId: string): PersonSummary {
@@ -242,18 +383,12 @@ class Lookups {
   }
 
   unitNameOn(unitId: string, day: string): string | null {
-    const key = `${unitId}\u0000${day}`;
-    if (!this.namesOn.has(key)) this.namesOn.set(key, unitNameOn(this.db, unitId, day)?.name ?? null);
-    return this.namesOn.get(key) ?? null;
+    this.loadNamesOn([[unitId, day]]);
+    return this.namesOn.get(`${unitId}\u0000${day}`) ?? null;
   }
 
   postTitle(postId: string): string | null {
-    if (!this.titles.has(postId)) {
-      this.titles.set(
-        postId,
-        prepared<[string], { title: string }>(this.db, `SELECT title FROM organization_posts WHERE post_id = ?`).get(postId)?.title ?? null,
-      );
-    }
+    this.loadTitles([postId]);
     return this.titles.get(postId) ?? null;
   }
 
@@ -303,6 +438,7 @@ function markedSteps(db: ReadModelDatabase, lookups: Lookups, steps: readonly St
     db,
     steps.map((step) => step.position),
   );
+  lookups.load(steps, (step) => (participants.get(step.position) ?? []).map((participant) => participant.personId));
   return steps.map((step) => ({
     ...step,
     participants: (participants.get(step.position) ?? []).map((participant) => {
@@ -429,24 +565,24 @@ function dossierPageQuery(personId: string, options: DossierOptions): { sql: str
  */
 export function personDossier(db: ReadModelDatabase, personId: string, options: DossierOptions = {}): PersonDossier {
   const lookups = new Lookups(db);
-  const { name, tenures } = lookups.person(personId);
   const { sql, parameters } = dossierPageQuery(personId, options);
   const limit = pageSize(options.limit);
   const rows = prepared<(string | number)[], { position: number; subject_kind: SubjectKind; subject_id: string; roles: string }>(db, sql).all(
     ...parameters,
   );
-  const steps = new Map(stepsAt(db, rows.map((row) => row.position)).map((step) => [step.position, step]));
-  const outcomes = new Map<string, OutcomeRecord[]>();
-  const labels = new Map<string, string | null>();
+  const steps = stepsAt(db, rows.map((row) => row.position));
+  lookups.load(steps, () => [personId]);
+  const { name, tenures } = lookups.person(personId);
+  const stepAt = new Map(steps.map((step) => [step.position, step]));
+  const subjects = rows.map((row): SubjectRef => ({ kind: row.subject_kind, id: row.subject_id }));
+  // Only outcomes after an entry are shown with it: none before the page's first.
+  const outcomes = outcomesOfSubjects(db, subjects, rows[0]?.position ?? 0);
+  const labels = labelsOf(db, subjects);
   const entries = rows.flatMap((row): DossierEntry[] => {
-    const step = steps.get(row.position);
+    const step = stepAt.get(row.position);
     if (step === undefined) return [];
     const subject: SubjectRef = { kind: row.subject_kind, id: row.subject_id };
-    const key = `${subject.kind}\u0000${subject.id}`;
-    if (!outcomes.has(key)) {
-      outcomes.set(key, outcomesOf(db, subject));
-      labels.set(key, getSubject(db, subject)?.label ?? null);
-    }
+    const key = subjectKey(subject);
     const later = (outcomes.get(key) ?? []).filter((outcome) => outcome.position > row.position);
     const roles = (JSON.parse(row.roles) as { role: ParticipantRole; detail: DetailObject | null }[]).sort(
       (a, b) => (ROLE_ORDER.get(a.role) ?? 0) - (ROLE_ORDER.get(b.role) ?? 0),
@@ -490,9 +626,12 @@ export function explainPersonDossier(db: ReadModelDatabase, personId: string, op
   return [
     ...explain(sql, parameters),
     ...explain(STEPS_AT_SQL, ['[1,2]']),
-    ...explain(OUTCOMES_SQL, ['decision', 'x']),
-    ...explain(SUBJECT_SQL, ['decision', 'x']),
-    ...explain(`SELECT t.post_id FROM organization_tenures t LEFT JOIN organization_posts p ON p.post_id = t.post_id WHERE t.person_id = ?`, [personId]),
+    ...explain(OUTCOMES_OF_SUBJECTS_SQL, ['[["decision","x"]]', 0]),
+    ...explain(LABELS_SQL, ['[["decision","x"]]']),
+    ...explain(PERSON_NAMES_SQL, [JSON.stringify([personId])]),
+    ...explain(TENURES_OF_PERSONS_SQL, [JSON.stringify([personId])]),
+    ...explain(NAMES_ON_SQL, ['[["u","2020-01-01"]]']),
+    ...explain(POST_TITLES_SQL, ['["x"]']),
   ];
 }
 
@@ -790,27 +929,24 @@ export function timeline(db: ReadModelDatabase, scope: TimelineScope, options: T
 
   const steps = stepsAt(db, positions);
   const participants = participantsAt(db, positions);
-  const names = new Map<string, string | null>();
-  const nameOf = (personId: string) => {
-    if (!names.has(personId)) names.set(personId, personName(db, personId));
-    return names.get(personId) ?? null;
-  };
-  const labels = new Map<string, string | null>();
-  const entries = steps.map((step): TimelineEntry => {
-    const key = `${step.subject.kind}\u0000${step.subject.id}`;
-    if (!labels.has(key)) labels.set(key, getSubject(db, step.subject)?.label ?? null);
-    return {
+  const names = personNames(db, [...participants.values()].flatMap((list) => list.map((participant) => participant.personId)));
+  const labels = labelsOf(
+    db,
+    steps.map((step) => step.subject),
+  );
+  const entries = steps.map(
+    (step): TimelineEntry => ({
       position: step.position,
       eventId: step.eventId,
       type: step.type,
-      subject: { ...step.subject, label: labels.get(key) ?? null },
+      subject: { ...step.subject, label: labels.get(subjectKey(step.subject)) ?? null },
       occurredAt: step.occurredAt,
       recordedAt: step.recordedAt,
       recordedBy: step.recordedBy,
-      participants: (participants.get(step.position) ?? []).map((participant) => ({ ...participant, name: nameOf(participant.personId) })),
+      participants: (participants.get(step.position) ?? []).map((participant) => ({ ...participant, name: names.get(participant.personId) ?? null })),
       facts: step.facts,
-    };
-  });
+    }),
+  );
   const last = positions.at(-1);
   return {
     entries,
