@@ -1,0 +1,27 @@
+export { EMPTY_ROOT, HASH_SIZE, equalBytes, fromBase64, leafHash, nodeHash, sha256, toBase64, toHex } from './hashing.js';
+export { NotCanonicalJson, canonicalEventBytes, contentHash, eventLeafHash, hashedEnvelope } from './content-hash.js';
+export {
+  InvalidTreeRequest,
+  completeSubtrees,
+  consistencyRanges,
+  inclusionRanges,
+  splitPoint,
+  type LeafRange,
+  type NodeId,
+  type NodeSource,
+  type TreePlan,
+} from './tree-plan.js';
+export {
+  InvalidProof,
+  consistencyProof,
+  inclusionProof,
+  planConsistency,
+  planInclusion,
+  planRoot,
+  rootFrom,
+  rootFromInclusionProof,
+  verifyConsistency,
+  verifyInclusion,
+} from './proofs.js';
+export { Frontier, type TreeNode } from './frontier.js';
+export { MemoryTree } from './memory-tree.js';
