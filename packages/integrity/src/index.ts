@@ -25,3 +25,41 @@ export {
 } from './proofs.js';
 export { Frontier, type TreeNode } from './frontier.js';
 export { MemoryTree } from './memory-tree.js';
+export {
+  KeyName,
+  MalformedKey,
+  SignatureType,
+  cosignatureTimestamp,
+  cosignedMessage,
+  formatSignerKey,
+  formatVerifierKey,
+  generateNoteKey,
+  keyId,
+  keyIdHex,
+  parseCosignerKey,
+  parseSignerKey,
+  parseVerifierKey,
+  type NoteSigner,
+  type NoteVerifier,
+} from './note-keys.js';
+export {
+  AmbiguousVerifiers,
+  InvalidNoteSignature,
+  MAX_NOTE_SIGNATURES,
+  MalformedNote,
+  UnverifiedNote,
+  signNote,
+  verifyNote,
+  type NoteSignature,
+  type VerifiedNote,
+  type VerifiedSignature,
+} from './signed-note.js';
+export {
+  MalformedCheckpoint,
+  formatCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+  verifyCheckpoint,
+  type Checkpoint,
+  type VerifiedCheckpoint,
+} from './checkpoint.js';
