@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { EventStore } from './event-store.js';
+import type { PostgresEventStoreOptions } from './postgres-event-store.js';
+import { createPostgresEventStore } from './postgres-event-store.js';
 import type { SqliteEventStoreOptions } from './sqlite-event-store.js';
 import { createSqliteEventStore } from './sqlite-event-store.js';
 
@@ -8,26 +10,26 @@ export const DEFAULT_STORE_URL = 'sqlite:./data';
 
 export const SQLITE_FILE_NAME = 'events.sqlite';
 
-export type OpenEventStoreOptions = Omit<SqliteEventStoreOptions, 'path'>;
+/** Options for whichever store the URL names; each store ignores the ones that are not its own. */
+export type OpenEventStoreOptions = Omit<SqliteEventStoreOptions, 'path'> &
+  Pick<PostgresEventStoreOptions, 'maxConnections' | 'maxEventsPerTransaction'>;
 
 /**
- * Opens the store a URL names, as configured by `QUANZE_STORE`:
- * `sqlite:<folder>` keeps the log in `<folder>/events.sqlite`.
+ * Opens the store a URL names, as configured by `QUANZE_STORE_URL`:
+ * - `sqlite:<folder>` keeps the log in `<folder>/events.sqlite`;
+ * - `postgres://…` or `postgresql://…` keeps it in that PostgreSQL database, whose schema the store creates and
+ *   migrates when it opens.
  */
-export function openEventStore(url: string = DEFAULT_STORE_URL, options: OpenEventStoreOptions = {}): Promise<EventStore> {
-  // Opening SQLite is synchronous; opening a server's store will not be. Either way, failures reject.
-  try {
-    return Promise.resolve(openNow(url, options));
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new TypeError(String(error)));
-  }
-}
-
-function openNow(url: string, options: OpenEventStoreOptions): EventStore {
+export async function openEventStore(url: string = DEFAULT_STORE_URL, options: OpenEventStoreOptions = {}): Promise<EventStore> {
   if (url.startsWith('sqlite:')) {
     const folder = url.slice('sqlite:'.length);
     if (folder === '') throw new TypeError('a sqlite store URL names its folder: sqlite:./data');
-    return createSqliteEventStore({ ...options, path: join(resolve(folder), SQLITE_FILE_NAME) });
+    const { busyTimeoutMs, clock, pollIntervalMs } = options;
+    return createSqliteEventStore({ busyTimeoutMs, clock, pollIntervalMs, path: join(resolve(folder), SQLITE_FILE_NAME) });
   }
-  throw new TypeError(`unknown event store URL "${url}": expected sqlite:<folder>`);
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const { clock, pollIntervalMs, maxConnections, maxEventsPerTransaction } = options;
+    return createPostgresEventStore({ connectionString: url, clock, pollIntervalMs, maxConnections, maxEventsPerTransaction });
+  }
+  throw new TypeError(`unknown event store URL "${url}": expected sqlite:<folder> or postgres://…`);
 }

@@ -1,0 +1,553 @@
+import pg from 'pg';
+import type { RecordedEvent } from '@quanze/events';
+import type {
+  AllSubscription,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeToAllOptions,
+} from './event-store.js';
+import { DuplicateEventId, EventStoreError, StoreClosed, StoreFailure, StoreUnavailable } from './errors.js';
+import type { CheckedEvent, EventBody } from './append-checks.js';
+import { checkAppend, checkExpectedVersion, expectsFirstVersion, sameContent } from './append-checks.js';
+import { migrate } from './postgres-migrations.js';
+import { readPages } from './postgres-paged-reader.js';
+import { createPollingSubscription } from './polling-subscription.js';
+import { toBatchSize, toFromPosition, toReadRange } from './read-options.js';
+
+export interface PostgresEventStoreOptions {
+  /** `postgres://user:password@host:port/database`: the store makes its own pool and ends it on close. */
+  readonly connectionString?: string;
+  /** A pool the caller owns (and ends): the store borrows connections from it and leaves it open on close. */
+  readonly pool?: pg.Pool;
+  /** Connections of the store's own pool. Appends use one at a time; the rest serve reads. Defaults to 10. */
+  readonly maxConnections?: number;
+  /** Where `recordedAt` comes from. Defaults to this process's clock. */
+  readonly clock?: () => Date;
+  /** How often a live subscription looks for events appended by other processes. Defaults to 250 ms. */
+  readonly pollIntervalMs?: number;
+  /** Most events written in one transaction; appends beyond it wait for the next one. Defaults to 5,000. */
+  readonly maxEventsPerTransaction?: number;
+  /**
+   * For tests of the ordering under contention only: runs inside each append transaction, after the log's head
+   * is read and before the rows are written, holding whatever the transaction holds.
+   */
+  readonly beforeInsert?: (client: pg.ClientBase) => Promise<void>;
+}
+
+/**
+ * The one lock every append transaction takes first and holds until it has committed. It makes appends to
+ * one database run one after another, so that positions are handed out in commit order: a reader who sees
+ * position n has seen every position below it. See "PostgreSQL" in docs/EVENT-STORE.md for why this and not
+ * a sequence with a high-water mark or transaction ids.
+ */
+const APPEND_LOCK = '7120546398514790002';
+
+const READ_PAGE_SIZE = 1000;
+
+const COLUMNS = `position, event_id, stream_id, stream_version, type,
+  to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at, body::text AS body`;
+
+const SQL = {
+  // Three answers in one round trip, taken after the append lock: the head, the streams' versions, the stored ids.
+  state: `
+    (SELECT 'head' AS kind, position, NULL AS event_id, NULL AS stream_id, NULL::bigint AS stream_version,
+            NULL AS type, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
+            NULL AS body
+       FROM quanze_events ORDER BY position DESC LIMIT 1)
+    UNION ALL
+    (SELECT 'stream', NULL, NULL, stream_id, max(stream_version), NULL, NULL, NULL
+       FROM quanze_events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id)
+    UNION ALL
+    (SELECT 'stored', ${COLUMNS} FROM quanze_events WHERE event_id = ANY($2::text[]))`,
+  insert: `
+    INSERT INTO quanze_events (position, event_id, stream_id, stream_version, type, recorded_at, body)
+    SELECT position, event_id, stream_id, stream_version, type, $6::timestamptz, body::json
+      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $7::text[])
+        AS appended (position, event_id, stream_id, stream_version, type, body)`,
+  head: 'SELECT coalesce(max(position), 0) AS position FROM quanze_events',
+  streamForwards: `SELECT ${COLUMNS} FROM quanze_events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
+  streamBackwards: `SELECT ${COLUMNS} FROM quanze_events WHERE stream_id = $1 AND stream_version <= $2 ORDER BY stream_version DESC LIMIT $3`,
+  allForwards: `SELECT ${COLUMNS} FROM quanze_events WHERE position >= $1 ORDER BY position LIMIT $2`,
+  allBackwards: `SELECT ${COLUMNS} FROM quanze_events WHERE position <= $1 ORDER BY position DESC LIMIT $2`,
+} as const;
+
+/** As read: bigint columns come as strings from pg's default parsers, or as numbers from a caller's pool. */
+interface EventRow {
+  position: number | string;
+  event_id: string;
+  stream_id: string;
+  stream_version: number | string;
+  type: string;
+  recorded_at: string;
+  body: string;
+}
+
+interface StateRow extends Partial<EventRow> {
+  kind: 'head' | 'stream' | 'stored';
+}
+
+/** A row this store has decided to write, or found written. */
+interface LoggedEvent {
+  readonly position: number;
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly type: string;
+  readonly recordedAt: string;
+  readonly body: string;
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly CheckedEvent[];
+  readonly expectedVersion: ExpectedVersion;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: EventStoreError };
+
+/** What one append transaction knows of the log, kept up to date as it decides its appends one by one. */
+interface BatchState {
+  position: number;
+  readonly recordedAt: string;
+  readonly versions: Map<string, number>;
+  readonly stored: Map<string, LoggedEvent>;
+  readonly toInsert: LoggedEvent[];
+}
+
+/**
+ * The server store: one table in a PostgreSQL database, created and migrated by the store itself.
+ *
+ * Group commit: appends are queued and written by one writer, a transaction at a time; whatever arrived while a
+ * transaction was being written goes into the next one. Under the append lock nothing else changes the log, so
+ * each append's checks are decided in memory against what the transaction read, and a failing append is simply
+ * not written: it never touches its neighbours.
+ */
+export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
+  const ownsPool = options.pool === undefined;
+  const pool = options.pool ?? ownPool(options);
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    if (ownsPool) await pool.end().catch(() => undefined);
+    throw translate(error);
+  }
+  return postgresEventStore(pool, ownsPool, options);
+}
+
+function ownPool(options: PostgresEventStoreOptions): pg.Pool {
+  if (options.connectionString === undefined) {
+    throw new TypeError('a PostgreSQL event store needs a connectionString or a pool');
+  }
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  // A connection that breaks while idle (a server restart) is dropped by the pool and reported here; an unhandled
+  // 'error' would end the process. The next query on a fresh connection tells the caller, if the server is gone.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresEventStoreOptions): EventStore {
+  const clock = options.clock ?? (() => new Date());
+  const maxEventsPerTransaction = options.maxEventsPerTransaction ?? 5_000;
+  let queue: PendingAppend[] = [];
+  let writer: Promise<void> | undefined;
+  let writeScheduled = false;
+  let closed = false;
+  const wakeSubscriptions = new Set<() => void>();
+  const closeSubscriptions = new Set<() => void>();
+
+  function scheduleWrite(): void {
+    if (writer !== undefined || writeScheduled) return;
+    writeScheduled = true;
+    // Wait for the rest of this turn of the event loop: appends made together are written together.
+    setImmediate(() => {
+      writeScheduled = false;
+      writer = writeAll();
+    });
+  }
+
+  async function writeAll(): Promise<void> {
+    try {
+      while (queue.length > 0) {
+        await writeBatch(takeBatch());
+        for (const wake of wakeSubscriptions) wake();
+      }
+    } finally {
+      // Synchronously after the loop saw an empty queue: an append queued from now on schedules a new writer.
+      writer = undefined;
+    }
+  }
+
+  function takeBatch(): PendingAppend[] {
+    let events = 0;
+    let count = 0;
+    for (const pending of queue) {
+      if (count > 0 && events + pending.events.length > maxEventsPerTransaction) break;
+      events += pending.events.length;
+      count += 1;
+    }
+    const batch = queue.slice(0, count);
+    queue = queue.slice(count);
+    return batch;
+  }
+
+  async function writeBatch(batch: readonly PendingAppend[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await inTransaction(batch);
+    } catch (error) {
+      const translated = translate(error);
+      for (const pending of batch) pending.reject(translated);
+      return;
+    }
+    outcomes.forEach((outcome, index) => {
+      const pending = batch[index];
+      if (pending === undefined) return;
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
+    });
+  }
+
+  async function inTransaction(batch: readonly PendingAppend[]): Promise<Outcome[]> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      // Read committed whatever the database's default, and the lock in a statement of its own: every statement
+      // after it then takes a snapshot that includes the commit of the lock's previous holder.
+      await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
+      try {
+        const state = await readState(client, batch);
+        const outcomes = batch.map((pending): Outcome => {
+          try {
+            return { ok: true, result: decide(pending, state) };
+          } catch (error) {
+            if (error instanceof EventStoreError) return { ok: false, error };
+            throw error;
+          }
+        });
+        if (state.toInsert.length > 0) {
+          await options.beforeInsert?.(client);
+          await insert(client, state);
+        }
+        await client.query('COMMIT');
+        return outcomes;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+        throw error;
+      }
+    } catch (error) {
+      broken ??= isConnectionLost(error) ? (error as Error) : undefined;
+      throw error;
+    } finally {
+      // A connection whose state is unknown is closed rather than handed to the next user.
+      client.release(broken);
+    }
+  }
+
+  async function readState(client: pg.ClientBase, batch: readonly PendingAppend[]): Promise<BatchState> {
+    const streamIds = [...new Set(batch.map((pending) => pending.streamId))];
+    const eventIds = batch.flatMap((pending) => pending.events.map(({ event }) => event.eventId));
+    const { rows } = await client.query<StateRow>(SQL.state, [streamIds, eventIds]);
+    const now = clock().toISOString();
+    let position = 0;
+    let lastRecordedAt: string | undefined;
+    const versions = new Map<string, number>();
+    const stored = new Map<string, LoggedEvent>();
+    for (const row of rows) {
+      if (row.kind === 'head') {
+        position = Number(row.position);
+        lastRecordedAt = row.recorded_at;
+      } else if (row.kind === 'stream') {
+        versions.set(row.stream_id as string, Number(row.stream_version));
+      } else {
+        const event = toLoggedEvent(row as EventRow);
+        stored.set(event.eventId, event);
+      }
+    }
+    // recordedAt never goes backwards along the log, even when the clock does (ISO instants in UTC sort as text).
+    const recordedAt = lastRecordedAt !== undefined && lastRecordedAt > now ? lastRecordedAt : now;
+    return { position, recordedAt, versions, stored, toInsert: [] };
+  }
+
+  async function insert(client: pg.ClientBase, state: BatchState): Promise<void> {
+    const rows = state.toInsert;
+    await client.query(SQL.insert, [
+      rows.map((row) => row.position),
+      rows.map((row) => row.eventId),
+      rows.map((row) => row.streamId),
+      rows.map((row) => row.streamVersion),
+      rows.map((row) => row.type),
+      state.recordedAt,
+      rows.map((row) => row.body),
+    ]);
+  }
+
+  /**
+   * One append against the transaction's view of the log, which it updates when the append is accepted; throws
+   * an EventStoreError, having changed nothing, to refuse it. The same rules, in the same order, as the SQLite
+   * adapter's appendOne: a replay is recognised only on the way to a failure (a stale version or a stored id).
+   */
+  function decide(pending: PendingAppend, state: BatchState): AppendResult {
+    const { streamId, events } = pending;
+    const first = events[0];
+    const storedFirst = first === undefined ? undefined : state.stored.get(first.event.eventId);
+    const current = state.versions.get(streamId) ?? 0;
+    try {
+      checkExpectedVersion(streamId, pending.expectedVersion, current);
+    } catch (error) {
+      if (storedFirst !== undefined) return replayOrConflict(pending, storedFirst, state);
+      throw error;
+    }
+    for (const [index, { event }] of events.entries()) {
+      if (!state.stored.has(event.eventId)) continue;
+      if (index === 0 && storedFirst !== undefined) return replayOrConflict(pending, storedFirst, state);
+      throw new DuplicateEventId(event.eventId, streamId, 'this event id is already stored as another event');
+    }
+    const logged = events.map(
+      ({ event, body }, index): LoggedEvent => ({
+        position: state.position + index + 1,
+        eventId: event.eventId,
+        streamId,
+        streamVersion: current + index + 1,
+        type: event.type,
+        recordedAt: state.recordedAt,
+        body,
+      }),
+    );
+    for (const event of logged) {
+      state.stored.set(event.eventId, event);
+      state.toInsert.push(event);
+    }
+    state.position += events.length;
+    state.versions.set(streamId, current + events.length);
+    let recorded: readonly RecordedEvent[] | undefined;
+    return {
+      nextExpectedVersion: current + events.length,
+      positions: logged.map((event) => event.position),
+      // Built when asked for, from the bodies as stored, so the result says exactly what any later read will.
+      get events() {
+        recorded ??= logged.map(toRecordedEvent);
+        return recorded;
+      },
+      idempotentReplay: false,
+    };
+  }
+
+  /** The first id is stored: a retry of the very same append is answered from the log, anything else is refused. */
+  function replayOrConflict(pending: PendingAppend, firstStored: LoggedEvent, state: BatchState): AppendResult {
+    if (!expectsFirstVersion(pending.expectedVersion, firstStored.streamVersion)) {
+      throw new DuplicateEventId(
+        firstStored.eventId,
+        pending.streamId,
+        `already stored at version ${firstStored.streamVersion}, where expected version ${String(pending.expectedVersion)} would not put it`,
+      );
+    }
+    const recorded: RecordedEvent[] = [];
+    for (const [index, checked] of pending.events.entries()) {
+      const event = checked.event;
+      const stored = state.stored.get(event.eventId);
+      if (stored === undefined) {
+        // Name the id that is stored: it is the one a person must look up.
+        throw new DuplicateEventId(
+          firstStored.eventId,
+          pending.streamId,
+          `already stored (in ${firstStored.streamId} at version ${firstStored.streamVersion}), but event ${event.eventId} of the same append is not`,
+        );
+      }
+      if (stored.streamId !== pending.streamId || stored.streamVersion !== firstStored.streamVersion + index) {
+        throw new DuplicateEventId(event.eventId, pending.streamId, `already stored in ${stored.streamId} at version ${stored.streamVersion}`);
+      }
+      const storedEvent = toRecordedEvent(stored);
+      if (!sameContent(storedEvent, checked)) {
+        throw new DuplicateEventId(event.eventId, pending.streamId, 'already stored with other content');
+      }
+      recorded.push(storedEvent);
+    }
+    return {
+      nextExpectedVersion: recorded.at(-1)?.streamVersion ?? 0,
+      positions: recorded.map((event) => event.position),
+      events: recorded,
+      idempotentReplay: true,
+    };
+  }
+
+  /** Reads in flight: close() lets them finish before it ends the pool, which would otherwise drop them unanswered. */
+  const reading = new Set<Promise<unknown>>();
+
+  function read<TRow extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<TRow[]> {
+    const pending = pool.query<TRow>(sql, values).then((result) => result.rows);
+    reading.add(pending);
+    const forget = () => reading.delete(pending);
+    pending.then(forget, forget);
+    return pending;
+  }
+
+  async function query(sql: string, values: unknown[]): Promise<RecordedEvent[]> {
+    const rows = await read<EventRow>(sql, values);
+    return rows.map((row) => toRecordedEvent(toLoggedEvent(row)));
+  }
+
+  const pageOptions = { isClosed: () => closed, translate };
+
+  return {
+    appendToStream(streamId, events, appendOptions: AppendOptions = {}) {
+      if (closed) return Promise.reject(new StoreClosed());
+      const expectedVersion = appendOptions.expectedVersion ?? 'any';
+      let checked: CheckedEvent[];
+      try {
+        checked = checkAppend(streamId, events, expectedVersion);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new StoreFailure(String(error)));
+      }
+      return new Promise<AppendResult>((resolve, reject) => {
+        queue.push({ streamId, events: checked, expectedVersion, resolve, reject });
+        scheduleWrite();
+      });
+    },
+
+    readStream(streamId, readOptions: ReadStreamOptions = {}) {
+      const range = toReadRange('fromVersion', readOptions, readOptions.fromVersion);
+      return readPages(
+        {
+          ...range,
+          pageSize: READ_PAGE_SIZE,
+          fetch: (from, count) => query(range.backwards ? SQL.streamBackwards : SQL.streamForwards, [streamId, from, count]),
+          keyOf: (event) => event.streamVersion,
+        },
+        pageOptions,
+      );
+    },
+
+    readAll(readOptions: ReadAllOptions = {}) {
+      const range = toReadRange('fromPosition', readOptions, readOptions.fromPosition);
+      return readPages(
+        {
+          ...range,
+          pageSize: READ_PAGE_SIZE,
+          fetch: (from, count) => query(range.backwards ? SQL.allBackwards : SQL.allForwards, [from, count]),
+          keyOf: (event) => event.position,
+        },
+        pageOptions,
+      );
+    },
+
+    subscribeToAll(subscribeOptions: SubscribeToAllOptions = {}): AllSubscription {
+      return createPollingSubscription({
+        fromPosition: toFromPosition(subscribeOptions.fromPosition),
+        batchSize: toBatchSize(subscribeOptions.batchSize, 500),
+        pollIntervalMs: options.pollIntervalMs ?? 250,
+        // Positions are committed in order (the append lock), so "after the last delivered position" is safe.
+        fetch: async (from, count) => {
+          if (closed) throw new StoreClosed();
+          try {
+            return await query(SQL.allForwards, [from, count]);
+          } catch (error) {
+            throw translate(error);
+          }
+        },
+        onWake: (wake) => {
+          wakeSubscriptions.add(wake);
+          return () => wakeSubscriptions.delete(wake);
+        },
+        onClose: (end) => {
+          closeSubscriptions.add(end);
+          return () => closeSubscriptions.delete(end);
+        },
+      });
+    },
+
+    async headPosition() {
+      if (closed) throw new StoreClosed();
+      try {
+        const rows = await read<{ position: number | string }>(SQL.head);
+        return Number(rows[0]?.position ?? 0);
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Appends already accepted are written before the connections go: acknowledged means committed.
+      while (writer !== undefined || writeScheduled || queue.length > 0) {
+        if (writer !== undefined) await writer;
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
+      for (const end of closeSubscriptions) end();
+      await Promise.allSettled([...reading]);
+      if (ownsPool) await pool.end();
+    },
+  };
+}
+
+function toLoggedEvent(row: EventRow): LoggedEvent {
+  return {
+    position: Number(row.position),
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamVersion: Number(row.stream_version),
+    type: row.type,
+    recordedAt: row.recorded_at,
+    body: row.body,
+  };
+}
+
+function toRecordedEvent(logged: LoggedEvent): RecordedEvent {
+  const body = JSON.parse(logged.body) as EventBody;
+  return {
+    eventId: logged.eventId,
+    type: logged.type,
+    streamId: logged.streamId,
+    streamVersion: logged.streamVersion,
+    position: logged.position,
+    occurredAt: body.occurredAt,
+    recordedAt: logged.recordedAt,
+    actor: body.actor,
+    causationId: body.causationId,
+    correlationId: body.correlationId,
+    commandId: body.commandId,
+    data: body.data,
+  };
+}
+
+/** SQLSTATE classes and codes after which the same call may succeed: the connection, the server, a lock. */
+const RETRIABLE_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01|55P03|57014)/;
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isConnectionLost(error: unknown): boolean {
+  const code = codeOf(error);
+  if (code !== undefined && (CONNECTION_ERRORS.has(code) || /^(08|57P0[1-3])/.test(code))) return true;
+  return error instanceof Error && /Connection terminated|Client has encountered a connection error/.test(error.message);
+}
+
+function translate(error: unknown): EventStoreError {
+  if (error instanceof EventStoreError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = codeOf(error);
+  if (isConnectionLost(error) || (code !== undefined && RETRIABLE_SQLSTATE.test(code))) {
+    // After a lost connection a commit may or may not have happened: a retry with the same event ids is safe,
+    // since an append already stored is answered as a replay.
+    return new StoreUnavailable(`PostgreSQL is unavailable (${code ?? 'connection'}): ${message}`, { cause: error });
+  }
+  if (/Cannot use a pool after calling end/.test(message)) return new StoreClosed();
+  return new StoreFailure(`PostgreSQL failed${code === undefined ? '' : ` (${code})`}: ${message}`, { cause: error });
+}
