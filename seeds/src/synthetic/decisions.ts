@@ -88,8 +88,11 @@ export function planDecision(world: World, launchDay: number, flaw: DecisionFlaw
   const determination = (applies: boolean, why: string) =>
     applies ? { applies: true, reason: why } : { applies: false, reason: '不属于该程序适用情形', legalGround: '重大行政决策程序暂行条例 第14、19、22条' };
 
+  // Who proposed and who decided, as they were then: a later finding (问责) holds them responsible.
+  const answerable = { proposerId: '', deciderId: '' };
   t.onDay(launchDay, (instant) => {
     const proposer = city.holders(leadUnitId, 'deputy')[0] ?? city.head(leadUnitId);
+    answerable.proposerId = proposer.person.personId;
     ids.proposed = emit(
       'decision.proposed.v1',
       {
@@ -366,6 +369,7 @@ export function planDecision(world: World, launchDay: number, flaw: DecisionFlaw
     }
     t.after(5, 20, (instant) => {
       const head = city.head(DECISION_ORGAN);
+      answerable.deciderId = head.person.personId;
       const majority = bypass ? 'divided' : majorityOf(opinions);
       const overriding = flaw === 'decision.head-overrode-majority';
       const withReasons = overriding && variantIndex % 2 === 0;
@@ -498,9 +502,56 @@ export function planDecision(world: World, launchDay: number, flaw: DecisionFlaw
     } else if (recommendation === 'revoke') {
       t.onDay(t.lastDay + random.int(10, 40), (instant) => {
         const actor = organ();
-        emit('decision.revoked.v1', { decidedBy: actor.personId, revokedOn: dateOf(chinaDayOf(instant)), reasons: '经评估, 决定撤销', meetingId: `${decisionId}-m9`, inResponseTo: [ids.evaluated] }, actor, instant);
+        ids.revoked = emit('decision.revoked.v1', { decidedBy: actor.personId, revokedOn: dateOf(chinaDayOf(instant)), reasons: '经评估, 决定撤销', meetingId: `${decisionId}-m9`, inResponseTo: [ids.evaluated] }, actor, instant);
         if (inForce !== null) inForce.inForce = false;
       });
+      // 问责: half the revoked decisions are followed by a finding of the 纪委, within the history, against the
+      // proposer (who may have moved since) and sometimes the mayor who decided, faulting the decision itself.
+      const findingDay = weekdayOnOrAfter(t.lastDay + random.int(30, 90));
+      if (random.chance(0.5) && findingDay < world.endDay - 5) {
+        const proposerMeasure = random.pick(['admonishment', 'circulated-criticism', 'demerit'] as const);
+        const mayorToo = random.chance(0.3);
+        const findingId = `f-${decisionId}`;
+        const supervisor = (): Actor => city.actorOf(city.holders('sz-jiwei', 'clerk')[0] ?? city.head('sz-jiwei'));
+        t.onDay(findingDay, (instant) => {
+          const held: { personId: string; unitId: string; responsibility: string; measures: string[] }[] = [
+            { personId: answerable.proposerId, unitId: leadUnitId, responsibility: 'direct', measures: [proposerMeasure] },
+          ];
+          if (mayorToo && answerable.deciderId !== answerable.proposerId) {
+            held.push({ personId: answerable.deciderId, unitId: DECISION_ORGAN, responsibility: 'principal-leadership', measures: ['ordered-self-examination'] });
+          }
+          writer.emit(
+            `finding-${findingId}`,
+            'finding.recorded.v1',
+            {
+              findingId,
+              subject,
+              heldResponsible: held,
+              basis: '重大行政决策程序暂行条例 第38条',
+              conclusion: '决策实施后明显未达到预期效果, 经评估予以撤销, 决策过程中论证不充分',
+              decidedOn: dateOf(chinaDayOf(instant)),
+              inResponseTo: [ids.made],
+            },
+            supervisor(),
+            instant,
+            { causationId: ids.revoked ?? null, correlationId: ids.proposed ?? null },
+          );
+        });
+        // Some findings are overturned on appeal (申诉) a few weeks later.
+        const withdrawalDay = weekdayOnOrAfter(findingDay + random.int(20, 60));
+        if (random.chance(0.25) && withdrawalDay < world.endDay - 5) {
+          t.onDay(withdrawalDay, (instant) => {
+            writer.emit(
+              `finding-${findingId}`,
+              'finding.withdrawn.v1',
+              { findingId, subject, ground: 'appeal', reasons: '申诉成立, 撤销原问责决定', withdrawnOn: dateOf(chinaDayOf(instant)) },
+              supervisor(),
+              instant,
+              { correlationId: ids.proposed ?? null },
+            );
+          });
+        }
+      }
     }
   }
   return t.lastDay > world.endDay ? null : finish(t, () => inForce);
