@@ -7,7 +7,7 @@ import { NotPermitted, SubjectNotFound, defineRoute, ok } from '@quanze/service-
 import type { Audience, Principal, RouteDefinition } from '@quanze/service-kit';
 import { ConsistentFlag, awaitConsistency } from './consistency.js';
 import type { AccountabilityDeps } from './deps.js';
-import { PageLimit, cursorOf, pageOf } from './paging.js';
+import { PageLimit, PageSchema, cursorOf, pageOf } from './paging.js';
 
 /** 法院、检察院、公安: each reads the transfers that reached its own unit, and only those. */
 const JUDICIAL: readonly (Audience & CaseReceivingAuthority['kind'])[] = ['court', 'procuratorate', 'public-security'];
@@ -26,14 +26,41 @@ const STAGES = [
   'supervision-requested',
 ] as const satisfies readonly TransferStage[];
 
+/** Where the previous page ended, in the inbox as of its first page (InboxCursor). */
+const InboxCursor = z
+  .object({ asOf: z.number().int().nonnegative(), position: z.number().int().positive(), kind: z.enum(JUDICIAL) })
+  .strict()
+  .refine((cursor) => cursor.position <= cursor.asOf);
+
 const InboxQuery = z
   .object({
-    stage: z.enum(STAGES).optional().describe('only transfers at this stage'),
+    stage: z.enum(STAGES).optional().describe('only transfers at this stage now'),
     limit: PageLimit,
-    cursor: cursorOf(z.number().int().positive()).optional(),
+    cursor: cursorOf(InboxCursor).optional(),
     consistent: ConsistentFlag,
   })
   .strict();
+
+const Authority = z.object({ unitId: z.string(), kind: z.enum(JUDICIAL) });
+
+const InboxItemSchema = z.object({
+  caseId: z.string(),
+  transferId: z.string(),
+  relation: z.enum(['addressee', 'forwarded-on', 'supervision']).describe('how this authority came to hold the transfer'),
+  stage: z.enum(STAGES),
+  currentAuthority: Authority.nullable().describe('the authority holding it now, after forwards'),
+  sendingUnitId: z.string().nullable(),
+  receivingAuthority: Authority.nullable(),
+  suspectedOffence: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+  dispatchedAt: z.string().nullable(),
+  materials: z.array(z.object({ kind: z.string(), title: z.string(), sha256: z.string() })),
+  deadlines: z.array(
+    z.object({ step: z.string(), article: z.string(), unitId: z.string().nullable(), from: z.string(), dueBy: z.string(), doneAt: z.string().nullable() }),
+  ),
+  lastEvent: z.object({ type: z.string(), occurredAt: z.string(), position: z.number() }),
+});
 
 const TransferParams = z.object({ caseId: Id, transferId: Id });
 const DetailQuery = z.object({ consistent: ConsistentFlag }).strict();
@@ -60,10 +87,12 @@ export function createInboxRoutes(deps: AccountabilityDeps): RouteDefinition[] {
       operationId: 'listTransferInbox',
       summary: 'The transfers of suspected crimes that reached the caller’s authority (移送案件收件箱), latest activity first',
       description:
-        'For court, procuratorate and public-security users: the transfers sent or forwarded to the token’s unit as one of the caller’s judicial kinds, forwarded on by it, or put to it for supervision (310号 第9条). Each with the sending unit, suspected offence, approval, dispatch, materials with SHA-256, stage, the 310号 time limits as dates, and the last event. Recorded in the access audit (访问留痕).',
+        'For court, procuratorate and public-security users: the transfers sent or forwarded to the token’s unit as one of the caller’s judicial kinds, forwarded on by it, or put to it for supervision (310号 第9条). Each with the sending unit, suspected offence, approval, dispatch, materials with SHA-256, stage, the 310号 time limits as dates, and the last event. ' +
+        'Pages are stable: the pages after the first list the inbox as it stood when the first page was read, each transfer where its last event then put it, so a transfer answered while someone pages is neither repeated nor skipped; a transfer that arrived since is on a new first page. Items show each transfer as it is now. Recorded in the access audit (访问留痕).',
       kind: 'query',
       allow: JUDICIAL,
       query: InboxQuery,
+      response: PageSchema(InboxItemSchema),
       async handle({ query, caller }) {
         const owner = ownerOf(caller);
         await deps.recordAccess(caller, {
@@ -72,8 +101,8 @@ export function createInboxRoutes(deps: AccountabilityDeps): RouteDefinition[] {
           parameters: { unitId: owner.unitId, stage: query.stage, limit: query.limit, cursor: query.cursor, consistent: query.consistent },
         });
         await awaitConsistency(deps, query.consistent);
-        const page = listTransferInbox(deps.db, { ...owner, stage: query.stage, limit: query.limit, before: query.cursor ?? null });
-        return ok(pageOf(page.items, page.nextBefore));
+        const page = listTransferInbox(deps.db, { ...owner, stage: query.stage, limit: query.limit, after: query.cursor ?? null });
+        return ok(pageOf(page.items, page.next));
       },
     }),
     defineRoute({

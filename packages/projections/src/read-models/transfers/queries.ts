@@ -15,8 +15,22 @@ export interface InboxOwner {
 export interface InboxQuery extends InboxOwner {
   readonly stage?: TransferStage | undefined;
   readonly limit: number;
-  /** The `lastEvent.position` of the last item of the previous page: the page goes on below it. */
-  readonly before?: number | null | undefined;
+  /** The `next` of the previous page; none for the first page. */
+  readonly after?: InboxCursor | null | undefined;
+}
+
+/**
+ * Where a page ended, in the inbox as it stood when the first page was read. The inbox is ordered by each
+ * transfer's latest activity, which moves: a transfer answered between two pages would jump to the top and be
+ * skipped. So the pages after the first list the inbox as of the first page — every transfer at the place it had
+ * then — and a transfer that reached the inbox since is on the next first page.
+ */
+export interface InboxCursor {
+  /** The inbox's latest position when its first page was read. */
+  readonly asOf: number;
+  /** The last item's place: the position of its last event as of `asOf`, and the kind it was received as. */
+  readonly position: number;
+  readonly kind: CaseReceivingAuthority['kind'];
 }
 
 /** One transfer as its receiving authority's inbox lists it. */
@@ -44,8 +58,8 @@ export interface InboxItem {
 
 export interface InboxPage {
   readonly items: readonly InboxItem[];
-  /** The `before` of the next page; null on the last page. */
-  readonly nextBefore: number | null;
+  /** The `after` of the next page; null on the last page. */
+  readonly next: InboxCursor | null;
 }
 
 export interface TransferEventEntry {
@@ -68,6 +82,7 @@ export interface InboxTransferDetail extends InboxItem {
 interface InboxRow {
   readonly case_id: string;
   readonly transfer_id: string;
+  readonly kind: CaseReceivingAuthority['kind'];
   readonly relation: InboxRelation;
   readonly stage: TransferStage;
   readonly current_unit_id: string | null;
@@ -79,9 +94,9 @@ interface InboxRow {
 }
 
 /** The inbox rows with their transfers; `index` names the inbox index to walk, where the planner must not guess. */
-function selectInbox(index: 'transfers_inbox_by_unit' | 'transfers_inbox_by_unit_stage' | null): string {
-  return `SELECT i.case_id, i.transfer_id, i.relation, t.stage, t.current_unit_id, t.current_kind, t.last_position,
-    t.last_event_type, t.last_event_at, t.facts
+function selectInbox(index: 'transfers_inbox_by_unit' | 'transfers_inbox_by_unit_stage' | null, extraColumns = ''): string {
+  return `SELECT i.case_id, i.transfer_id, i.kind, i.relation, t.stage, t.current_unit_id, t.current_kind, t.last_position,
+    t.last_event_type, t.last_event_at, t.facts${extraColumns}
     FROM transfers_inbox i ${index === null ? '' : `INDEXED BY ${index}`}
     JOIN transfers_transfer t ON t.case_id = i.case_id AND t.transfer_id = i.transfer_id`;
 }
@@ -111,29 +126,73 @@ function itemOf(row: InboxRow): InboxItem & { readonly facts: TransferFacts } {
   };
 }
 
+/** A row's place in the inbox as of the first page: its last event's position then, and its kind for a tie. */
+interface Placed {
+  readonly row: InboxRow;
+  readonly position: number;
+}
+
+const byPlaceDescending = (a: Placed, b: Placed): number => b.position - a.position || (a.row.kind < b.row.kind ? 1 : a.row.kind > b.row.kind ? -1 : 0);
+
 /**
  * The transfers an authority received (移送案件收件箱), latest activity first: sent or forwarded to it, forwarded on
  * by it, or put to it for supervision. Only transfers that reached this unit *as one of the given kinds*: a
  * court's inbox never holds what went to public security, even in the same unit id.
+ *
+ * The first page is the inbox now; the pages after it are the inbox as it stood then (see InboxCursor), read as
+ * two ranges of the unit's index: the rows unchanged since, below the cursor, and the few rows changed since, each
+ * put back at the position of its last event by then. Items always show the transfer as it is now.
  */
 export function listTransferInbox(db: ReadModelDatabase, query: InboxQuery): InboxPage {
-  if (query.kinds.length === 0) return { items: [], nextBefore: null };
-  const conditions = [`i.unit_id = ?`, `i.kind IN (${kindPlaceholders(query.kinds)})`, 'i.last_position < ?'];
-  const parameters: (string | number)[] = [query.unitId, ...query.kinds, query.before ?? Number.MAX_SAFE_INTEGER];
-  if (query.stage !== undefined) {
-    conditions.push('i.stage = ?');
-    parameters.push(query.stage);
-  }
+  if (query.kinds.length === 0) return { items: [], next: null };
+  const after = query.after ?? null;
+  const asOf =
+    after?.asOf ??
+    cachedStatement<[string], { position: number | null }>(
+      db,
+      'SELECT max(last_position) AS position FROM transfers_inbox INDEXED BY transfers_inbox_by_unit WHERE unit_id = ?',
+    ).get(query.unitId)?.position ??
+    0;
   const index = query.stage === undefined ? 'transfers_inbox_by_unit' : 'transfers_inbox_by_unit_stage';
-  const rows = cachedStatement<(string | number)[], InboxRow>(
+  const owner = [`i.unit_id = ?`, `i.kind IN (${kindPlaceholders(query.kinds)})`, ...(query.stage === undefined ? [] : ['i.stage = ?'])];
+  const ownerParameters: string[] = [query.unitId, ...query.kinds, ...(query.stage === undefined ? [] : [query.stage])];
+
+  // Unchanged since the first page (any row, on the first page): below the cursor by its last position.
+  const unchanged = cachedStatement<(string | number)[], InboxRow>(
     db,
-    `${selectInbox(index)} WHERE ${conditions.join(' AND ')} ORDER BY i.last_position DESC LIMIT ?`,
-  ).all(...parameters, query.limit + 1);
-  const page = rows.slice(0, query.limit).map((row) => {
-    const { facts: _facts, ...item } = itemOf(row);
-    return item;
-  });
-  return { items: page, nextBefore: rows.length > query.limit ? (page.at(-1)?.lastEvent.position ?? null) : null };
+    `${selectInbox(index)} WHERE ${[...owner, 'i.last_position <= ?', '(i.last_position < ? OR i.kind < ?)'].join(' AND ')}
+     ORDER BY i.last_position DESC, i.kind DESC LIMIT ?`,
+  )
+    .all(...ownerParameters, after?.position ?? asOf, after?.position ?? Number.MAX_SAFE_INTEGER, after?.kind ?? '', query.limit + 1)
+    .map((row): Placed => ({ row, position: row.last_position }));
+
+  // Changed since the first page, and in the inbox by then: at the position of their last event as of then.
+  const changed =
+    after === null
+      ? []
+      : cachedStatement<(string | number)[], InboxRow & { readonly position_then: number }>(
+          db,
+          `SELECT * FROM (${selectInbox(
+            index,
+            `, (SELECT max(e.position) FROM transfers_event e WHERE e.case_id = i.case_id AND e.transfer_id = i.transfer_id AND e.position <= ?)
+               AS position_then`,
+          )}
+           WHERE ${[...owner, 'i.last_position > ?', 'i.since_position <= ?'].join(' AND ')})
+           WHERE position_then < ? OR (position_then = ? AND kind < ?)`,
+        )
+          .all(after.asOf, ...ownerParameters, after.asOf, after.asOf, after.position, after.position, after.kind)
+          .map((row): Placed => ({ row, position: row.position_then }));
+
+  const placed = [...unchanged, ...changed].sort(byPlaceDescending).slice(0, query.limit + 1);
+  const page = placed.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(({ row }) => {
+      const { facts: _facts, ...item } = itemOf(row);
+      return item;
+    }),
+    next: placed.length > query.limit && last !== undefined ? { asOf, position: last.position, kind: last.row.kind } : null,
+  };
 }
 
 /** One transfer of the authority's inbox with its facts and events; null when it is not in that inbox. */

@@ -170,10 +170,10 @@ describe('the transfers read model (移送案件收件箱)', () => {
 
   it('pages without repeating or skipping', () => {
     const first = listTransferInbox(db, { ...inboxOf(POLICE), limit: 1 });
-    expect(first.nextBefore).to.be.a('number');
-    const second = listTransferInbox(db, { ...inboxOf(POLICE), limit: 1, before: first.nextBefore });
+    expect(first.next).to.be.an('object');
+    const second = listTransferInbox(db, { ...inboxOf(POLICE), limit: 1, after: first.next });
     expect([...first.items, ...second.items].map((item) => item.transferId)).to.deep.equal(['tc', 'ta']);
-    expect(second.nextBefore).to.equal(null);
+    expect(second.next).to.equal(null);
   });
 
   it('rebuilds to the same dump, in place and from scratch', async () => {
