@@ -32,10 +32,10 @@ export interface PostgresEventStoreOptions {
   /** Most events written in one transaction; appends beyond it wait for the next one. Defaults to 5,000. */
   readonly maxEventsPerTransaction?: number;
   /**
-   * For tests of the ordering under contention only: runs inside each append transaction, after the log's head
-   * is read and before the rows are written, holding whatever the transaction holds.
+   * For tests of the ordering under contention only: runs inside each append transaction that writes, after its
+   * rows are inserted and before it commits, holding whatever the transaction holds.
    */
-  readonly beforeInsert?: (client: pg.ClientBase) => Promise<void>;
+  readonly beforeCommit?: (client: pg.ClientBase) => Promise<void>;
 }
 
 /**
@@ -237,8 +237,8 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
           }
         });
         if (state.toInsert.length > 0) {
-          await options.beforeInsert?.(client);
           await insert(client, state);
+          await options.beforeCommit?.(client);
         }
         await client.query('COMMIT');
         return outcomes;
