@@ -212,7 +212,7 @@ export function outcomesOf(db: ReadModelDatabase, subject: SubjectRef): OutcomeR
 }
 
 // A page's subjects, units and persons are read in one statement each, keyed by a JSON array: a page of a hundred
-// entries over a hundred subjects would otherwise be hundreds of statements, most of a page's time.
+// entries over a hundred subjects would otherwise run hundreds of statements, each with its own call into SQLite.
 
 const subjectKey = (subject: SubjectRef): string => `${subject.kind}\u0000${subject.id}`;
 
