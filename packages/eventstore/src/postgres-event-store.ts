@@ -27,7 +27,11 @@ export interface PostgresEventStoreOptions {
   readonly maxConnections?: number;
   /** Where `recordedAt` comes from. Defaults to this process's clock. */
   readonly clock?: () => Date;
-  /** How often a live subscription looks for events appended by other processes. Defaults to 250 ms. */
+  /**
+   * How often a live subscription looks for new events when nothing woke it. Appends of this store wake its
+   * subscriptions at once, and those of other processes through LISTEN/NOTIFY; the poll covers a lost
+   * notification connection. Defaults to 1,000 ms.
+   */
   readonly pollIntervalMs?: number;
   /** Most events written in one transaction; appends beyond it wait for the next one. Defaults to 5,000. */
   readonly maxEventsPerTransaction?: number;
@@ -47,6 +51,9 @@ export interface PostgresEventStoreOptions {
 const APPEND_LOCK = '7120546398514790002';
 
 const READ_PAGE_SIZE = 1000;
+
+/** The channel every append transaction notifies on commit, so that subscribers in other processes wake. */
+const CHANNEL = 'quanze_events';
 
 const COLUMNS = `position, event_id, stream_id, stream_version, type,
   to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at, body::text AS body`;
@@ -149,7 +156,12 @@ function ownPool(options: PostgresEventStoreOptions): pg.Pool {
   if (options.connectionString === undefined) {
     throw new TypeError('a PostgreSQL event store needs a connectionString or a pool');
   }
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    // A server that does not answer fails an append as unavailable rather than leaving it pending for minutes.
+    connectionTimeoutMillis: 10_000,
+  });
   // A connection that breaks while idle (a server restart) is dropped by the pool and reported here; an unhandled
   // 'error' would end the process. The next query on a fresh connection tells the caller, if the server is gone.
   pool.on('error', () => undefined);
@@ -166,6 +178,44 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
   let closed = false;
   const wakeSubscriptions = new Set<() => void>();
   const closeSubscriptions = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of wakeSubscriptions) wake();
+  };
+  /** The connection that LISTENs while subscriptions are live; opened by the first subscription. */
+  let listener: Promise<{ drop(): void } | undefined> | undefined;
+
+  function listen(): void {
+    if (listener !== undefined || closed) return;
+    const connecting = (async () => {
+      const client = await pool.connect();
+      let released = false;
+      // Destroyed rather than released: a connection still listening must not go back to the pool.
+      const drop = () => {
+        if (released) return;
+        released = true;
+        client.release(true);
+      };
+      client.on('notification', wakeAll);
+      // A lost listening connection leaves the subscriptions polling; the next subscription listens again.
+      client.once('error', () => {
+        if (listener === connecting) listener = undefined;
+        drop();
+      });
+      try {
+        await client.query(`LISTEN ${CHANNEL}`);
+      } catch (error) {
+        drop();
+        throw error;
+      }
+      // Appends committed while it connected notified nobody: look once more.
+      wakeAll();
+      return { drop };
+    })().catch(() => {
+      if (listener === connecting) listener = undefined;
+      return undefined;
+    });
+    listener = connecting;
+  }
 
   function scheduleWrite(): void {
     if (writer !== undefined || writeScheduled) return;
@@ -181,7 +231,7 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
     try {
       while (queue.length > 0) {
         await writeBatch(takeBatch());
-        for (const wake of wakeSubscriptions) wake();
+        wakeAll();
       }
     } finally {
       // Synchronously after the loop saw an empty queue: an append queued from now on schedules a new writer.
@@ -240,7 +290,8 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
           await insert(client, state);
           await options.beforeCommit?.(client);
         }
-        await client.query('COMMIT');
+        // Delivered at commit, in commit order, to the listeners of every process: see listen() below.
+        await client.query(state.toInsert.length > 0 ? `NOTIFY ${CHANNEL}; COMMIT` : 'COMMIT');
         return outcomes;
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
@@ -448,7 +499,7 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
       return createPollingSubscription({
         fromPosition: toFromPosition(subscribeOptions.fromPosition),
         batchSize: toBatchSize(subscribeOptions.batchSize, 500),
-        pollIntervalMs: options.pollIntervalMs ?? 250,
+        pollIntervalMs: options.pollIntervalMs ?? 1_000,
         // Positions are committed in order (the append lock), so "after the last delivered position" is safe.
         fetch: async (from, count) => {
           if (closed) throw new StoreClosed();
@@ -459,6 +510,7 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
           }
         },
         onWake: (wake) => {
+          listen();
           wakeSubscriptions.add(wake);
           return () => wakeSubscriptions.delete(wake);
         },
@@ -489,6 +541,7 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
       }
       for (const end of closeSubscriptions) end();
       await Promise.allSettled([...reading]);
+      (await listener)?.drop();
       if (ownsPool) await pool.end();
     },
   };
@@ -549,5 +602,8 @@ function translate(error: unknown): EventStoreError {
     return new StoreUnavailable(`PostgreSQL is unavailable (${code ?? 'connection'}): ${message}`, { cause: error });
   }
   if (/Cannot use a pool after calling end/.test(message)) return new StoreClosed();
+  if (/timeout exceeded when trying to connect/.test(message)) {
+    return new StoreUnavailable(`PostgreSQL did not answer: ${message}`, { cause: error });
+  }
   return new StoreFailure(`PostgreSQL failed${code === undefined ? '' : ` (${code})`}: ${message}`, { cause: error });
 }

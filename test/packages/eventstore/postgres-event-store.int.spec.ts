@@ -190,6 +190,47 @@ describe('on a throwaway PostgreSQL cluster', function () {
       });
     });
 
+    describe('subscribers in other processes', function () {
+      it('wakes a live subscriber at once when another store commits, without waiting for its poll', async function () {
+        const url = await postgres.cluster.newDatabaseUrl();
+        const watcher = await open(url, { pollIntervalMs: 600_000 });
+        const writer = await open(url);
+        await writer.appendToStream(newStreamId(), proposedEvents(2));
+        const subscription = watcher.subscribeToAll();
+        const events = subscription[Symbol.asyncIterator]();
+        expect((await within(5_000, () => 'the events stored before', () => take(events, 2))).map((e) => e.position)).to.deep.equal([1, 2]);
+
+        for (let round = 0; round < 3; round += 1) {
+          const next = events.next();
+          const appended = await writer.appendToStream(newStreamId(), proposedEvents(1));
+          const delivered = await within(5_000, () => `the event appended in round ${round}`, () => next);
+          expect(delivered.done === true ? null : delivered.value).to.deep.equal(appended.events[0]);
+        }
+        await subscription.stop();
+      });
+
+      it('goes on by polling when its listening connection is lost', async function () {
+        const url = await postgres.cluster.newDatabaseUrl();
+        const watcher = await open(url, { pollIntervalMs: 100 });
+        const writer = await open(url);
+        const admin = await connect(url);
+        const subscription = watcher.subscribeToAll();
+        const events = subscription[Symbol.asyncIterator]();
+        await writer.appendToStream(newStreamId(), proposedEvents(1));
+        await within(5_000, () => 'the first event', () => take(events, 1));
+
+        const { rows } = await admin.query<{ pid: number }>(
+          "SELECT pg_terminate_backend(pid), pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        );
+        expect(rows, 'listening connections terminated').to.have.length(1);
+        const appended = await writer.appendToStream(newStreamId(), proposedEvents(3));
+
+        const delivered = await within(5_000, () => 'the events appended after the listener was lost', () => take(events, 3));
+        expect(delivered).to.deep.equal(appended.events);
+        await subscription.stop();
+      });
+    });
+
     describe('migrations', function () {
       it('runs each migration once when eight stores open a new database at the same moment', async function () {
         const url = await postgres.cluster.newDatabaseUrl();
@@ -339,6 +380,16 @@ describe('on a throwaway PostgreSQL cluster', function () {
     });
   });
 });
+
+async function take<T>(events: AsyncIterator<T>, count: number): Promise<T[]> {
+  const taken: T[] = [];
+  while (taken.length < count) {
+    const next = await events.next();
+    if (next.done === true) throw new Error(`the subscription ended after ${taken.length} of ${count} events`);
+    taken.push(next.value);
+  }
+  return taken;
+}
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
