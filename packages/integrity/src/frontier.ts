@@ -67,7 +67,7 @@ export class Frontier {
   /** MTH of the leaves so far (RFC 9162 §2.1.1): the subtrees of the edge folded from the right. */
   root(): Uint8Array {
     let root = this.edge.at(-1)?.hash;
-    if (root === undefined) return EMPTY_ROOT;
+    if (root === undefined) return new Uint8Array(EMPTY_ROOT);
     for (let i = this.edge.length - 2; i >= 0; i--) root = nodeHash((this.edge[i] as TreeNode).hash, root);
     return root;
   }

@@ -36,7 +36,8 @@ export function planConsistency(first: number, second: number): TreePlan {
 /** MTH(D[0:size]) from stored complete subtrees: at most log2(size) + 1 reads, whatever the size. */
 export function rootFrom(source: NodeSource, size: number): Uint8Array {
   const plan = planRoot(size);
-  return plan.assemble(source.hashes(plan.nodes), nodeHash)[0] ?? EMPTY_ROOT;
+  // A copy of the constant, so that a caller writing into the result cannot change the empty root for everyone.
+  return plan.assemble(source.hashes(plan.nodes), nodeHash)[0] ?? new Uint8Array(EMPTY_ROOT);
 }
 
 export function inclusionProof(source: NodeSource, index: number, size: number): Uint8Array[] {

@@ -208,9 +208,12 @@ describe('witness cosignatures (C2SP tlog-cosignature, Ed25519 v1)', function ()
     );
   });
 
-  it('read the timestamp of a cosignature made by Go (transparency-dev/formats’ TestCoSigV1Timestamp)', function () {
+  it('read the timestamp of the spec’s example cosignature and of one made by Go (transparency-dev/formats’ TestCoSigV1Timestamp)', function () {
     const raw = fromBase64('ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOworDcFiEBYJXORmnFBOBA==');
     expect(cosignatureTimestamp((raw as Uint8Array).subarray(4))).to.equal(1727964367);
+    // The example cosignature of the spec itself carries the time of the spec's example message.
+    const example = fromBase64('jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==');
+    expect(cosignatureTimestamp((example as Uint8Array).subarray(4))).to.equal(1679315147);
     const plain = fromBase64('eQjRQm6eSKzFoiYalgwCPXu2y3ijtg68is9M46JKxuZB+dRfTmeQeDBoXnvxZx2ugnkyV+MUMLXpWs1hPb/W/4xkNQY=');
     expect(cosignatureTimestamp((plain as Uint8Array).subarray(4))).to.equal(undefined);
   });
