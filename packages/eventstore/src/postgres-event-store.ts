@@ -33,7 +33,10 @@ export interface PostgresEventStoreOptions {
    * notification connection. Defaults to 1,000 ms.
    */
   readonly pollIntervalMs?: number;
-  /** Most events written in one transaction; appends beyond it wait for the next one. Defaults to 5,000. */
+  /**
+   * Most events written in one transaction (unless one append alone has more); appends beyond it, or beyond
+   * 16 MiB of bodies, wait for the next one. Defaults to 5,000.
+   */
   readonly maxEventsPerTransaction?: number;
   /**
    * For tests of the ordering under contention only: runs inside each append transaction that writes, after its
@@ -51,6 +54,9 @@ export interface PostgresEventStoreOptions {
 const APPEND_LOCK = '7120546398514790002';
 
 const READ_PAGE_SIZE = 1000;
+
+/** Bodies written in one transaction, in UTF-16 code units: a queue of large events is written in several. */
+const MAX_BODY_LENGTH_PER_TRANSACTION = 16 * 1024 * 1024;
 
 /** The channel every append transaction notifies on commit, so that subscribers in other processes wake. */
 const CHANNEL = 'quanze_events';
@@ -241,10 +247,14 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
 
   function takeBatch(): PendingAppend[] {
     let events = 0;
+    let bodyLength = 0;
     let count = 0;
     for (const pending of queue) {
-      if (count > 0 && events + pending.events.length > maxEventsPerTransaction) break;
+      const length = pending.events.reduce((sum, { body }) => sum + body.length, 0);
+      const full = events + pending.events.length > maxEventsPerTransaction || bodyLength + length > MAX_BODY_LENGTH_PER_TRANSACTION;
+      if (count > 0 && full) break;
       events += pending.events.length;
+      bodyLength += length;
       count += 1;
     }
     const batch = queue.slice(0, count);
@@ -273,10 +283,10 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      // Read committed whatever the database's default, and the lock in a statement of its own: every statement
-      // after it then takes a snapshot that includes the commit of the lock's previous holder.
-      await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
       try {
+        // Read committed whatever the database's default, and the lock in a statement of its own: every statement
+        // after it then takes a snapshot that includes the commit of the lock's previous holder.
+        await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
         const state = await readState(client, batch);
         const outcomes = batch.map((pending): Outcome => {
           try {
@@ -290,10 +300,11 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
           await insert(client, state);
           await options.beforeCommit?.(client);
         }
-        // Delivered at commit, in commit order, to the listeners of every process: see listen() below.
+        // Delivered at commit, in commit order, to the listeners of every process: see listen().
         await client.query(state.toInsert.length > 0 ? `NOTIFY ${CHANNEL}; COMMIT` : 'COMMIT');
         return outcomes;
       } catch (error) {
+        // Also after a failed BEGIN or lock: a connection must not go back to the pool inside a transaction.
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
           broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
         });
