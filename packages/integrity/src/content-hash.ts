@@ -92,6 +92,7 @@ function assertCanonicalJson(value: unknown, path: string): void {
       }
       return;
     case 'undefined':
+      throw new NotCanonicalJson(path, 'is undefined');
     case 'bigint':
     case 'symbol':
     case 'function':

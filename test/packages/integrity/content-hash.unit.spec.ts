@@ -90,6 +90,11 @@ describe('the content hash of an event', function () {
       ['a Date', { when: new Date(0) }, 'event.data.when'],
       ['a Map', { lookup: new Map() }, 'event.data.lookup'],
     ];
+    it('a missing envelope field', function () {
+      const { actor: _actor, ...withoutActor } = event;
+      expect(() => contentHash(withoutActor as RecordedEvent)).to.throw(NotCanonicalJson, 'event.actor is undefined');
+    });
+
     for (const [what, data, path] of cases) {
       it(what, function () {
         expect(() => contentHash({ ...event, data })).to.throw(NotCanonicalJson).with.property('path', path);
