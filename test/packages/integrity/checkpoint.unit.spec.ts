@@ -96,6 +96,32 @@ describe('checkpoints (C2SP tlog-checkpoint)', function () {
     });
   });
 
+  describe('signed by another implementation', function () {
+    // The checksum database of the Go toolchain signs its tree heads as tlog checkpoints in signed notes. The key is
+    // the one the go command ships (golang/go, src/cmd/go/internal/modfetch/key.go); the checkpoints are
+    // sum.golang.org /lookup answers as published in public write-ups.
+    const sumdb = parseVerifierKey('sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8');
+    const published: [number, string][] = [
+      [
+        15368405,
+        'go.sum database tree\n15368405\n/g9am3I6YWNKaZX/jkne1fqd9zEyjss+JXyPXG0WfkY=\n\n' +
+          '— sum.golang.org Az3grqJGUaSGukG9p8nI2vKgiFn7qGHxn0W+mrwyI6Gz3F0t1J3LzmWk/p96Ybf295EjwdSwlzgijq5WA9d1Ded7owM=\n',
+      ],
+      [
+        59045944,
+        'go.sum database tree\n59045944\nLE6Lx+GNVyuFBv/jKcFIiPkG1WC7DHwG0clpfN/TBlA=\n\n' +
+          '— sum.golang.org Az3grk9ctaTv+CITXOwxCEHU3APAw5X7Ck14+fvFlh0GCktwX15+XPzy//GgL2G50ZgY05e8eXFTWcvW6pN5tozsLQQ=\n',
+      ],
+    ];
+
+    for (const [size, note] of published) {
+      it(`open: Go's checksum database at ${size} entries`, function () {
+        expect(verifyCheckpoint(note, [sumdb], { origin: 'go.sum database tree' }).checkpoint.size).to.equal(size);
+        expect(() => verifyCheckpoint(note.replace(String(size), String(size + 1)), [sumdb])).to.throw(InvalidNoteSignature);
+      });
+    }
+  });
+
   describe('with the events of a ledger', function () {
     const events: RecordedEvent[] = Array.from({ length: 11 }, (_, i) => ({
       eventId: `0190a1b2-c3d4-7e5f-8a9b-${String(i).padStart(12, '0')}`,
