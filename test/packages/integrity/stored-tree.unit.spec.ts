@@ -144,6 +144,67 @@ describe('proofs from stored nodes', function () {
   });
 });
 
+describe('the stored nodes a proof reads', function () {
+  // transparency-dev/merkle, proof/proof_test.go (TestInclusion, TestConsistency): which stored nodes (level, index)
+  // the reference implementation reads for each proof. It lists them in its own order, so sets are compared.
+  type Ids = [number, number][];
+  const inclusion: [number, number, Ids][] = [
+    [1, 0, []],
+    [2, 0, [[0, 1]]],
+    [2, 1, [[0, 0]]],
+    [3, 1, [[0, 0], [0, 2]]],
+    [7, 0, [[0, 1], [1, 1], [0, 6], [1, 2]]],
+    [7, 1, [[0, 0], [1, 1], [0, 6], [1, 2]]],
+    [7, 2, [[0, 3], [1, 0], [0, 6], [1, 2]]],
+    [7, 3, [[0, 2], [1, 0], [0, 6], [1, 2]]],
+    [7, 4, [[0, 5], [0, 6], [2, 0]]],
+    [7, 5, [[0, 4], [0, 6], [2, 0]]],
+    [7, 6, [[1, 2], [2, 0]]],
+    [4, 2, [[0, 3], [1, 0]]],
+    [5, 3, [[0, 2], [1, 0], [0, 4]]],
+    [6, 3, [[0, 2], [1, 0], [1, 2]]],
+    [6, 4, [[0, 5], [2, 0]]],
+    [15, 10, [[0, 11], [1, 4], [0, 14], [1, 6], [3, 0]]],
+    [31, 24, [[0, 25], [1, 13], [0, 30], [1, 14], [3, 2], [4, 0]]],
+    [95, 81, [[0, 80], [1, 41], [2, 21], [0, 94], [1, 46], [2, 22], [4, 4], [6, 0]]],
+  ];
+  const consistency: [number, number, Ids][] = [
+    [1, 2, [[0, 1]]],
+    [1, 4, [[0, 1], [1, 1]]],
+    [1, 6, [[0, 1], [1, 1], [1, 2]]],
+    [2, 3, [[0, 2]]],
+    [2, 8, [[1, 1], [2, 1]]],
+    [3, 7, [[0, 2], [0, 3], [1, 0], [0, 6], [1, 2]]],
+    [4, 7, [[0, 6], [1, 2]]],
+    [5, 7, [[0, 4], [0, 5], [0, 6], [2, 0]]],
+    [6, 7, [[1, 2], [0, 6], [2, 0]]],
+    [7, 8, [[0, 6], [0, 7], [1, 2], [2, 0]]],
+    [1, 1, []],
+    [8, 8, []],
+    [2, 4, [[1, 1]]],
+    [3, 5, [[0, 2], [0, 3], [1, 0], [0, 4]]],
+    [3, 6, [[0, 2], [0, 3], [1, 0], [1, 2]]],
+    [4, 6, [[1, 2]]],
+    [1, 7, [[0, 1], [1, 1], [0, 6], [1, 2]]],
+    [10, 15, [[1, 4], [1, 5], [0, 14], [1, 6], [3, 0]]],
+    [24, 31, [[3, 2], [0, 30], [1, 14], [2, 6], [4, 0]]],
+    [81, 95, [[0, 80], [0, 81], [1, 41], [2, 21], [0, 94], [1, 46], [2, 22], [4, 4], [6, 0]]],
+  ];
+  const sorted = (ids: readonly NodeId[]): string[] => ids.map(({ level, index }) => `${level}/${index}`).sort();
+  const reference = (ids: Ids): string[] => sorted(ids.map(([level, index]) => ({ level, index })));
+
+  for (const [size, index, expected] of inclusion) {
+    it(`for leaf ${index} in ${size}: the same as the reference`, function () {
+      expect(sorted(planInclusion(index, size).nodes)).to.deep.equal(reference(expected));
+    });
+  }
+  for (const [first, second, expected] of consistency) {
+    it(`from ${first} to ${second}: the same as the reference`, function () {
+      expect(sorted(planConsistency(first, second).nodes)).to.deep.equal(reference(expected));
+    });
+  }
+});
+
 describe('the frontier', function () {
   const leaves = leavesOf(130, 'frontier');
 
