@@ -63,3 +63,11 @@ export {
   type Checkpoint,
   type VerifiedCheckpoint,
 } from './checkpoint.js';
+export {
+  MalformedTlogProof,
+  TLOG_PROOF_HEADER,
+  formatTlogProof,
+  parseTlogProof,
+  verifyTlogProof,
+  type TlogProof,
+} from './tlog-proof.js';
