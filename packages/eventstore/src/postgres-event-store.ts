@@ -42,7 +42,7 @@ export interface PostgresEventStoreOptions {
    * For tests of the ordering under contention only: runs inside each append transaction that writes, after its
    * rows are inserted and before it commits, holding whatever the transaction holds.
    */
-  readonly beforeCommit?: (client: pg.ClientBase) => Promise<void>;
+  readonly beforeCommit?: (client: pg.ClientBase) => Promise<unknown>;
 }
 
 /**
