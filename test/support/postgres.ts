@@ -12,6 +12,8 @@ import pg from 'pg';
 export interface PostgresBinaries {
   readonly initdb: string;
   readonly pgCtl: string;
+  readonly pgDump: string;
+  readonly pgRestore: string;
 }
 
 export interface PostgresCluster {
@@ -34,8 +36,13 @@ export function findPostgresBinaries(): PostgresBinaries | string {
       .sort((a, b) => Number(b) - Number(a));
     for (const version of versions) {
       const bin = join(root, version, 'bin');
-      const binaries = { initdb: join(bin, 'initdb'), pgCtl: join(bin, 'pg_ctl') };
-      if (existsSync(binaries.initdb) && existsSync(binaries.pgCtl)) return binaries;
+      const binaries = {
+        initdb: join(bin, 'initdb'),
+        pgCtl: join(bin, 'pg_ctl'),
+        pgDump: join(bin, 'pg_dump'),
+        pgRestore: join(bin, 'pg_restore'),
+      };
+      if (Object.values(binaries).every((binary) => existsSync(binary))) return binaries;
     }
   }
   return `no PostgreSQL server binaries under ${SEARCH_ROOTS.join(', ')} (install Debian's postgresql package)`;
@@ -46,8 +53,9 @@ export function findPostgresBinaries(): PostgresBinaries | string {
  * PostgreSQL installed the tests are skipped, saying why; on CI (`CI=true`) that is a failure instead, so that a
  * machine missing the package cannot pass by running nothing.
  */
-export function usePostgresCluster(): { readonly cluster: PostgresCluster } {
+export function usePostgresCluster(): { readonly cluster: PostgresCluster; readonly binaries: PostgresBinaries } {
   let cluster: PostgresCluster | undefined;
+  let found: PostgresBinaries | undefined;
   before(async function () {
     this.timeout(60_000);
     const binaries = findPostgresBinaries();
@@ -56,6 +64,7 @@ export function usePostgresCluster(): { readonly cluster: PostgresCluster } {
       console.log(`      skipped: ${binaries}; CI=true makes this a failure`);
       this.skip();
     }
+    found = binaries;
     cluster = await startPostgresCluster(binaries);
   });
   after(async function () {
@@ -67,6 +76,10 @@ export function usePostgresCluster(): { readonly cluster: PostgresCluster } {
     get cluster() {
       if (cluster === undefined) throw new Error('the PostgreSQL cluster is not running (used outside its suite?)');
       return cluster;
+    },
+    get binaries() {
+      if (found === undefined) throw new Error('no PostgreSQL binaries (used outside its suite?)');
+      return found;
     },
   };
 }

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
 import type { RecordedEvent } from '@quanze/events';
@@ -12,7 +16,7 @@ import {
 import type { AppendResult, EventStore, PostgresEventStoreOptions } from '@quanze/eventstore';
 import { eventStoreContract } from '../../contract/event-store.contract.js';
 import { newStreamId, proposedEvent, proposedEvents } from '../../support/events.js';
-import { usePostgresCluster } from '../../support/postgres.js';
+import { startPostgresCluster, usePostgresCluster } from '../../support/postgres.js';
 
 describe('on a throwaway PostgreSQL cluster', function () {
   const postgres = usePostgresCluster();
@@ -315,6 +319,49 @@ describe('on a throwaway PostgreSQL cluster', function () {
           expect(Number(rows[0]?.count)).to.equal(2);
         } finally {
           await pool.end();
+        }
+      });
+    });
+
+    describe('backup and restore', function () {
+      // Positions are data, not transaction ids: a logical restore into a new cluster, whose transaction ids start
+      // again far below the old ones, changes neither the order of the log nor where the next append goes.
+      it('continues the log after pg_dump and pg_restore into a new cluster, whose transaction ids are lower', async function () {
+        this.timeout(60_000);
+        const url = await postgres.cluster.newDatabaseUrl();
+        const store = await open(url);
+        const before: RecordedEvent[] = [];
+        for (let append = 0; append < 20; append += 1) {
+          before.push(...(await store.appendToStream(newStreamId(), proposedEvents(1 + (append % 3)))).events);
+        }
+        const source = await connect(url);
+        // As a cluster that has lived longer than a new one: its transaction ids are well ahead.
+        for (let burnt = 0; burnt < 500; burnt += 1) await source.query('SELECT pg_current_xact_id()');
+        const { rows: sourceXid } = await source.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+        const folder = await mkdtemp(join(tmpdir(), 'quanze-pg-dump-'));
+        const restored = await startPostgresCluster(postgres.binaries);
+        try {
+          const dump = join(folder, 'quanze.dump');
+          execFileSync(postgres.binaries.pgDump, ['--format=custom', `--file=${dump}`, `--dbname=${url}`]);
+          const target = await restored.newDatabaseUrl('quanze_restored');
+          execFileSync(postgres.binaries.pgRestore, ['--exit-on-error', `--dbname=${target}`, dump]);
+          const targetClient = await connect(target);
+          const { rows: targetXid } = await targetClient.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+
+          const reopened = await open(target);
+          const subscription = reopened.subscribeToAll();
+          const after = await reopened.appendToStream(newStreamId(), proposedEvents(2));
+          const delivered = await within(5_000, () => 'the restored log and the new events', () =>
+            take(subscription[Symbol.asyncIterator](), before.length + 2),
+          );
+          await subscription.stop();
+
+          expect(Number(targetXid[0]?.xid), 'transaction ids in the new cluster').to.be.below(Number(sourceXid[0]?.xid));
+          expect(after.positions).to.deep.equal([before.length + 1, before.length + 2]);
+          expect(delivered).to.deep.equal([...before, ...after.events]);
+        } finally {
+          await restored.stop();
+          await rm(folder, { recursive: true, force: true });
         }
       });
     });
