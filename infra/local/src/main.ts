@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AccountabilityReadModels } from '@quanze/accountability';
 import { openAccountabilityReadModels } from '@quanze/accountability';
+import { redactStoreUrl } from '@quanze/eventstore';
 import { READ_MODELS_FILE_NAME } from '@quanze/projections';
 import { loadActionPlanSeeds } from '@quanze/seeds';
 import { runServices, runtimeConfig } from '@quanze/service-kit';
@@ -49,7 +50,7 @@ if (system.tokens.issue === undefined) {
   process.stdout.write(
     [
       '',
-      `Quanze (权责) is running on ${config.storeUrl}`,
+      `Quanze (权责) is running on ${redactStoreUrl(config.storeUrl)}`,
       `  web UI           ${system.url}/`,
       `  API explorer     ${system.url}/docs`,
       `  OpenAPI          ${system.url}/openapi.json`,

@@ -31,5 +31,19 @@ export async function openEventStore(url: string = DEFAULT_STORE_URL, options: O
     const { clock, pollIntervalMs, maxConnections, maxEventsPerTransaction } = options;
     return createPostgresEventStore({ connectionString: url, clock, pollIntervalMs, maxConnections, maxEventsPerTransaction });
   }
-  throw new TypeError(`unknown event store URL "${url}": expected sqlite:<folder> or postgres://…`);
+  throw new TypeError(`unknown event store URL "${redactStoreUrl(url)}": expected sqlite:<folder> or postgres://…`);
+}
+
+/** The URL without its password (in the authority or a `password` parameter): what logs and printouts may show. */
+export function redactStoreUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+  }
+  if (parsed.password === '' && !parsed.searchParams.has('password')) return url;
+  if (parsed.password !== '') parsed.password = '***';
+  if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
+  return parsed.toString();
 }

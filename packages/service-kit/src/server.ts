@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import type { EventStore } from '@quanze/eventstore';
-import { openEventStore } from '@quanze/eventstore';
+import { openEventStore, redactStoreUrl } from '@quanze/eventstore';
 import { createApp } from './app.js';
 import type { QuanzeApp } from './app.js';
 import { createTokenIssuer, createTokenVerifier, loadOrCreateSigningKeys, readSigningKeys, readVerificationKey } from './auth.js';
@@ -162,6 +162,6 @@ export async function runServices(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  logger.info({ url: server.url, store: config.storeUrl }, 'listening');
+  logger.info({ url: server.url, store: redactStoreUrl(config.storeUrl) }, 'listening');
   return { url: server.url, store, tokens, logger, stop };
 }
