@@ -71,3 +71,33 @@ export {
   verifyTlogProof,
   type TlogProof,
 } from './tlog-proof.js';
+export {
+  ConcurrentSealer,
+  TreeSizeBeyondLog,
+  storedConsistencyProof,
+  storedInclusionProof,
+  storedRoot,
+  type CheckpointQuery,
+  type IntegrityStore,
+  type StoredCheckpoint,
+} from './integrity-store.js';
+export { INTEGRITY_FILE_NAME, createSqliteIntegrityStore } from './sqlite-integrity-store.js';
+export {
+  LOG_SIGNING_KEY_FILE,
+  LOG_VERIFIER_KEYS_FILE,
+  defaultLogOrigin,
+  loadOrCreateLogKey,
+  readLogVerifierKeys,
+  recordLogVerifierKey,
+  type LogKey,
+} from './log-key.js';
+export {
+  DEFAULT_SEAL_BATCH,
+  DEFAULT_SEAL_EVERY_EVENTS,
+  DEFAULT_SEAL_EVERY_MS,
+  LogNotContiguous,
+  createSealer,
+  type Sealer,
+  type SealerOptions,
+} from './sealer.js';
+export * from './witness/index.js';

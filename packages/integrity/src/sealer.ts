@@ -1,0 +1,250 @@
+import type { RecordedEvent } from '@quanze/events';
+import type { AllSubscription, EventStore } from '@quanze/eventstore';
+import { signCheckpoint, verifyCheckpoint } from './checkpoint.js';
+import { eventLeafHash } from './content-hash.js';
+import { Frontier, type TreeNode } from './frontier.js';
+import type { IntegrityStore, StoredCheckpoint } from './integrity-store.js';
+import { parseVerifierKey, type NoteSigner } from './note-keys.js';
+import { planRoot } from './proofs.js';
+
+/**
+ * Defaults for a city's ledger: a checkpoint at most 10 seconds after an event is recorded, and one per 10,000
+ * events when it is busy (a seeding or a migration). A quiet ledger signs nothing: a checkpoint is made only when
+ * the tree has grown.
+ */
+export const DEFAULT_SEAL_EVERY_EVENTS = 10_000;
+export const DEFAULT_SEAL_EVERY_MS = 10_000;
+/** Leaves integrated per transaction at most; fewer when the log is quiet (see `flushDelayMs`). */
+export const DEFAULT_SEAL_BATCH = 2_048;
+
+export interface SealerOptions {
+  readonly store: Pick<EventStore, 'subscribeToAll'>;
+  readonly integrity: IntegrityStore;
+  /** The log's key; its name is the checkpoints' origin. */
+  readonly signer: NoteSigner;
+  /** Sign a checkpoint once this many events are integrated past the last one. */
+  readonly everyEvents?: number;
+  /** Sign a checkpoint at most this long after the first event it covers was integrated. */
+  readonly everyMs?: number;
+  readonly batchSize?: number;
+  /** How long integrated-but-unwritten leaves wait for more before they are written anyway. */
+  readonly flushDelayMs?: number;
+  /** After a failure, how long before following again from what is stored. */
+  readonly retryMs?: number;
+  readonly clock?: () => Date;
+  readonly onError?: (error: unknown) => void;
+  readonly onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
+}
+
+export interface Sealer {
+  /** Resumes from the stored nodes, signs what a crash left unsigned, then follows the log in the background. */
+  start(): Promise<void>;
+  /** Leaves stored so far. */
+  readonly treeSize: number;
+  /** Resolves once the event at `position` is integrated and stored. */
+  sealedThrough(position: number): Promise<void>;
+  /** Writes what has been integrated and signs a checkpoint if the tree grew since the last one. */
+  checkpointNow(): Promise<StoredCheckpoint | null>;
+  /** Stops following, writes what was integrated and signs a last checkpoint. */
+  stop(): Promise<void>;
+}
+
+/** Event positions are 1, 2, 3, …; anything else means the log itself is damaged, and sealing it would hide that. */
+export class LogNotContiguous extends Error {
+  readonly code = 'integrity.log-not-contiguous';
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`the sealer expected the event at position ${expected} and was given position ${actual}`);
+    this.name = 'LogNotContiguous';
+  }
+}
+
+function positiveWhole(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number ≥ 1, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * The sealer follows the event store and grows the Merkle log: each event's leaf is computed from the event as the
+ * store gives it back, the completed subtrees are written in batches (nodes and the new size in one transaction),
+ * and a signed checkpoint (C2SP tlog-checkpoint) is published every `everyEvents` events or `everyMs`. It follows
+ * asynchronously, so appends never wait for it.
+ *
+ * Crash safety: what is stored is a complete tree of `treeSize` leaves, and a checkpoint is only ever signed over
+ * stored nodes; a crash after the nodes and before the checkpoint loses nothing, since `start` signs a tree that is
+ * ahead of the latest checkpoint at once.
+ */
+export function createSealer(options: SealerOptions): Sealer {
+  const { store, integrity, signer } = options;
+  const everyEvents = positiveWhole('everyEvents', options.everyEvents ?? DEFAULT_SEAL_EVERY_EVENTS);
+  const everyMs = positiveWhole('everyMs', options.everyMs ?? DEFAULT_SEAL_EVERY_MS);
+  const batchSize = positiveWhole('batchSize', options.batchSize ?? DEFAULT_SEAL_BATCH);
+  const flushDelayMs = options.flushDelayMs ?? 50;
+  const retryMs = options.retryMs ?? 1_000;
+  const clock = options.clock ?? (() => new Date());
+  const onError = options.onError ?? (() => undefined);
+  const ownKey = parseVerifierKey(signer.verifierKey);
+
+  let frontier = Frontier.empty();
+  let storedSize = 0;
+  let storedRoot: Uint8Array = frontier.root();
+  let signedSize = 0;
+  let pendingNodes: TreeNode[] = [];
+  let pendingIds: string[] = [];
+  let writes: Promise<void> = Promise.resolve();
+  let flushTimer: NodeJS.Timeout | null = null;
+  let checkpointTimer: NodeJS.Timeout | null = null;
+  let subscription: AllSubscription | null = null;
+  let failure: Error | null = null;
+  const state = { stopping: false };
+  // A function, not the flag itself: the flag changes under the loop that reads it.
+  const stopped = () => state.stopping;
+  let following: Promise<void> | null = null;
+  let waiters: { position: number; resolve: () => void }[] = [];
+
+  async function restore(): Promise<void> {
+    const size = await integrity.treeSize();
+    const plan = planRoot(size);
+    const hashes = await integrity.nodes(plan.nodes);
+    frontier = Frontier.restore({ hashes: () => hashes }, size);
+    storedSize = size;
+    storedRoot = frontier.root();
+    pendingNodes = [];
+    pendingIds = [];
+  }
+
+  /** Serialises every write: a batch of nodes, then any checkpoint over it, in order. */
+  function serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = writes.then(work);
+    writes = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  async function sign(): Promise<StoredCheckpoint | null> {
+    if (checkpointTimer !== null) clearTimeout(checkpointTimer);
+    checkpointTimer = null;
+    if (storedSize === 0 || storedSize === signedSize) return null;
+    const note = signCheckpoint({ origin: signer.name, size: storedSize, rootHash: storedRoot }, [signer]);
+    const checkpoint = await integrity.addCheckpoint({ size: storedSize, rootHash: storedRoot, note, createdAt: clock().toISOString() });
+    signedSize = storedSize;
+    options.onCheckpoint?.(checkpoint);
+    return checkpoint;
+  }
+
+  function write(): Promise<void> {
+    return serially(async () => {
+      if (flushTimer !== null) clearTimeout(flushTimer);
+      flushTimer = null;
+      if (pendingIds.length === 0) return;
+      // Taken together with the root, before any await: the frontier may grow while the batch is written.
+      const batch = { from: storedSize, size: storedSize + pendingIds.length, nodes: pendingNodes, eventIds: pendingIds };
+      const root = frontier.root();
+      pendingNodes = [];
+      pendingIds = [];
+      await integrity.integrate(batch);
+      storedSize = batch.size;
+      storedRoot = root;
+      waiters = waiters.filter((waiter) => {
+        if (waiter.position > storedSize) return true;
+        waiter.resolve();
+        return false;
+      });
+      if (storedSize - signedSize >= everyEvents) await sign();
+      else if (checkpointTimer === null) {
+        checkpointTimer = setTimeout(() => {
+          checkpointTimer = null;
+          serially(sign).catch(fail);
+        }, everyMs);
+        checkpointTimer.unref();
+      }
+    });
+  }
+
+  function fail(error: unknown): void {
+    failure ??= error instanceof Error ? error : new Error(`the sealer failed: ${String(error)}`);
+    void subscription?.stop();
+  }
+
+  function integrateEvent(event: RecordedEvent): void {
+    const expected = frontier.size + 1;
+    if (event.position !== expected) throw new LogNotContiguous(expected, event.position);
+    pendingNodes.push(...frontier.append(eventLeafHash(event)));
+    pendingIds.push(event.eventId);
+  }
+
+  async function follow(): Promise<void> {
+    while (!stopped()) {
+      const current = store.subscribeToAll({ fromPosition: frontier.size + 1, batchSize: Math.min(batchSize, 1000) });
+      subscription = current;
+      try {
+        for await (const event of current) {
+          integrateEvent(event);
+          if (pendingIds.length >= batchSize) await write();
+          else if (flushTimer === null) {
+            flushTimer = setTimeout(() => {
+              flushTimer = null;
+              write().catch(fail);
+            }, flushDelayMs);
+          }
+          if (failure !== null) break;
+        }
+        if (failure !== null) throw failure;
+      } catch (error) {
+        failure = null;
+        onError(error);
+        await current.stop();
+        // Whatever was integrated in memory and not written is dropped: the store says where the tree stands.
+        await serially(restore);
+        if (!stopped()) await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+      }
+    }
+  }
+
+  return {
+    async start() {
+      await serially(async () => {
+        await restore();
+        const latest = await integrity.latestCheckpoint();
+        signedSize = latest?.size ?? 0;
+        if (latest !== null && !signedBy(latest.note)) signedSize = -1;
+        await sign();
+      });
+      following = follow();
+    },
+    get treeSize() {
+      return storedSize;
+    },
+    sealedThrough(position) {
+      if (position <= storedSize) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ position, resolve }));
+    },
+    async checkpointNow() {
+      await write();
+      return serially(sign);
+    },
+    async stop() {
+      state.stopping = true;
+      await subscription?.stop();
+      await following;
+      await write();
+      await serially(sign);
+      if (flushTimer !== null) clearTimeout(flushTimer);
+      if (checkpointTimer !== null) clearTimeout(checkpointTimer);
+    },
+  };
+
+  /** After a key rotation the latest checkpoint is the old key's: the new key signs the same tree at once. */
+  function signedBy(note: string): boolean {
+    try {
+      verifyCheckpoint(note, [ownKey], { origin: signer.name });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
