@@ -101,3 +101,4 @@ export {
   type SealerOptions,
 } from './sealer.js';
 export * from './witness/index.js';
+export * from './witness/index.js';
