@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AccountabilityReadModels } from '@quanze/accountability';
-import { openAccountabilityReadModels } from '@quanze/accountability';
+import { createLedgerLogService, openAccountabilityReadModels } from '@quanze/accountability';
+import type { LedgerLog } from '@quanze/integrity';
+import { ledgerLogConfig, openLedgerLog } from '@quanze/integrity';
 import { redactStoreUrl } from '@quanze/eventstore';
 import { READ_MODELS_FILE_NAME } from '@quanze/projections';
 import { loadActionPlanSeeds } from '@quanze/seeds';
@@ -10,20 +12,38 @@ import { createAllServices } from './services.js';
 
 /**
  * `npm start`: every service in one process on the embedded store (SQLite in ./data unless QUANZE_STORE_URL or
- * QUANZE_DATA say otherwise), the action plan seeded on first start, a development admin token printed.
+ * QUANZE_DATA say otherwise), the action plan seeded on first start, the sealer signing checkpoints of the
+ * tamper-evident log (docs/INTEGRITY.md), a development admin token printed.
  */
 const config = runtimeConfig();
+const logConfig = ledgerLogConfig(config.dataFolder);
 let readModels: AccountabilityReadModels | null = null;
+// Filled in by beforeListen; an object, so that its type survives the callbacks that assign it.
+const opened: { ledgerLog: LedgerLog | null } = { ledgerLog: null };
 const system = await runServices(
   ({ store }) => {
-    if (readModels === null) throw new Error('the read models open before the services are created');
-    return createAllServices({ store, readModels });
+    const log = opened.ledgerLog;
+    if (readModels === null || log === null) throw new Error('the read models and the log open before the services are created');
+    return [
+      ...createAllServices({ store, readModels }),
+      createLedgerLogService({ integrity: log.integrity, verifierKey: () => log.verifierKey, verifierKeys: () => log.verifierKeys }),
+    ];
   },
   {
     name: 'quanze',
     config,
     site: fileURLToPath(new URL('../web', import.meta.url)),
     async beforeListen({ store, logger }) {
+      // The sealer follows the log in the background: appends never wait for it.
+      const ledgerLog = await openLedgerLog({
+        store,
+        config: logConfig,
+        onError: (error) => {
+          logger.error({ err: error }, 'the sealer stopped following the ledger; retrying');
+        },
+      });
+      opened.ledgerLog = ledgerLog;
+      if (ledgerLog.keyCreated) logger.warn({ file: ledgerLog.keyFile }, 'generated the log signing key; keep it secret and publish the verifier key');
       const seeded = await loadActionPlanSeeds(store);
       logger.info(seeded, seeded.alreadyLoaded ? 'seed data already in the ledger' : 'seeded the action plan');
       // Caught up before the server listens, so the first query already sees the whole ledger.
@@ -35,7 +55,10 @@ const system = await runServices(
         },
       });
     },
-    onStop: () => readModels?.close() ?? Promise.resolve(),
+    onStop: async () => {
+      await readModels?.close();
+      await opened.ledgerLog?.close();
+    },
     readiness: () => readModels?.notReady() ?? Promise.resolve('the read models are not open'),
   },
 );
@@ -55,6 +78,7 @@ if (system.tokens.issue === undefined) {
       `  API explorer     ${system.url}/docs`,
       `  OpenAPI          ${system.url}/openapi.json`,
       `  health           ${system.url}/healthz   ${system.url}/readyz`,
+      `  log verifier key ${opened.ledgerLog?.verifierKey ?? '?'}   (quanze verify, ${system.url}/log/checkpoint)`,
       '',
       'Development admin token (30 days; admin, supervision, analyst):',
       adminToken,

@@ -101,4 +101,4 @@ export {
   type SealerOptions,
 } from './sealer.js';
 export * from './witness/index.js';
-export * from './witness/index.js';
+export { ledgerLogConfig, openLedgerLog, type LedgerLog, type LedgerLogConfig } from './ledger-log.js';

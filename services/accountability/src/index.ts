@@ -7,6 +7,8 @@ import { findingErrorStatuses } from './findings/errors.js';
 import { createFindingRoutes } from './findings/routes.js';
 import { createFlagsRoutes } from './flags-routes.js';
 import { createInboxRoutes } from './inbox-routes.js';
+export { BeyondSealedTree, createLedgerLogService, logErrorStatuses } from './log-routes.js';
+export type { LedgerLogDeps } from './log-routes.js';
 import { createPublicRoutes } from './public-routes.js';
 import { createStatusRoutes, statusErrorStatuses } from './status-routes.js';
 import { createTimelineRoutes } from './timeline-routes.js';

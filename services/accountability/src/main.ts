@@ -1,27 +1,45 @@
 import { join } from 'node:path';
+import type { LedgerLog } from '@quanze/integrity';
+import { ledgerLogConfig, openLedgerLog } from '@quanze/integrity';
 import { READ_MODELS_FILE_NAME } from '@quanze/projections';
 import { runServices, runtimeConfig } from '@quanze/service-kit';
 import { createAccessRecorder } from './access-audit.js';
 import { createAccountabilityService } from './index.js';
+import { createLedgerLogService } from './log-routes.js';
 import { openAccountabilityReadModels } from './read-models.js';
 import type { AccountabilityReadModels } from './read-models.js';
 
 /**
  * This service alone, on the store of QUANZE_STORE_URL (default: ./data, shared with `npm start`), port 3005, with
- * its read models in <data>/readmodels.sqlite: caught up before the server listens, then followed live.
+ * its read models in <data>/readmodels.sqlite: caught up before the server listens, then followed live; and the
+ * sealer of the tamper-evident log with its routes under /log.
  */
 const config = runtimeConfig(process.env, { port: 3005 });
 let readModels: AccountabilityReadModels | null = null;
+let ledgerLog: LedgerLog | null = null;
 await runServices(
   ({ store }) => {
-    if (readModels === null) throw new Error('the read models open before the services are created');
+    if (readModels === null || ledgerLog === null) throw new Error('the read models and the log open before the services are created');
     const clock = () => new Date();
-    return [createAccountabilityService({ store, db: readModels.db, runner: readModels.runner, clock, recordAccess: createAccessRecorder(store, clock) })];
+    const log = ledgerLog;
+    return [
+      createAccountabilityService({ store, db: readModels.db, runner: readModels.runner, clock, recordAccess: createAccessRecorder(store, clock) }),
+      createLedgerLogService({ integrity: log.integrity, verifierKey: () => log.verifierKey, verifierKeys: () => log.verifierKeys }),
+    ];
   },
   {
     name: 'accountability',
     config,
     async beforeListen({ store, logger }) {
+      // The sealer of the tamper-evident log, here when this service runs alone (one sealer per data folder).
+      ledgerLog = await openLedgerLog({
+        store,
+        config: ledgerLogConfig(config.dataFolder),
+        onError: (error) => {
+          logger.error({ err: error }, 'the sealer stopped following the ledger; retrying');
+        },
+      });
+      logger.info({ verifierKey: ledgerLog.verifierKey }, 'sealing the ledger');
       const path = join(config.dataFolder, READ_MODELS_FILE_NAME);
       readModels = await openAccountabilityReadModels({
         store,
@@ -34,7 +52,10 @@ await runServices(
       logger.info({ path, headPosition: status.headPosition }, 'read models caught up');
     },
     // Stop following the store before it closes; a lost last batch would be replayed from its checkpoint anyway.
-    onStop: () => readModels?.close() ?? Promise.resolve(),
+    onStop: async () => {
+      await readModels?.close();
+      await ledgerLog?.close();
+    },
     readiness: () => readModels?.notReady() ?? Promise.resolve('the read models are not open'),
   },
 );
