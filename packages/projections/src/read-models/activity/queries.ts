@@ -294,6 +294,9 @@ function participantsAt(db: ReadModelDatabase, positions: readonly number[]): Ma
 
 // ── Who was who, then and now: looked up once per query ─────────────────────────────────────────────────────────
 
+/** What the posts held at a step are found from: who recorded it, as what, and on which day. */
+type StepTaken = Pick<StepRecord, 'recordedBy' | 'occurredOn'>;
+
 class Lookups {
   private readonly names = new Map<string, string | null>();
   private readonly tenures = new Map<string, Tenure[]>();
@@ -307,7 +310,7 @@ class Lookups {
    * Reads at once what `person` and `heldThen` will be asked for these persons at these steps — their names and
    * tenures, the titles of the posts recorded, each unit's name on each day — in a few statements for the lot.
    */
-  load(steps: readonly StepRecord[], personsAt: (step: StepRecord) => Iterable<string>): void {
+  load<TStep extends StepTaken>(steps: readonly TStep[], personsAt: (step: TStep) => Iterable<string>): void {
     const persons = new Set<string>();
     for (const step of steps) for (const personId of personsAt(step)) persons.add(personId);
     this.loadPersons([...persons].filter((personId) => !this.tenures.has(personId)));
@@ -405,7 +408,7 @@ class Lookups {
   }
 
   /** The posts a person held when a step was taken: the actor's as recorded; a named person's from their tenures. */
-  heldThen(personId: string, step: StepRecord): PostThen[] {
+  heldThen(personId: string, step: StepTaken): PostThen[] {
     if (personId === step.recordedBy.personId) {
       const { postId, unitId } = step.recordedBy;
       if (postId === null && unitId === null) return [];
@@ -537,24 +540,42 @@ function afterPosition(after: string | undefined): number {
   return position;
 }
 
+interface DossierRow {
+  position: number;
+  subject_kind: SubjectKind;
+  subject_id: string;
+  roles: string;
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  recorded_at: string;
+  actor_person_id: string;
+  actor_post_id: string | null;
+  actor_unit_id: string | null;
+}
+
+/** A page of the person's participations, each with the columns of its step the dossier shows: one statement. */
 function dossierPageQuery(personId: string, options: DossierOptions): { sql: string; parameters: (string | number)[] } {
-  const clauses = ['person_id = ?', 'position > ?', `subject_kind NOT IN ('unit', 'person')`];
+  const clauses = ['activity_participants.person_id = ?', 'activity_participants.position > ?', `activity_participants.subject_kind NOT IN ('unit', 'person')`];
   const parameters: (string | number)[] = [personId, afterPosition(options.after)];
   if (options.from !== undefined) {
-    clauses.push('occurred_at >= ?');
+    clauses.push('activity_participants.occurred_at >= ?');
     parameters.push(options.from);
   }
   if (options.to !== undefined) {
-    clauses.push('occurred_at < ?');
+    clauses.push('activity_participants.occurred_at < ?');
     parameters.push(options.to);
   }
-  clauses.push('role IN (SELECT value FROM json_each(?))');
+  clauses.push('activity_participants.role IN (SELECT value FROM json_each(?))');
   parameters.push(JSON.stringify(options.roles ?? ACT_ROLES));
   parameters.push(pageSize(options.limit));
   return {
-    sql: `SELECT position, subject_kind, subject_id, json_group_array(json_object('role', role, 'detail', json(detail))) AS roles
-      FROM activity_participants WHERE ${clauses.join(' AND ')}
-      GROUP BY position ORDER BY position LIMIT ?`,
+    sql: `SELECT activity_participants.position, activity_participants.subject_kind, activity_participants.subject_id,
+        json_group_array(json_object('role', activity_participants.role, 'detail', json(activity_participants.detail))) AS roles,
+        s.event_id, s.type, s.occurred_at, s.recorded_at, s.actor_person_id, s.actor_post_id, s.actor_unit_id
+      FROM activity_participants JOIN activity_steps s ON s.position = activity_participants.position
+      WHERE ${clauses.join(' AND ')}
+      GROUP BY activity_participants.position ORDER BY activity_participants.position LIMIT ?`,
     parameters,
   };
 }
@@ -567,40 +588,42 @@ export function personDossier(db: ReadModelDatabase, personId: string, options: 
   const lookups = new Lookups(db);
   const { sql, parameters } = dossierPageQuery(personId, options);
   const limit = pageSize(options.limit);
-  const rows = prepared<(string | number)[], { position: number; subject_kind: SubjectKind; subject_id: string; roles: string }>(db, sql).all(
-    ...parameters,
+  const rows = prepared<(string | number)[], DossierRow>(db, sql).all(...parameters);
+  const acts = rows.map((row) => ({
+    row,
+    step: {
+      recordedBy: { personId: row.actor_person_id, postId: row.actor_post_id, unitId: row.actor_unit_id },
+      occurredOn: chinaDateOf(row.occurred_at),
+    } satisfies StepTaken,
+  }));
+  lookups.load(
+    acts.map((act) => act.step),
+    () => [personId],
   );
-  const steps = stepsAt(db, rows.map((row) => row.position));
-  lookups.load(steps, () => [personId]);
   const { name, tenures } = lookups.person(personId);
-  const stepAt = new Map(steps.map((step) => [step.position, step]));
   const subjects = rows.map((row): SubjectRef => ({ kind: row.subject_kind, id: row.subject_id }));
   // Only outcomes after an entry are shown with it: none before the page's first.
   const outcomes = outcomesOfSubjects(db, subjects, rows[0]?.position ?? 0);
   const labels = labelsOf(db, subjects);
-  const entries = rows.flatMap((row): DossierEntry[] => {
-    const step = stepAt.get(row.position);
-    if (step === undefined) return [];
+  const entries = acts.map(({ row, step }): DossierEntry => {
     const subject: SubjectRef = { kind: row.subject_kind, id: row.subject_id };
     const key = subjectKey(subject);
     const later = (outcomes.get(key) ?? []).filter((outcome) => outcome.position > row.position);
     const roles = (JSON.parse(row.roles) as { role: ParticipantRole; detail: DetailObject | null }[]).sort(
       (a, b) => (ROLE_ORDER.get(a.role) ?? 0) - (ROLE_ORDER.get(b.role) ?? 0),
     );
-    return [
-      {
-        position: step.position,
-        eventId: step.eventId,
-        type: step.type,
-        occurredAt: step.occurredAt,
-        recordedAt: step.recordedAt,
-        subject: { ...subject, label: labels.get(key) ?? null },
-        roles,
-        heldThen: lookups.heldThen(personId, step),
-        laterOutcomes: later,
-        outcome: later.at(-1)?.kind ?? null,
-      },
-    ];
+    return {
+      position: row.position,
+      eventId: row.event_id,
+      type: row.type,
+      occurredAt: row.occurred_at,
+      recordedAt: row.recorded_at,
+      subject: { ...subject, label: labels.get(key) ?? null },
+      roles,
+      heldThen: lookups.heldThen(personId, step),
+      laterOutcomes: later,
+      outcome: later.at(-1)?.kind ?? null,
+    };
   });
   const last = rows.at(-1);
   return {
@@ -625,7 +648,6 @@ export function explainPersonDossier(db: ReadModelDatabase, personId: string, op
   const { sql, parameters } = dossierPageQuery(personId, options);
   return [
     ...explain(sql, parameters),
-    ...explain(STEPS_AT_SQL, ['[1,2]']),
     ...explain(OUTCOMES_OF_SUBJECTS_SQL, ['[["decision","x"]]', 0]),
     ...explain(LABELS_SQL, ['[["decision","x"]]']),
     ...explain(PERSON_NAMES_SQL, [JSON.stringify([personId])]),
