@@ -102,3 +102,4 @@ export {
 } from './sealer.js';
 export * from './witness/index.js';
 export { ledgerLogConfig, openLedgerLog, type LedgerLog, type LedgerLogConfig } from './ledger-log.js';
+export { verifyLog, type LogProblem, type LogVerdict, type VerifyLogOptions } from './verify-log.js';
