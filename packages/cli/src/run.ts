@@ -1,7 +1,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateNoteKey, parseVerifierKey, verifyLog, type LogProblem, type NoteVerifier } from '@quanze/integrity';
+import { InvalidWitnessConfig, WITNESS_USAGE, generateNoteKey, parseVerifierKey, runWitness, verifyLog, type LogProblem, type NoteVerifier } from '@quanze/integrity';
 import { CannotExport, exportCase, verifyBundle } from './bundle.js';
 import { UsageError, locate, openStores, requireLedger, trustedKeys } from './stores.js';
 
@@ -29,6 +29,8 @@ Usage:
       Offline, without any database: are these events exactly what the ledger recorded? (exit 0 valid, 1 not)
   quanze log-key --origin <origin> --out <file>
       Generate a new log signing key (for a key rotation, docs/INTEGRITY.md); prints its verifier key.
+  quanze witness --key <file> --state <file> --log <origin>=<verifier key> [--log …] [--listen host:port] …
+      Run a C2SP tlog-witness that cosigns the checkpoints of the logs it follows (quanze witness --help).
 
 The data folder defaults to QUANZE_DATA or ./data, the store to QUANZE_STORE_URL or sqlite:<data folder>; the keys
 to trust to --key, else <data>/keys/log-verifier-keys.txt.
@@ -45,6 +47,8 @@ const COMMON = {
 } as const;
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  // The witness has its own flags (packages/integrity/src/witness): everything after `witness` is its own.
+  if (argv[0] === 'witness') return witness(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: COMMON, allowPositionals: true, strict: true });
@@ -210,4 +214,22 @@ async function logKey(values: Values, io: Io): Promise<number> {
   io.stdout.write(`${key.verifierKey}\n`);
   io.stderr.write(`wrote the signer key to ${file} (mode 0600); set QUANZE_LOG_SIGNING_KEY_FILE=${file} and restart\n`);
   return EXIT.ok;
+}
+
+/** Serves until SIGINT or SIGTERM; resolves once it listens, and the open server keeps the process alive. */
+async function witness(argv: readonly string[], io: Io): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout.write(`${WITNESS_USAGE}\n`);
+    return EXIT.ok;
+  }
+  try {
+    await runWitness(argv, { handleSignals: true });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof InvalidWitnessConfig) {
+      io.stderr.write(`${error.message}\n\n${WITNESS_USAGE}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
 }
