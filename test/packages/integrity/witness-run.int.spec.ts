@@ -84,6 +84,7 @@ describe('quanze witness (runWitness and its entry point)', function () {
       ['no --log', ['--key', key, '--state', state, '--name', NAME], /--log/],
       ['a --log without a key', ['--key', key, '--state', state, '--name', NAME, '--log', ORIGIN], /<origin>=<verifier key>/],
       ['a --listen without a port', ['--key', key, '--state', state, '--name', NAME, '--log', logFlag, '--listen', 'localhost'], /host:port/],
+      ['a prefix that is not a path', ['--key', key, '--state', state, '--name', NAME, '--log', logFlag, '--prefix', 'witness/'], /submission prefix/],
       ['an unknown flag', ['--key', key, '--state', state, '--name', NAME, '--log', logFlag, '--port', '1'], /--port/],
     ];
     for (const [what, args, message] of refused) {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MalformedAddCheckpoint, TLOG_SIZE_CONTENT_TYPE } from './protocol.js';
-import { OldSizeMismatch, WITNESS_REFUSAL_STATUS, isWitnessRefusal, type Witness, type WitnessLogger, type WitnessRefusal } from './witness.js';
+import { InvalidWitnessConfig, OldSizeMismatch, WITNESS_REFUSAL_STATUS, isWitnessRefusal, type Witness, type WitnessLogger, type WitnessRefusal } from './witness.js';
 
 /** A request body above this is no add-checkpoint request: 63 proof lines and a note with 100 signatures fit in 20 KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -30,7 +30,7 @@ const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export function createWitnessServer(witness: Witness, options: WitnessServerOptions = {}): Server {
   const prefix = options.prefix ?? '';
   if (prefix !== '' && (!prefix.startsWith('/') || prefix.endsWith('/'))) {
-    throw new Error(`the submission prefix is empty or a path like /witness, not ${JSON.stringify(prefix)}`);
+    throw new InvalidWitnessConfig(`the submission prefix is empty or a path like /witness, not ${JSON.stringify(prefix)}`);
   }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logger = options.logger;
