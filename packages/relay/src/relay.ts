@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import type { ConsumerConfig, LogEntry, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { EventStore } from '@quanze/eventstore';
+import { createPostHoldingCheck } from '@quanze/service-kit';
+import type { ActorCheck } from '@quanze/service-kit';
+import { createOutboxPublisher } from './outbox-publisher.js';
+import type { OutboxPublisher, OutboxStatus } from './outbox-publisher.js';
+import { createReceiptConsumer } from './receipt-consumer.js';
+import type { ReceiptConsumer, TransferAnswerCommands } from './receipt-consumer.js';
+import { RELAY_FILE_NAME, openRelayCheckpointStore } from './relay-checkpoint-store.js';
+import type { RelayConfig } from './relay-config.js';
+import { relayTopics } from './topics.js';
+
+export interface RelayOptions {
+  readonly config: RelayConfig;
+  readonly store: EventStore;
+  /** The enforcement service's case commands (`createCaseCommands`): the rules that decide an answer. */
+  readonly commands: TransferAnswerCommands;
+  /** The folder of `relay.sqlite`, the outbox's checkpoint: the data folder. */
+  readonly dataFolder: string;
+  readonly logger: Logger;
+  /** Defaults to the HTTP routes' post-holding check on this store. */
+  readonly checkActor?: ActorCheck;
+  /** The latest signed checkpoint's size, when this process runs the Merkle sealer (see `OutboxPublisherOptions`). */
+  readonly checkpointSize?: () => Promise<number | null>;
+  /** Timings for tests: the group's, and the pause before the outbox tries again. */
+  readonly consumer?: Pick<ConsumerConfig, 'sessionTimeout' | 'heartbeatInterval' | 'rebalanceTimeout' | 'retry' | 'maxWaitTimeInMs'>;
+  readonly retryAfterMs?: number;
+  /** Test hook: between Kafka's acknowledgement of a page and its checkpoint. */
+  readonly afterPublish?: (lastPosition: number) => Promise<void> | void;
+}
+
+export interface Relay {
+  /**
+   * Starts the outbox and the receipts consumer in the background and returns: an unreachable Kafka does not keep
+   * the ledger from starting; both log it and try again with a growing pause.
+   */
+  start(): Promise<void>;
+  /** Stops consuming and publishing, then disconnects and closes the checkpoint file. */
+  stop(): Promise<void>;
+  status(): OutboxStatus;
+  readonly outbox: OutboxPublisher;
+}
+
+const PINO_LEVEL = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'debug', [logLevel.DEBUG]: 'trace', [logLevel.NOTHING]: 'trace' } as const;
+
+/** kafkajs's log lines into the process's pino logger; its INFO (group joins, connections) as debug. */
+function kafkaLogger(logger: Logger) {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, ...fields } = log;
+      logger[PINO_LEVEL[level]]({ kafka: namespace, ...fields }, message);
+    };
+}
+
+/** The outbox and the receipts consumer over one Kafka client (docs/RELAY.md). */
+export function createRelay(options: RelayOptions): Relay {
+  const { config, store } = options;
+  const logger = options.logger.child({ component: 'relay' });
+  const topics = relayTopics(config.topicPrefix);
+  const kafka = new Kafka({ clientId: config.clientId, brokers: config.brokers, logLevel: logLevel.INFO, logCreator: kafkaLogger(logger) });
+  // Not idempotent: ordering per case and no loss come from acks = all, one request in flight, and the outbox
+  // republishing from its checkpoint; consumers drop repeats by event id (docs/RELAY.md).
+  const producer: Producer = kafka.producer({
+    allowAutoTopicCreation: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    maxInFlightRequests: 1,
+    idempotent: false,
+  });
+  const checkpoints = openRelayCheckpointStore(join(options.dataFolder, RELAY_FILE_NAME));
+  const outbox = createOutboxPublisher({
+    store,
+    producer,
+    checkpoints,
+    topics,
+    organisations: config.organisations,
+    publicEventTypes: config.publicEventTypes,
+    logger,
+    ...(options.checkpointSize === undefined ? {} : { checkpointSize: options.checkpointSize }),
+    ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+    ...(options.afterPublish === undefined ? {} : { afterPublish: options.afterPublish }),
+  });
+  const receipts: ReceiptConsumer = createReceiptConsumer({
+    kafka,
+    producer,
+    groupId: config.groupId,
+    topics,
+    organisations: config.organisations,
+    commands: options.commands,
+    checkActor: options.checkActor ?? createPostHoldingCheck(store),
+    logger,
+    ...(options.consumer === undefined ? {} : { consumer: options.consumer }),
+    ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+  });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    outbox,
+    async start() {
+      await outbox.start();
+      receipts.start();
+      logger.info(
+        { brokers: config.brokers, organisations: config.organisations.map((organisation) => organisation.code), publicEventTypes: config.publicEventTypes },
+        'relay started',
+      );
+    },
+    stop() {
+      stopping ??= (async () => {
+        await receipts.stop();
+        await outbox.stop();
+        await producer.disconnect();
+        checkpoints.close();
+      })();
+      return stopping;
+    },
+    status: () => outbox.status(),
+  };
+}
