@@ -2,8 +2,18 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import { SQLITE_FILE_NAME } from '@quanze/eventstore';
-import { INTEGRITY_FILE_NAME, generateNoteKey, parseSignerKey, signCheckpoint, parseCheckpoint } from '@quanze/integrity';
+import { SQLITE_FILE_NAME, openEventStore } from '@quanze/eventstore';
+import {
+  INTEGRITY_FILE_NAME,
+  createSealer,
+  createSqliteIntegrityStore,
+  generateNoteKey,
+  parseCheckpoint,
+  parseSignerKey,
+  recordLogVerifierKey,
+  signCheckpoint,
+} from '@quanze/integrity';
+import { newStreamId, proposedEvents } from '../../support/events.js';
 import { run } from '@quanze/cli';
 import { ORIGIN, copyOf, quanze, sealedFolder, type SealedFolder } from './fixture.js';
 
@@ -175,6 +185,30 @@ describe('quanze verify on a real SQLite data folder', function () {
       const result = await verifyInProcess(copy.folder);
       expect(result.code).to.equal(1);
       expect(result.stdout).to.match(/^TAMPERED: stored subtree level 2, index 1: /);
+    });
+  });
+
+  describe('after the log key was rotated', function () {
+    it('verifies old checkpoints with the old key and new ones with the new, both listed; with the new key alone the old ones fail', async function () {
+      const next = generateNoteKey(ORIGIN);
+      const store = await openEventStore(`sqlite:${copy.folder}`);
+      const log = createSqliteIntegrityStore({ path: integrity });
+      await recordLogVerifierKey(copy.folder, parseSignerKey(next.signerKey));
+      const sealer = createSealer({ store, integrity: log, signer: parseSignerKey(next.signerKey), everyEvents: 1_000_000, everyMs: 60_000 });
+      await sealer.start();
+      await store.appendToStream(newStreamId(), proposedEvents(2));
+      await sealer.sealedThrough(42);
+      await sealer.stop();
+      await store.close();
+      await log.close();
+
+      const listed = await verifyInProcess(copy.folder);
+      expect(listed.stdout).to.match(/^INTACT: 42 events, .* 5 signed checkpoints match \(latest size 42\)/);
+      const both = await quanze(['verify', '--data', copy.folder, '--key', original.verifierKey, '--key', next.verifierKey]);
+      expect(both.code).to.equal(0);
+      const newOnly = await quanze(['verify', '--data', copy.folder, '--key', next.verifierKey]);
+      expect(newOnly.code).to.equal(1);
+      expect(newOnly.stdout).to.match(/^TAMPERED: checkpoint #1 \(size 10\): its signature does not verify/);
     });
   });
 
