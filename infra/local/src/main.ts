@@ -6,9 +6,11 @@ import type { LedgerLog } from '@quanze/integrity';
 import { ledgerLogConfig, openLedgerLog } from '@quanze/integrity';
 import { redactStoreUrl } from '@quanze/eventstore';
 import { READ_MODELS_FILE_NAME } from '@quanze/projections';
+import type { Relay } from '@quanze/relay';
 import { loadActionPlanSeeds } from '@quanze/seeds';
 import { runServices, runtimeConfig } from '@quanze/service-kit';
 import { createAllServices } from './services.js';
+import { startRelayFromEnv } from './relay.js';
 
 /**
  * `npm start`: every service in one process on the embedded store (SQLite in ./data unless QUANZE_STORE_URL or
@@ -16,10 +18,12 @@ import { createAllServices } from './services.js';
  * tamper-evident log (docs/INTEGRITY.md), a development admin token printed.
  */
 const config = runtimeConfig();
-const logConfig = ledgerLogConfig(config.dataFolder);
+const logConfig = ledgerLogConfig(config);
 let readModels: AccountabilityReadModels | null = null;
 // Filled in by beforeListen; an object, so that its type survives the callbacks that assign it.
 const opened: { ledgerLog: LedgerLog | null } = { ledgerLog: null };
+// The Kafka relay, when QUANZE_KAFKA_BROKERS is set (docs/RELAY.md); without it transfers are read from the inbox API.
+const relayed: { relay: Relay | null } = { relay: null };
 const system = await runServices(
   ({ store }) => {
     const log = opened.ledgerLog;
@@ -54,8 +58,15 @@ const system = await runServices(
           logger.error({ err: error }, 'read models stopped following the ledger; retrying');
         },
       });
+      relayed.relay = await startRelayFromEnv({
+        store,
+        dataFolder: config.dataFolder,
+        logger,
+        checkpointSize: async () => (await ledgerLog.integrity.latestCheckpoint())?.size ?? null,
+      });
     },
     onStop: async () => {
+      await relayed.relay?.stop();
       await readModels?.close();
       await opened.ledgerLog?.close();
     },
