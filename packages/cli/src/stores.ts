@@ -5,7 +5,7 @@ import { SQLITE_FILE_NAME, openEventStore } from '@quanze/eventstore';
 import {
   INTEGRITY_FILE_NAME,
   LOG_SIGNING_KEY_FILE,
-  createSqliteIntegrityStore,
+  openIntegrityStore,
   parseSignerKey,
   parseVerifierKey,
   readLogVerifierKeys,
@@ -40,6 +40,7 @@ export function requireLedger(location: Location): void {
     const file = join(resolve(location.storeUrl.slice('sqlite:'.length)), SQLITE_FILE_NAME);
     if (!existsSync(file)) throw new UsageError(`no event store at ${file}`);
   }
+  if (/^postgres(ql)?:\/\//.test(location.storeUrl)) return;
   const integrityFile = join(location.dataFolder, INTEGRITY_FILE_NAME);
   if (!existsSync(integrityFile)) throw new UsageError(`no integrity store at ${integrityFile}: has the sealer (npm start) ever run on this data folder?`);
 }
@@ -47,8 +48,7 @@ export function requireLedger(location: Location): void {
 /** Opens what exists, never creates it. */
 export async function openStores(location: Location): Promise<{ store: EventStore; integrity: IntegrityStore; close(): Promise<void> }> {
   requireLedger(location);
-  const integrityFile = join(location.dataFolder, INTEGRITY_FILE_NAME);
-  const integrity = createSqliteIntegrityStore({ path: integrityFile, readonly: true });
+  const integrity = await openIntegrityStore({ storeUrl: location.storeUrl, dataFolder: location.dataFolder, readonly: true });
   let store: EventStore;
   try {
     store = await openEventStore(location.storeUrl);

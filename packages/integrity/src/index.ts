@@ -82,6 +82,8 @@ export {
   type StoredCheckpoint,
 } from './integrity-store.js';
 export { INTEGRITY_FILE_NAME, createSqliteIntegrityStore } from './sqlite-integrity-store.js';
+export { createPostgresIntegrityStore } from './postgres-integrity-store.js';
+export { openIntegrityStore } from './open-integrity-store.js';
 export {
   LOG_SIGNING_KEY_FILE,
   LOG_VERIFIER_KEYS_FILE,

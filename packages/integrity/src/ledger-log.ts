@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { EventStore } from '@quanze/eventstore';
 import type { IntegrityStore, StoredCheckpoint } from './integrity-store.js';
 import { loadOrCreateLogKey, recordLogVerifierKey } from './log-key.js';
 import type { NoteSigner } from './note-keys.js';
 import { DEFAULT_SEAL_EVERY_EVENTS, DEFAULT_SEAL_EVERY_MS, createSealer, type Sealer } from './sealer.js';
-import { INTEGRITY_FILE_NAME, createSqliteIntegrityStore } from './sqlite-integrity-store.js';
+import { openIntegrityStore } from './open-integrity-store.js';
 
 const Whole = (name: string) =>
   z
@@ -24,6 +23,8 @@ const LedgerLogEnv = z.object({
 /** How a process keeps the tamper-evident log; every field has a default for `npm start`. */
 export interface LedgerLogConfig {
   readonly dataFolder: string;
+  /** The event store's URL: a PostgreSQL event log keeps its integrity tables in the same database. */
+  readonly storeUrl: string;
   /** `QUANZE_LOG_SIGNING_KEY_FILE`: the log's signer key; else `keys/log-signing-key.txt`, generated on first start. */
   readonly signingKeyFile: string | null;
   /** `QUANZE_LOG_ORIGIN`: the origin of a key generated on first start (`quanze.<id>/ledger` when absent). */
@@ -32,13 +33,17 @@ export interface LedgerLogConfig {
   readonly everyMs: number;
 }
 
-export function ledgerLogConfig(dataFolder: string, env: NodeJS.ProcessEnv = process.env): LedgerLogConfig {
+export function ledgerLogConfig(
+  { dataFolder, storeUrl }: { readonly dataFolder: string; readonly storeUrl: string },
+  env: NodeJS.ProcessEnv = process.env,
+): LedgerLogConfig {
   const parsed = LedgerLogEnv.safeParse(env);
   if (!parsed.success) {
     throw new TypeError(`invalid ledger log configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   }
   return {
     dataFolder,
+    storeUrl,
     signingKeyFile: parsed.data.QUANZE_LOG_SIGNING_KEY_FILE ?? null,
     origin: parsed.data.QUANZE_LOG_ORIGIN ?? null,
     everyEvents: parsed.data.QUANZE_SEAL_EVERY_EVENTS ?? DEFAULT_SEAL_EVERY_EVENTS,
@@ -62,8 +67,9 @@ export interface LedgerLog {
 }
 
 /**
- * Opens `integrity.sqlite` in the data folder (also when the events live in PostgreSQL: the integrity store has a
- * SQLite adapter only so far), loads or generates the log key, and starts the sealer.
+ * Opens the integrity store beside the event store (`integrity.sqlite` in the data folder, or the PostgreSQL
+ * database of the events), loads or generates the log key (always in the data folder or the configured file), and
+ * starts the sealer.
  */
 export async function openLedgerLog(options: {
   readonly store: Pick<EventStore, 'subscribeToAll'>;
@@ -74,7 +80,7 @@ export async function openLedgerLog(options: {
   const { config } = options;
   const key = await loadOrCreateLogKey({ dataFolder: config.dataFolder, configuredFile: config.signingKeyFile, origin: config.origin });
   const verifierKeys = (await recordLogVerifierKey(config.dataFolder, key.signer)).map((verifier) => verifier.verifierKey);
-  const integrity = createSqliteIntegrityStore({ path: join(config.dataFolder, INTEGRITY_FILE_NAME) });
+  const integrity = await openIntegrityStore({ storeUrl: config.storeUrl, dataFolder: config.dataFolder });
   const sealer = createSealer({
     store: options.store,
     integrity,
