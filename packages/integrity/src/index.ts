@@ -81,7 +81,7 @@ export {
   type IntegrityStore,
   type StoredCheckpoint,
 } from './integrity-store.js';
-export { INTEGRITY_FILE_NAME, createSqliteIntegrityStore } from './sqlite-integrity-store.js';
+export { INTEGRITY_FILE_NAME, createSqliteIntegrityStore, sqliteNodesQuery } from './sqlite-integrity-store.js';
 export { createPostgresIntegrityStore } from './postgres-integrity-store.js';
 export { openIntegrityStore } from './open-integrity-store.js';
 export {

@@ -46,6 +46,15 @@ function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
   return { id: row.id, size: row.size, rootHash: new Uint8Array(row.root), note: row.note, createdAt: row.created_at };
 }
 
+/**
+ * The one query that reads `count` nodes by id: a join from the ids to the primary key. (Not `(level, idx) IN
+ * (VALUES …)`, for which SQLite scans the whole table: a proof would cost O(n).)
+ */
+export function sqliteNodesQuery(count: number): string {
+  const pairs = Array.from({ length: count }, () => '(?, ?)').join(', ');
+  return `SELECT n.level, n.idx, n.hash FROM (VALUES ${pairs}) AS wanted CROSS JOIN nodes n ON n.level = wanted.column1 AND n.idx = wanted.column2`;
+}
+
 /** Most node ids per query: SQLite allows 32,766 parameters; a proof needs about 2·log2(n) ids. */
 const MAX_IDS_PER_QUERY = 4096;
 
@@ -87,8 +96,7 @@ export function createSqliteIntegrityStore(options: { readonly path: string; rea
   const nodeQuery = (count: number) => {
     let statement = nodeQueries.get(count);
     if (statement === undefined) {
-      const pairs = Array.from({ length: count }, () => '(?, ?)').join(', ');
-      statement = db.prepare(`SELECT level, idx, hash FROM nodes WHERE (level, idx) IN (VALUES ${pairs})`);
+      statement = db.prepare(sqliteNodesQuery(count));
       nodeQueries.set(count, statement);
     }
     return statement;
