@@ -34,6 +34,8 @@ export interface IntegrityStore {
   treeSize(): Promise<number>;
   /** The hashes of stored complete subtrees, one per id and in its order, read in one query. */
   nodes(ids: readonly NodeId[]): Promise<Uint8Array[]>;
+  /** The stored subtrees of one level with index `from` to `to` inclusive, in index order (a gap is a missing node). */
+  nodeRange(level: number, from: number, to: number): Promise<{ index: number; hash: Uint8Array }[]>;
   /**
    * Adds the nodes that leaves `from + 1 … size` completed, and those leaves' event ids, and moves the tree size
    * from `from` to `size` — all in one transaction, refused (`ConcurrentSealer`) if the size is no longer `from`.

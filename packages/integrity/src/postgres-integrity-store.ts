@@ -91,6 +91,13 @@ export async function createPostgresIntegrityStore(options: { readonly connectio
         return hash;
       });
     },
+    async nodeRange(level, from, to) {
+      const { rows } = await pool.query<{ idx: string; hash: Buffer }>(
+        'SELECT idx, hash FROM quanze_integrity_nodes WHERE level = $1 AND idx BETWEEN $2 AND $3 ORDER BY idx',
+        [level, String(from), String(to)],
+      );
+      return rows.map((row) => ({ index: Number(row.idx), hash: new Uint8Array(row.hash) }));
+    },
     async integrate(batch) {
       if (batch.size - batch.from !== batch.eventIds.length) {
         throw new InvalidTreeRequest(`a batch from ${batch.from} to ${batch.size} must name ${batch.size - batch.from} event ids`);

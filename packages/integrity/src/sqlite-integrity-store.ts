@@ -82,6 +82,7 @@ export function createSqliteIntegrityStore(options: { readonly path: string; rea
     setSize: db.prepare<[number, number]>('UPDATE tree SET size = ? WHERE id = 1 AND size = ?'),
     insertNode: db.prepare<[number, number, Uint8Array]>('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
     insertPosition: db.prepare<[string, number]>('INSERT INTO event_positions (event_id, position) VALUES (?, ?)'),
+    nodeRange: db.prepare<[number, number, number], { idx: number; hash: Buffer }>('SELECT idx, hash FROM nodes WHERE level = ? AND idx BETWEEN ? AND ? ORDER BY idx'),
     positionOf: db.prepare<[string], number>('SELECT position FROM event_positions WHERE event_id = ?').pluck(),
     insertCheckpoint: db.prepare<[number, Uint8Array, string, string], CheckpointRow>(
       'INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?) RETURNING *',
@@ -128,6 +129,8 @@ export function createSqliteIntegrityStore(options: { readonly path: string; rea
   return {
     treeSize: () => Promise.resolve(statements.size.get() ?? 0),
     nodes: (ids) => Promise.resolve(readNodes(ids)),
+    nodeRange: (level, from, to) =>
+      Promise.resolve(statements.nodeRange.all(level, from, to).map((row) => ({ index: row.idx, hash: new Uint8Array(row.hash) }))),
     integrate(batch) {
       if (batch.size - batch.from !== batch.eventIds.length) {
         return Promise.reject(new InvalidTreeRequest(`a batch from ${batch.from} to ${batch.size} must name ${batch.size - batch.from} event ids`));

@@ -162,27 +162,16 @@ export async function verifyLog(options: VerifyLogOptions): Promise<LogVerdict> 
       leaves.push({ position: expected, leaf, completed: frontier.append(leaf) });
       compareRoots();
     }
-    // The stored subtrees these leaves complete, read in one go, compared leaf first: a changed event shows as its
-    // leaf, a changed interior node (which would corrupt proofs) as that node.
-    const sealed = leaves.filter((entry) => entry.position <= treeSize);
-    const ids = sealed.flatMap((entry) => entry.completed.filter((node) => (node.index + 1) * 2 ** node.level <= treeSize));
-    const stored = ids.length === 0 ? [] : await integrity.nodes(ids).catch((error: unknown) => {
-      problems.push({ kind: 'node', level: 0, index: from - 1, reason: `stored subtrees are missing: ${messageOf(error)}` });
-      return null;
-    });
-    if (stored !== null) {
-      for (let i = 0; i < ids.length; i++) {
-        const node = ids[i] as TreeNode;
-        if (equalBytes(node.hash, stored[i] as Uint8Array)) continue;
-        if (node.level === 0) {
-          problems.push({ kind: 'event', position: node.index + 1, reason: "its content hash no longer matches the leaf sealed for it: the event was changed after it was recorded" });
-          stopped = true;
-        } else {
-          problems.push({ kind: 'node', level: node.level, index: node.index, reason: 'the stored subtree differs from the one its events give' });
-        }
-        break;
-      }
-    } else stopped = true;
+    // The stored subtrees these leaves complete, read level by level as index ranges, compared leaf first: a changed
+    // event shows as its leaf, a changed interior node (which would corrupt proofs) as that node.
+    const completed = leaves
+      .filter((entry) => entry.position <= treeSize)
+      .flatMap((entry) => entry.completed.filter((node) => (node.index + 1) * 2 ** node.level <= treeSize));
+    const mismatch = await firstStoredMismatch(integrity, completed);
+    if (mismatch !== null) {
+      problems.push(mismatch);
+      if (mismatch.kind === 'event') stopped = true;
+    }
     options.onProgress?.(frontier.size, total);
   }
 
@@ -205,6 +194,40 @@ export async function verifyLog(options: VerifyLogOptions): Promise<LogVerdict> 
     unsigned: Math.max(0, eventsChecked - (largestSigned?.size ?? 0)),
     problems,
   };
+}
+
+/**
+ * Compares recomputed subtrees with the stored ones (one range query per level), leaves before interior nodes, and
+ * returns the first that differs or is missing.
+ */
+async function firstStoredMismatch(integrity: IntegrityStore, computed: readonly TreeNode[]): Promise<LogProblem | null> {
+  const byLevel = new Map<number, TreeNode[]>();
+  for (const node of computed) {
+    const level = byLevel.get(node.level) ?? [];
+    level.push(node);
+    byLevel.set(node.level, level);
+  }
+  for (const [level, nodes] of [...byLevel.entries()].sort(([a], [b]) => a - b)) {
+    const first = nodes[0] as TreeNode;
+    const last = nodes[nodes.length - 1] as TreeNode;
+    const stored = new Map((await integrity.nodeRange(level, first.index, last.index)).map((node) => [node.index, node.hash]));
+    for (const node of nodes) {
+      const hash = stored.get(node.index);
+      if (hash !== undefined && equalBytes(hash, node.hash)) continue;
+      if (level === 0) {
+        return {
+          kind: 'event',
+          position: node.index + 1,
+          reason:
+            hash === undefined
+              ? 'no leaf was stored for it, though the tree was sealed past it'
+              : 'its content hash no longer matches the leaf sealed for it: the event was changed after it was recorded',
+        };
+      }
+      return { kind: 'node', level, index: node.index, reason: hash === undefined ? 'the stored subtree is missing' : 'the stored subtree differs from the one its events give' };
+    }
+  }
+  return null;
 }
 
 /** Bad events first, by position; then checkpoints and nodes as found. */

@@ -61,6 +61,8 @@ export function integrityStoreContract(name: string, fixture: IntegrityFixture):
       expect(await opened.integrity.positionOf('e-1')).to.equal(1);
       expect(await opened.integrity.positionOf('e-2')).to.equal(null);
       expect(await opened.integrity.nodes([{ level: 0, index: 0 }])).to.deep.equal([leaf]);
+      expect(await opened.integrity.nodeRange(0, 0, 5)).to.deep.equal([{ index: 0, hash: leaf }]);
+      expect(await opened.integrity.nodeRange(1, 0, 5)).to.deep.equal([]);
     });
 
     it('keeps checkpoints newest first, by size, a page at a time', async function () {
