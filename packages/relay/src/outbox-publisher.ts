@@ -43,6 +43,7 @@ export interface OutboxPublisherOptions {
 export interface OutboxStatus {
   /** The position of the last event whose messages Kafka acknowledged (0 before the first). */
   readonly checkpoint: number;
+  /** Connected to Kafka and publishing (catching up or following live). */
   readonly running: boolean;
   /** Why publishing stopped, while it waits to try again; null when it runs. */
   readonly failure: string | null;
@@ -79,6 +80,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   let subscription: AllSubscription | null = null;
   let loop: Promise<void> | null = null;
   let failure: string | null = null;
+  let connected = false;
   let retryTimer: NodeJS.Timeout | null = null;
   let retryDelay = options.retryAfterMs ?? 1000;
   let waiters: { position: number; resolve: () => void }[] = [];
@@ -225,6 +227,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   async function run(): Promise<void> {
     // Inside the retried loop: Kafka unreachable at start-up is a failure like any other, tried again later.
     await producer.connect();
+    connected = true;
     for (;;) {
       if (halted()) return;
       const page: RecordedEvent[] = [];
@@ -242,6 +245,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
 
   function follow(): void {
     loop = run().catch((error: unknown) => {
+      connected = false;
       failure = error instanceof Error ? error.message : String(error);
       logger.error({ err: error, checkpoint }, 'the outbox stopped publishing; it will try again from its checkpoint');
       const live = subscription;
@@ -276,7 +280,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       await loop;
       loop = null;
     },
-    status: () => ({ checkpoint, running: !stopped && failure === null, failure }),
+    status: () => ({ checkpoint, running: !stopped && connected && failure === null, failure }),
     waitFor(position, timeoutMs = 10_000) {
       if (checkpoint >= position) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {

@@ -60,7 +60,16 @@ export function createRelay(options: RelayOptions): Relay {
   const { config, store } = options;
   const logger = options.logger.child({ component: 'relay' });
   const topics = relayTopics(config.topicPrefix);
-  const kafka = new Kafka({ clientId: config.clientId, brokers: config.brokers, logLevel: logLevel.INFO, logCreator: kafkaLogger(logger) });
+  const kafka = new Kafka({
+    clientId: config.clientId,
+    brokers: config.brokers,
+    logLevel: logLevel.INFO,
+    logCreator: kafkaLogger(logger),
+    // A few quick tries inside kafkajs; beyond them the outbox and the consumer wait and try again themselves, so
+    // that a shutdown while Kafka is away does not wait out kafkajs's half-minute of retries.
+    connectionTimeout: 3000,
+    retry: { initialRetryTime: 300, retries: 3, maxRetryTime: 5000 },
+  });
   // Not idempotent: ordering per case and no loss come from acks = all, one request in flight, and the outbox
   // republishing from its checkpoint; consumers drop repeats by event id (docs/RELAY.md).
   const producer: Producer = kafka.producer({
