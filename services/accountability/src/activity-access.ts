@@ -82,6 +82,18 @@ export function readsEverything(caller: Principal | null): boolean {
   return hasRole(caller, ...UNBOUND);
 }
 
+/**
+ * Parts only supervision reads: who was held responsible in a finding (问责), with which measures, is a personnel
+ * matter (政务处分 and the like), not something a subject's clerks or analysts need to do their work. They still see
+ * that a finding was recorded, when, and on which basis, through the subject's outcomes.
+ */
+const SUPERVISION_ONLY_PARTS: ReadonlySet<string> = new Set(['held-responsible']);
+
+export function partsVisibleTo<TPart extends { readonly role: string }>(caller: Principal | null, parts: readonly TPart[]): readonly TPart[] {
+  if (hasRole(caller, 'supervision')) return parts;
+  return parts.filter((part) => !SUPERVISION_ONLY_PARTS.has(part.role));
+}
+
 /** A unit-bound caller may read the subject only if it is their unit's (or a predecessor's): 403 otherwise. */
 export function assertSubjectVisible(db: ReadModelDatabase, caller: Principal | null, subject: SubjectRef): void {
   if (readsEverything(caller)) return;

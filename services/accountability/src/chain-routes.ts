@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { factsOf, responsibilityChain } from '@quanze/projections';
 import { SubjectNotFound, defineRoute, hasRole, ok } from '@quanze/service-kit';
 import type { RouteDefinition } from '@quanze/service-kit';
-import { CHAIN_READERS, SubjectParams, assertSubjectVisible, subjectName, subjectOf } from './activity-access.js';
+import { CHAIN_READERS, SubjectParams, assertSubjectVisible, partsVisibleTo, subjectName, subjectOf } from './activity-access.js';
 import { ConsistentFlag, awaitConsistency } from './consistency.js';
 import type { AccountabilityDeps } from './deps.js';
 
@@ -90,16 +90,20 @@ export function createChainRoutes(deps: AccountabilityDeps): RouteDefinition[] {
         // Reasons, conclusions and findings are free text that may name a suspect or a citizen: supervision reads them
         // here; everyone else reads the facts (ids, dates, kinds) with the text marked as given.
         if (hasRole(caller, 'supervision')) return ok(chain);
+        const steps = chain.steps.map((step) => ({
+          ...step,
+          participants: partsVisibleTo(caller, step.participants).map((participant) => ({
+            ...participant,
+            detail: participant.detail === null ? null : factsOf(participant.detail),
+          })),
+        }));
+        // A person named only in a part the caller does not see is not listed either.
+        const named = new Set(steps.flatMap((step) => [step.recordedBy.personId, ...step.participants.map((participant) => participant.personId)]));
         return ok({
           ...chain,
           outcomes: chain.outcomes.map((outcome) => ({ ...outcome, detail: factsOf(outcome.detail) })),
-          steps: chain.steps.map((step) => ({
-            ...step,
-            participants: step.participants.map((participant) => ({
-              ...participant,
-              detail: participant.detail === null ? null : factsOf(participant.detail),
-            })),
-          })),
+          steps,
+          persons: chain.persons.filter((person) => named.has(person.personId)),
         });
       },
     }),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { Id } from '@quanze/events';
 import { getSubject, timeline } from '@quanze/projections';
-import type { TimelineOptions } from '@quanze/projections';
+import type { Timeline, TimelineOptions } from '@quanze/projections';
 import { NotPermitted, SubjectNotFound, defineRoute, hasRole, ok } from '@quanze/service-kit';
-import type { Audience, RouteDefinition } from '@quanze/service-kit';
+import type { Audience, Principal, RouteDefinition } from '@quanze/service-kit';
 import {
   AfterParam,
   CHAIN_READERS,
@@ -14,6 +14,7 @@ import {
   ToParam,
   assertSubjectVisible,
   assertUnitVisible,
+  partsVisibleTo,
   subjectName,
 } from './activity-access.js';
 import { ConsistentFlag, awaitConsistency } from './consistency.js';
@@ -59,6 +60,11 @@ function optionsOf(query: TimelineQuery): TimelineOptions {
   return { from: query.from, to: query.to, asKnownAt: query.asKnownAt, after: query.after, limit: query.limit };
 }
 
+/** The timeline without the parts the caller may not see (activity-access.ts). */
+function visibleTo(caller: Principal | null, page: Timeline): Timeline {
+  return { ...page, entries: page.entries.map((entry) => ({ ...entry, participants: partsVisibleTo(caller, entry.participants) })) };
+}
+
 const PAGING =
   'Steps in the order the ledger recorded them (position), a page at a time: pass `next` back as `after`. `from`/`to` ' +
   'bound when the steps occurred; `asKnownAt` shows only what had been recorded by then. Recorded as access.queried.v1 ' +
@@ -80,7 +86,7 @@ export function createTimelineRoutes(deps: AccountabilityDeps): RouteDefinition[
       async handle({ query, caller }) {
         await deps.recordAccess(caller, { operationId: 'getCityTimeline', subject: null, parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
-        return ok(timeline(deps.db, { city: true }, optionsOf(query)));
+        return ok(visibleTo(caller, timeline(deps.db, { city: true }, optionsOf(query))));
       },
     }),
     defineRoute({
@@ -98,7 +104,7 @@ export function createTimelineRoutes(deps: AccountabilityDeps): RouteDefinition[
         await deps.recordAccess(caller, { operationId: 'getUnitTimeline', subject: `unit-${params.unitId}`, parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
         assertUnitVisible(deps.db, caller, params.unitId);
-        return ok(timeline(deps.db, { unitId: params.unitId }, optionsOf(query)));
+        return ok(visibleTo(caller, timeline(deps.db, { unitId: params.unitId }, optionsOf(query))));
       },
     }),
     defineRoute({
@@ -115,7 +121,7 @@ export function createTimelineRoutes(deps: AccountabilityDeps): RouteDefinition[
       async handle({ params, query, caller }) {
         await deps.recordAccess(caller, { operationId: 'getPersonTimeline', subject: `person-${params.personId}`, parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
-        return ok(timeline(deps.db, { personId: params.personId }, optionsOf(query)));
+        return ok(visibleTo(caller, timeline(deps.db, { personId: params.personId }, optionsOf(query))));
       },
     }),
     defineRoute({
@@ -139,7 +145,7 @@ export function createTimelineRoutes(deps: AccountabilityDeps): RouteDefinition[
         await awaitConsistency(deps, query.consistent);
         if (getSubject(deps.db, subject) === null) throw new SubjectNotFound(subjectName(subject));
         assertSubjectVisible(deps.db, caller, subject);
-        return ok(timeline(deps.db, { subject }, optionsOf(query)));
+        return ok(visibleTo(caller, timeline(deps.db, { subject }, optionsOf(query))));
       },
     }),
   ];

@@ -158,6 +158,23 @@ describe('findings in dossiers and reverse traces', () => {
     expect((await chainAs(analyst))?.detail).to.deep.include({ findingId, conclusion: true, basis: true });
   });
 
+  it('shows analysts that a finding was made, and on which basis, but not who was held responsible nor with which measures', async () => {
+    const analyst = await city.app.token({ roles: ['analyst'], personId: 'person-analyst', postId: null, unitId: null });
+    type Parts = { readonly eventId: string; readonly participants: readonly { readonly role: string }[] };
+    const findingStep = async (path: string, token: string) => {
+      const response = await city.app.request<{ steps?: readonly Parts[]; entries?: readonly Parts[] }>('get', path, { token });
+      expect(response.status, JSON.stringify(response.body)).to.equal(200);
+      return [...(response.body.steps ?? []), ...(response.body.entries ?? [])].find((step) => step.eventId === findingEventId);
+    };
+    for (const path of [`/chains/decision/${city.decisions.d1}`, `/timelines/units/${city.units.legalOffice}`, `/timelines/subjects/decision/${city.decisions.d1}`]) {
+      const seenBySupervision = await findingStep(path, supervision);
+      expect(seenBySupervision?.participants.filter((part) => part.role === 'held-responsible'), path).to.have.length(3);
+      const seenByAnalyst = await findingStep(path, analyst);
+      expect(seenByAnalyst, path).to.not.equal(undefined);
+      expect(seenByAnalyst?.participants.map((part) => part.role), path).to.not.include('held-responsible');
+    }
+  });
+
   describe('once the finding is withdrawn on appeal', () => {
     before(async () => {
       setClock('2024-06-03T02:00:00.000Z');
