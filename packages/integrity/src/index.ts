@@ -74,6 +74,7 @@ export {
 export {
   ConcurrentSealer,
   TreeSizeBeyondLog,
+  cosignedNote,
   storedConsistencyProof,
   storedInclusionProof,
   storedRoot,
@@ -103,5 +104,12 @@ export {
   type SealerOptions,
 } from './sealer.js';
 export * from './witness/index.js';
-export { ledgerLogConfig, openLedgerLog, type LedgerLog, type LedgerLogConfig } from './ledger-log.js';
+export { defaultWitnessQuorum, ledgerLogConfig, openLedgerLog, type LedgerLog, type LedgerLogConfig } from './ledger-log.js';
+export {
+  createWitnessSubmitter,
+  type ConfiguredWitness,
+  type WitnessReport,
+  type WitnessSubmitter,
+  type WitnessSubmitterOptions,
+} from './witness-submitter.js';
 export { verifyLog, type LogProblem, type LogVerdict, type VerifyLogOptions } from './verify-log.js';

@@ -13,6 +13,18 @@ export interface StoredCheckpoint {
   readonly note: string;
   /** ISO 8601 UTC. */
   readonly createdAt: string;
+  /**
+   * Witness cosignature lines gathered for it so far (`— <witness> <base64>`, without the newline), in the order they
+   * were added; `cosignedNote` puts them on the note.
+   */
+  readonly cosignatures: readonly string[];
+}
+
+/** The checkpoint's signed note with every cosignature gathered for it: what a C2SP client or a verifier wants. */
+export function cosignedNote(checkpoint: Pick<StoredCheckpoint, 'note' | 'cosignatures'>): string {
+  const present = new Set(checkpoint.note.split('\n'));
+  const added = checkpoint.cosignatures.filter((line, i) => !present.has(line) && checkpoint.cosignatures.indexOf(line) === i);
+  return `${checkpoint.note}${added.map((line) => `${line}\n`).join('')}`;
 }
 
 export interface CheckpointQuery {
@@ -43,7 +55,16 @@ export interface IntegrityStore {
   integrate(batch: { readonly from: number; readonly size: number; readonly nodes: readonly TreeNode[]; readonly eventIds: readonly string[] }): Promise<void>;
   /** The position of an integrated event, or null. */
   positionOf(eventId: string): Promise<number | null>;
-  addCheckpoint(checkpoint: Omit<StoredCheckpoint, 'id'>): Promise<StoredCheckpoint>;
+  addCheckpoint(checkpoint: Omit<StoredCheckpoint, 'id' | 'cosignatures'>): Promise<StoredCheckpoint>;
+  /**
+   * Keeps a witness's cosignature lines of checkpoint `checkpointId` (verified by the caller); a line already kept is
+   * not added again. Refused for a checkpoint that is not stored.
+   */
+  addCosignatures(checkpointId: number, witnessKey: string, lines: readonly string[]): Promise<void>;
+  /** The largest checkpoint size the witness with this verifier key has cosigned, as far as this store knows; 0 if none. */
+  lastCosignedSize(witnessKey: string): Promise<number>;
+  /** The smallest checkpoint whose tree holds `position` (its size ≥ position; the newest of that size), or null. */
+  checkpointCovering(position: number): Promise<StoredCheckpoint | null>;
   latestCheckpoint(): Promise<StoredCheckpoint | null>;
   /** Newest first. */
   checkpoints(query: CheckpointQuery): Promise<StoredCheckpoint[]>;

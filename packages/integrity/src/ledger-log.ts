@@ -5,6 +5,8 @@ import { loadOrCreateLogKey, recordLogVerifierKey } from './log-key.js';
 import type { NoteSigner } from './note-keys.js';
 import { DEFAULT_SEAL_EVERY_EVENTS, DEFAULT_SEAL_EVERY_MS, createSealer, type Sealer } from './sealer.js';
 import { openIntegrityStore } from './open-integrity-store.js';
+import { SignatureType, parseVerifierKey } from './note-keys.js';
+import { createWitnessSubmitter, type ConfiguredWitness, type WitnessReport, type WitnessSubmitter } from './witness-submitter.js';
 
 const Whole = (name: string) =>
   z
@@ -13,12 +15,60 @@ const Whole = (name: string) =>
     .transform(Number)
     .refine(Number.isSafeInteger, `${name} is too large`);
 
-const LedgerLogEnv = z.object({
-  QUANZE_LOG_SIGNING_KEY_FILE: z.string().min(1).optional(),
-  QUANZE_LOG_ORIGIN: z.string().min(1).optional(),
-  QUANZE_SEAL_EVERY_EVENTS: Whole('QUANZE_SEAL_EVERY_EVENTS').optional(),
-  QUANZE_SEAL_EVERY_MS: Whole('QUANZE_SEAL_EVERY_MS').optional(),
+/** One `<url>=<witness verifier key>`: the key has no `=` (33 bytes are base64 without padding), a URL may. */
+const WitnessEntry = z.string().transform((entry, context): ConfiguredWitness => {
+  const split = entry.lastIndexOf('=');
+  const url = entry.slice(0, split).trim();
+  const verifierKey = entry.slice(split + 1).trim();
+  if (split < 0 || !/^https?:\/\/[^\s]+$/.test(url) || !URL.canParse(url)) {
+    context.addIssue({ code: 'custom', message: `"${entry}" is not <http(s) url>=<witness verifier key>` });
+    return z.NEVER;
+  }
+  try {
+    if (parseVerifierKey(verifierKey).type !== SignatureType.cosignatureV1) {
+      context.addIssue({ code: 'custom', message: `the key of ${url} is not a witness cosignature key (type 0x04)` });
+      return z.NEVER;
+    }
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: `the key of ${url}: ${error instanceof Error ? error.message : String(error)}` });
+    return z.NEVER;
+  }
+  return { url, verifierKey };
 });
+
+const LedgerLogEnv = z
+  .object({
+    QUANZE_LOG_SIGNING_KEY_FILE: z.string().min(1).optional(),
+    QUANZE_LOG_ORIGIN: z.string().min(1).optional(),
+    QUANZE_SEAL_EVERY_EVENTS: Whole('QUANZE_SEAL_EVERY_EVENTS').optional(),
+    QUANZE_SEAL_EVERY_MS: Whole('QUANZE_SEAL_EVERY_MS').optional(),
+    QUANZE_WITNESSES: z
+      .string()
+      .optional()
+      .transform((text) => (text ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+      .pipe(z.array(WitnessEntry))
+      .refine((witnesses) => new Set(witnesses.map((w) => w.verifierKey)).size === witnesses.length, 'a witness key is listed twice'),
+    QUANZE_WITNESS_QUORUM: z
+      .string()
+      .regex(/^(0|[1-9][0-9]*)$/, 'QUANZE_WITNESS_QUORUM must be a whole number ≥ 0')
+      .transform(Number)
+      .optional(),
+  })
+  .superRefine((env, context) => {
+    const quorum = env.QUANZE_WITNESS_QUORUM;
+    if (quorum !== undefined && quorum > env.QUANZE_WITNESSES.length) {
+      context.addIssue({
+        code: 'custom',
+        path: ['QUANZE_WITNESS_QUORUM'],
+        message: `a quorum of ${quorum} cannot be met by the ${env.QUANZE_WITNESSES.length} witnesses of QUANZE_WITNESSES`,
+      });
+    }
+  });
+
+/** A majority of the witnesses unless told otherwise: with more than half, two forks cannot both meet it. */
+export function defaultWitnessQuorum(witnesses: number): number {
+  return witnesses === 0 ? 0 : Math.floor(witnesses / 2) + 1;
+}
 
 /** How a process keeps the tamper-evident log; every field has a default for `npm start`. */
 export interface LedgerLogConfig {
@@ -31,6 +81,10 @@ export interface LedgerLogConfig {
   readonly origin: string | null;
   readonly everyEvents: number;
   readonly everyMs: number;
+  /** `QUANZE_WITNESSES`: the witnesses every checkpoint is submitted to (none by default). */
+  readonly witnesses: readonly ConfiguredWitness[];
+  /** `QUANZE_WITNESS_QUORUM`: how many of them a checkpoint should carry; a majority by default. */
+  readonly witnessQuorum: number;
 }
 
 export function ledgerLogConfig(
@@ -48,6 +102,8 @@ export function ledgerLogConfig(
     origin: parsed.data.QUANZE_LOG_ORIGIN ?? null,
     everyEvents: parsed.data.QUANZE_SEAL_EVERY_EVENTS ?? DEFAULT_SEAL_EVERY_EVENTS,
     everyMs: parsed.data.QUANZE_SEAL_EVERY_MS ?? DEFAULT_SEAL_EVERY_MS,
+    witnesses: parsed.data.QUANZE_WITNESSES,
+    witnessQuorum: parsed.data.QUANZE_WITNESS_QUORUM ?? defaultWitnessQuorum(parsed.data.QUANZE_WITNESSES.length),
   };
 }
 
@@ -62,6 +118,8 @@ export interface LedgerLog {
   readonly verifierKeys: readonly string[];
   readonly keyCreated: boolean;
   readonly keyFile: string;
+  /** The witnesses' verifier keys and the quorum a checkpoint should carry (what verifiers are told to require). */
+  readonly witnessPolicy: { readonly witnesses: readonly string[]; readonly quorum: number };
   /** Stops the sealer (writing and signing what it integrated) and closes the integrity store. */
   close(): Promise<void>;
 }
@@ -76,11 +134,22 @@ export async function openLedgerLog(options: {
   readonly config: LedgerLogConfig;
   readonly onError?: (error: unknown) => void;
   readonly onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
+  /** Each witness's cosignature or failure (a witness down is retried with backoff; it never blocks sealing). */
+  readonly onWitness?: (report: WitnessReport) => void;
 }): Promise<LedgerLog> {
   const { config } = options;
   const key = await loadOrCreateLogKey({ dataFolder: config.dataFolder, configuredFile: config.signingKeyFile, origin: config.origin });
   const verifierKeys = (await recordLogVerifierKey(config.dataFolder, key.signer)).map((verifier) => verifier.verifierKey);
   const integrity = await openIntegrityStore({ storeUrl: config.storeUrl, dataFolder: config.dataFolder });
+  const witnessing: WitnessSubmitter | null =
+    config.witnesses.length === 0
+      ? null
+      : createWitnessSubmitter({
+          integrity,
+          witnesses: config.witnesses,
+          quorum: config.witnessQuorum,
+          ...(options.onWitness === undefined ? {} : { onReport: options.onWitness }),
+        });
   const sealer = createSealer({
     store: options.store,
     integrity,
@@ -88,7 +157,10 @@ export async function openLedgerLog(options: {
     everyEvents: config.everyEvents,
     everyMs: config.everyMs,
     ...(options.onError === undefined ? {} : { onError: options.onError }),
-    ...(options.onCheckpoint === undefined ? {} : { onCheckpoint: options.onCheckpoint }),
+    onCheckpoint: (checkpoint) => {
+      witnessing?.checkpointAdded();
+      options.onCheckpoint?.(checkpoint);
+    },
   });
   try {
     await sealer.start();
@@ -96,6 +168,7 @@ export async function openLedgerLog(options: {
     await integrity.close();
     throw error;
   }
+  witnessing?.start();
   let closing: Promise<void> | null = null;
   return {
     integrity,
@@ -105,8 +178,10 @@ export async function openLedgerLog(options: {
     verifierKeys,
     keyCreated: key.created,
     keyFile: key.file,
+    witnessPolicy: { witnesses: config.witnesses.map((witness) => witness.verifierKey), quorum: config.witnessQuorum },
     close() {
-      closing ??= sealer.stop().finally(() => integrity.close());
+      // The last checkpoint the sealer signs on its way out is submitted on the next start.
+      closing ??= (witnessing?.stop() ?? Promise.resolve()).then(() => sealer.stop()).finally(() => integrity.close());
       return closing;
     },
   };

@@ -28,9 +28,18 @@ const SCHEMA = `
     note       text      NOT NULL,
     created_at text      NOT NULL
   );
-  CREATE INDEX IF NOT EXISTS quanze_integrity_checkpoints_by_size ON quanze_integrity_checkpoints (size, id);`;
+  CREATE INDEX IF NOT EXISTS quanze_integrity_checkpoints_by_size ON quanze_integrity_checkpoints (size, id);
+  CREATE TABLE IF NOT EXISTS quanze_integrity_cosignatures (
+    id            bigserial PRIMARY KEY,
+    checkpoint_id bigint    NOT NULL REFERENCES quanze_integrity_checkpoints (id),
+    witness_key   text      NOT NULL,
+    line          text      NOT NULL,
+    UNIQUE (checkpoint_id, line)
+  );
+  CREATE INDEX IF NOT EXISTS quanze_integrity_cosignatures_by_witness ON quanze_integrity_cosignatures (witness_key, checkpoint_id);`;
 
 interface CheckpointRow {
+  cosignatures?: string[];
   id: string;
   size: string;
   root: Buffer;
@@ -38,9 +47,12 @@ interface CheckpointRow {
   created_at: string;
 }
 
-function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
-  return { id: Number(row.id), size: Number(row.size), rootHash: new Uint8Array(row.root), note: row.note, createdAt: row.created_at };
+function toCheckpoint(row: CheckpointRow, cosignatures: readonly string[]): StoredCheckpoint {
+  return { id: Number(row.id), size: Number(row.size), rootHash: new Uint8Array(row.root), note: row.note, createdAt: row.created_at, cosignatures };
 }
+
+/** Each checkpoint's columns with its cosignature lines, in the order they were added, as one array. */
+const CHECKPOINT_COLUMNS = `c.*, ARRAY(SELECT s.line FROM quanze_integrity_cosignatures s WHERE s.checkpoint_id = c.id ORDER BY s.id) AS cosignatures`;
 
 /**
  * The integrity store in PostgreSQL, in the database of the event log (tables `quanze_integrity_*`): the same port as
@@ -71,7 +83,7 @@ export async function createPostgresIntegrityStore(options: { readonly connectio
   const treeSize = async () => Number((await pool.query<{ size: string }>('SELECT size FROM quanze_integrity_tree WHERE id = 1')).rows[0]?.size ?? 0);
   const oneCheckpoint = async (sql: string, values: unknown[] = []) => {
     const row = (await pool.query<CheckpointRow>(sql, values)).rows[0];
-    return row === undefined ? null : toCheckpoint(row);
+    return row === undefined ? null : toCheckpoint(row, row.cosignatures ?? []);
   };
   let closing: Promise<void> | null = null;
 
@@ -135,15 +147,46 @@ export async function createPostgresIntegrityStore(options: { readonly connectio
       if (checkpoint === null) throw new Error('the checkpoint insert returned no row');
       return checkpoint;
     },
-    latestCheckpoint: () => oneCheckpoint('SELECT * FROM quanze_integrity_checkpoints ORDER BY id DESC LIMIT 1'),
+    async addCosignatures(checkpointId, witnessKey, lines) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const exists = await client.query('SELECT 1 FROM quanze_integrity_checkpoints WHERE id = $1', [checkpointId]);
+        if (exists.rowCount !== 1) throw new RangeError(`no checkpoint ${checkpointId} is stored`);
+        await client.query(
+          `INSERT INTO quanze_integrity_cosignatures (checkpoint_id, witness_key, line)
+             SELECT $1, $2, line FROM unnest($3::text[]) WITH ORDINALITY AS l(line, n) ORDER BY n
+             ON CONFLICT (checkpoint_id, line) DO NOTHING`,
+          [checkpointId, witnessKey, [...lines]],
+        );
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async lastCosignedSize(witnessKey) {
+      const { rows } = await pool.query<{ size: string | null }>(
+        `SELECT max(c.size) AS size FROM quanze_integrity_cosignatures s JOIN quanze_integrity_checkpoints c ON c.id = s.checkpoint_id
+          WHERE s.witness_key = $1`,
+        [witnessKey],
+      );
+      return Number(rows[0]?.size ?? 0);
+    },
+    checkpointCovering: (position) =>
+      oneCheckpoint(`SELECT ${CHECKPOINT_COLUMNS} FROM quanze_integrity_checkpoints c WHERE c.size >= $1 ORDER BY c.size, c.id DESC LIMIT 1`, [position]),
+    latestCheckpoint: () => oneCheckpoint(`SELECT ${CHECKPOINT_COLUMNS} FROM quanze_integrity_checkpoints c ORDER BY c.id DESC LIMIT 1`),
     async checkpoints(query) {
       const { rows } = await pool.query<CheckpointRow>(
-        'SELECT * FROM quanze_integrity_checkpoints WHERE id < $1 AND size >= $2 AND size <= $3 ORDER BY id DESC LIMIT $4',
+        `SELECT ${CHECKPOINT_COLUMNS} FROM quanze_integrity_checkpoints c WHERE c.id < $1 AND c.size >= $2 AND c.size <= $3 ORDER BY c.id DESC LIMIT $4`,
         [query.beforeId ?? Number.MAX_SAFE_INTEGER, query.minSize ?? 0, query.maxSize ?? Number.MAX_SAFE_INTEGER, query.limit],
       );
-      return rows.map(toCheckpoint);
+      return rows.map((row) => toCheckpoint(row, row.cosignatures ?? []));
     },
-    checkpointOfSize: (size) => oneCheckpoint('SELECT * FROM quanze_integrity_checkpoints WHERE size = $1 ORDER BY id DESC LIMIT 1', [size]),
+    checkpointOfSize: (size) =>
+      oneCheckpoint(`SELECT ${CHECKPOINT_COLUMNS} FROM quanze_integrity_checkpoints c WHERE c.size = $1 ORDER BY c.id DESC LIMIT 1`, [size]),
     close() {
       closing ??= pool.end();
       return closing;

@@ -32,6 +32,15 @@ const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL
    ) STRICT;
    CREATE INDEX checkpoints_by_size ON checkpoints (size, id);`,
+  // Witness cosignatures arrive after the checkpoint, one witness at a time: kept beside it, never in its row.
+  `CREATE TABLE checkpoint_cosignatures (
+     id            INTEGER PRIMARY KEY,
+     checkpoint_id INTEGER NOT NULL REFERENCES checkpoints (id),
+     witness_key   TEXT NOT NULL,
+     line          TEXT NOT NULL,
+     UNIQUE (checkpoint_id, line)
+   ) STRICT;
+   CREATE INDEX checkpoint_cosignatures_by_witness ON checkpoint_cosignatures (witness_key, checkpoint_id);`,
 ];
 
 interface CheckpointRow {
@@ -42,8 +51,8 @@ interface CheckpointRow {
   created_at: string;
 }
 
-function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
-  return { id: row.id, size: row.size, rootHash: new Uint8Array(row.root), note: row.note, createdAt: row.created_at };
+function toCheckpoint(row: CheckpointRow, cosignatures: readonly string[]): StoredCheckpoint {
+  return { id: row.id, size: row.size, rootHash: new Uint8Array(row.root), note: row.note, createdAt: row.created_at, cosignatures };
 }
 
 /**
@@ -92,7 +101,31 @@ export function createSqliteIntegrityStore(options: { readonly path: string; rea
     page: db.prepare<[number, number, number, number], CheckpointRow>(
       'SELECT * FROM checkpoints WHERE id < ? AND size >= ? AND size <= ? ORDER BY id DESC LIMIT ?',
     ),
+    covering: db.prepare<[number], CheckpointRow>('SELECT * FROM checkpoints WHERE size >= ? ORDER BY size, id DESC LIMIT 1'),
+    checkpointExists: db.prepare<[number], number>('SELECT 1 FROM checkpoints WHERE id = ?').pluck(),
   };
+  // A read-only store may predate the cosignatures table (a verifier is not to migrate it): it has none, then.
+  const hasCosignatures = (db.pragma('user_version', { simple: true }) as number) >= 2;
+  const withCosignatures = (row: CheckpointRow) => toCheckpoint(row, hasCosignatures ? cosignatureStatements().lines.all(row.id) : []);
+  let cosignatureQueries: ReturnType<typeof prepareCosignatureStatements> | null = null;
+  function prepareCosignatureStatements() {
+    return {
+      insert: db.prepare<[number, string, string]>(
+        'INSERT INTO checkpoint_cosignatures (checkpoint_id, witness_key, line) VALUES (?, ?, ?) ON CONFLICT (checkpoint_id, line) DO NOTHING',
+      ),
+      lines: db.prepare<[number], string>('SELECT line FROM checkpoint_cosignatures WHERE checkpoint_id = ? ORDER BY id').pluck(),
+      lastSize: db
+        .prepare<[string], number | null>(
+          'SELECT max(c.size) FROM checkpoint_cosignatures s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE s.witness_key = ?',
+        )
+        .pluck(),
+    };
+  }
+  const cosignatureStatements = () => (cosignatureQueries ??= prepareCosignatureStatements());
+  const addCosignatures = db.transaction((checkpointId: number, witnessKey: string, lines: readonly string[]) => {
+    if (statements.checkpointExists.get(checkpointId) === undefined) throw new RangeError(`no checkpoint ${checkpointId} is stored`);
+    for (const line of lines) cosignatureStatements().insert.run(checkpointId, witnessKey, line);
+  });
   const nodeQueries = new Map<number, Database.Statement<number[], { level: number; idx: number; hash: Buffer }>>();
   const nodeQuery = (count: number) => {
     let statement = nodeQueries.get(count);
@@ -146,21 +179,34 @@ export function createSqliteIntegrityStore(options: { readonly path: string; rea
     addCheckpoint: ({ size, rootHash, note, createdAt }) => {
       const row = statements.insertCheckpoint.get(size, rootHash, note, createdAt);
       if (row === undefined) return Promise.reject(new Error('the checkpoint insert returned no row'));
-      return Promise.resolve(toCheckpoint(row));
+      return Promise.resolve(toCheckpoint(row, []));
+    },
+    addCosignatures(checkpointId, witnessKey, lines) {
+      try {
+        addCosignatures.immediate(checkpointId, witnessKey, lines);
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+    lastCosignedSize: (witnessKey) => Promise.resolve(hasCosignatures ? (cosignatureStatements().lastSize.get(witnessKey) ?? 0) : 0),
+    checkpointCovering: (position) => {
+      const row = statements.covering.get(position);
+      return Promise.resolve(row === undefined ? null : withCosignatures(row));
     },
     latestCheckpoint: () => {
       const row = statements.latest.get();
-      return Promise.resolve(row === undefined ? null : toCheckpoint(row));
+      return Promise.resolve(row === undefined ? null : withCosignatures(row));
     },
     checkpoints: (query: CheckpointQuery) =>
       Promise.resolve(
         statements.page
           .all(query.beforeId ?? Number.MAX_SAFE_INTEGER, query.minSize ?? 0, query.maxSize ?? Number.MAX_SAFE_INTEGER, query.limit)
-          .map(toCheckpoint),
+          .map(withCosignatures),
       ),
     checkpointOfSize: (size) => {
       const row = statements.ofSize.get(size);
-      return Promise.resolve(row === undefined ? null : toCheckpoint(row));
+      return Promise.resolve(row === undefined ? null : withCosignatures(row));
     },
     close() {
       if (!closed) {

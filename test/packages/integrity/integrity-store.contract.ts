@@ -5,6 +5,7 @@ import {
   ConcurrentSealer,
   MemoryTree,
   TreeSizeBeyondLog,
+  cosignedNote,
   createSealer,
   eventLeafHash,
   generateNoteKey,
@@ -76,6 +77,37 @@ export function integrityStoreContract(name: string, fixture: IntegrityFixture):
       expect((await opened.integrity.checkpoints({ limit: 10, minSize: 2, maxSize: 4 })).map((c) => c.size)).to.deep.equal([2, 2]);
       expect((await opened.integrity.checkpointOfSize(2))?.id).to.equal(all[1]?.id);
       expect((await opened.integrity.latestCheckpoint())?.rootHash).to.deep.equal(new Uint8Array(32).fill(5));
+    });
+
+    it('finds the smallest checkpoint that covers a position, the newest of that size', async function () {
+      const made = [];
+      for (const size of [3, 7, 7, 12]) {
+        made.push(await opened.integrity.addCheckpoint({ size, rootHash: new Uint8Array(32).fill(size), note: `note ${size}`, createdAt: '2026-11-25T10:00:00.000Z' }));
+      }
+      expect((await opened.integrity.checkpointCovering(1))?.size).to.equal(3);
+      expect((await opened.integrity.checkpointCovering(3))?.size).to.equal(3);
+      expect((await opened.integrity.checkpointCovering(4))?.id).to.equal(made[2]?.id);
+      expect((await opened.integrity.checkpointCovering(12))?.size).to.equal(12);
+      expect(await opened.integrity.checkpointCovering(13)).to.equal(null);
+    });
+
+    it('keeps witnesses’ cosignature lines with their checkpoint, each once and in order, and knows the size each witness last cosigned', async function () {
+      const first = await opened.integrity.addCheckpoint({ size: 4, rootHash: new Uint8Array(32).fill(4), note: 'note 4\n\n— log sig\n', createdAt: '2026-11-25T10:00:00.000Z' });
+      const second = await opened.integrity.addCheckpoint({ size: 9, rootHash: new Uint8Array(32).fill(9), note: 'note 9\n\n— log sig\n', createdAt: '2026-11-25T10:00:10.000Z' });
+      expect(first.cosignatures).to.deep.equal([]);
+      await opened.integrity.addCosignatures(first.id, 'witness-a+1+key', ['— witness-a AAA']);
+      await opened.integrity.addCosignatures(second.id, 'witness-b+2+key', ['— witness-b BBB', '— witness-b BB2']);
+      await opened.integrity.addCosignatures(second.id, 'witness-a+1+key', ['— witness-a CCC']);
+      await opened.integrity.addCosignatures(second.id, 'witness-b+2+key', ['— witness-b BBB']);
+      const latest = await opened.integrity.latestCheckpoint();
+      expect(latest?.cosignatures).to.deep.equal(['— witness-b BBB', '— witness-b BB2', '— witness-a CCC']);
+      expect(cosignedNote(latest ?? second)).to.equal('note 9\n\n— log sig\n— witness-b BBB\n— witness-b BB2\n— witness-a CCC\n');
+      expect((await opened.integrity.checkpointOfSize(4))?.cosignatures).to.deep.equal(['— witness-a AAA']);
+      expect((await opened.integrity.checkpoints({ limit: 5 })).map((c) => c.cosignatures.length)).to.deep.equal([3, 1]);
+      expect((await opened.integrity.checkpointCovering(5))?.cosignatures).to.have.length(3);
+      expect(await opened.integrity.lastCosignedSize('witness-a+1+key')).to.equal(9);
+      expect(await opened.integrity.lastCosignedSize('witness-c+3+key')).to.equal(0);
+      await expect(opened.integrity.addCosignatures(second.id + 100, 'witness-a+1+key', ['— witness-a DDD'])).to.be.rejectedWith(RangeError);
     });
 
     it('grows under the sealer into the tree of the log, whose proofs verify and which verifyLog finds intact', async function () {
