@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** Every hash of the log is SHA-256: 32 bytes. */
 export const HASH_SIZE = 32;
@@ -10,19 +10,36 @@ const LEAF_PREFIX = Uint8Array.of(0x00);
 const NODE_PREFIX = Uint8Array.of(0x01);
 
 export function sha256(...parts: readonly Uint8Array[]): Uint8Array {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return new Uint8Array(hash.digest());
+  const digest = createHash('sha256');
+  for (const part of parts) digest.update(part);
+  return new Uint8Array(digest.digest());
+}
+
+/** SHA-256 of a string's UTF-8 bytes, in one call (`crypto.hash` encodes and hashes without a Hash object). */
+export function sha256Text(text: string): Uint8Array {
+  return asBytes(hash('sha256', text, 'buffer'));
 }
 
 /** RFC 9162 §2.1.1: a leaf's hash is SHA-256(0x00 ‖ entry); the prefix keeps leaves and nodes apart. */
 export function leafHash(entry: Uint8Array): Uint8Array {
-  return sha256(LEAF_PREFIX, entry);
+  const input = new Uint8Array(1 + entry.length);
+  input[0] = LEAF_PREFIX[0] as number;
+  input.set(entry, 1);
+  return asBytes(hash('sha256', input, 'buffer'));
 }
 
 /** RFC 9162 §2.1.1: an interior node's hash is SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return sha256(NODE_PREFIX, left, right);
+  const input = new Uint8Array(1 + left.length + right.length);
+  input[0] = NODE_PREFIX[0] as number;
+  input.set(left, 1);
+  input.set(right, 1 + left.length);
+  return asBytes(hash('sha256', input, 'buffer'));
+}
+
+/** A plain Uint8Array over a Buffer's bytes, no copy: hashes compare equal whichever function made them. */
+function asBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
+import canonicalize from 'canonicalize';
 import type { RecordedEvent } from '@quanze/events';
-import { NotCanonicalJson, canonicalEventBytes, contentHash, eventLeafHash, toHex } from '@quanze/integrity';
+import { NotCanonicalJson, canonicalEventBytes, contentHash, eventLeafHash, hashedEnvelope, toHex } from '@quanze/integrity';
 
 const event: RecordedEvent = {
   eventId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
@@ -73,6 +75,49 @@ describe('the content hash of an event', function () {
 
   it('writes -0 as 0, as RFC 8785 requires', function () {
     expect(toHex(contentHash({ ...event, data: { zero: -0 } }))).to.equal(toHex(contentHash({ ...event, data: { zero: 0 } })));
+  });
+
+  it('sorts member names that are array indexes as text, not as numbers, and keeps __proto__ as a member', function () {
+    // JavaScript enumerates "10" before "9" and both before "-1"; RFC 8785 sorts them as UTF-16 text. Written by hand.
+    const data = JSON.parse('{"9":"nine","10":"ten","-1":"minus","a":{"2":2,"1":1},"__proto__":{"z":1,"y":2},"path":"C:\\\\udata"}') as unknown;
+    const expected =
+      '{"actor":{"personId":"p-1","postId":"post-9","unitId":null},"causationId":null,"commandId":"cmd-1",' +
+      '"correlationId":"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c","data":{"-1":"minus","10":"ten","9":"nine","__proto__":{"y":2,"z":1},' +
+      '"a":{"1":1,"2":2},"path":"C:\\\\udata"},"eventId":"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",' +
+      '"occurredAt":"2026-03-01T08:00:00.000Z","position":7,"recordedAt":"2026-03-01T08:00:01.250Z",' +
+      '"streamId":"decision-42","streamVersion":1,"type":"decision.made.v1"}';
+    expect(new TextDecoder().decode(canonicalEventBytes({ ...event, data }))).to.equal(expected);
+    expect(toHex(contentHash({ ...event, data }))).to.equal(createHash('sha256').update(expected, 'utf8').digest('hex'));
+  });
+
+  it('gives the same bytes as the canonicalize package for many random events', function () {
+    // A seeded generator (mulberry32): every run checks the same 2,000 events, each with nested objects, arrays,
+    // numbers of every form, escapes, non-ASCII and astral text, and member names that are digits or __proto__.
+    let seed = 0x5eed;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(options: readonly T[]): T => options[Math.floor(random() * options.length)] as T;
+    const names = ['a', 'b', 'Z', 'title', '10', '9', '0', '-1', '__proto__', 'ｱ', '😀', 'é', '', ' ', 'a\u0000', 'tab\t', 'constructor', 'toJSON'];
+    const texts = ['', 'plain', '关于调整公交票价的决定', 'quote " and \\ backslash', '\u0000\u001f\u007f', '\u2028\u2029', '😀 astral', 'C:\\udata', '\b\f\n\r\t'];
+    const numbers = [0, -0, 1, -1, 1.5, 0.1 + 0.2, 1e21, 1e-7, 123456789012345680000, 5e-324, Number.MAX_SAFE_INTEGER, -1.7976931348623157e308, 333333333.33333329];
+    const value = (depth: number): unknown => {
+      const kind = depth > 3 ? Math.floor(random() * 4) : Math.floor(random() * 6);
+      if (kind === 0) return pick(texts);
+      if (kind === 1) return random() < 0.5 ? pick(numbers) : (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20);
+      if (kind === 2) return pick([true, false]);
+      if (kind === 3) return null;
+      if (kind === 4) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+      return JSON.parse(JSON.stringify(Object.fromEntries(Array.from({ length: Math.floor(random() * 5) }, () => [pick(names), value(depth + 1)])))) as unknown;
+    };
+    for (let index = 0; index < 2000; index++) {
+      const data = JSON.parse(`{"n":${String(index)},"v":${JSON.stringify(value(0))}}`) as unknown;
+      const candidate = { ...event, position: index + 1, actor: { personId: pick(texts), postId: null, unitId: pick([null, 'u-1']) }, data };
+      expect(new TextDecoder().decode(canonicalEventBytes(candidate))).to.equal(canonicalize(hashedEnvelope(candidate)));
+    }
   });
 
   describe('refuses, naming the place, a value that has no canonical JSON', function () {
