@@ -1,7 +1,8 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvalidWitnessConfig, WITNESS_USAGE, generateNoteKey, parseVerifierKey, runWitness, verifyLog, type LogProblem, type NoteVerifier } from '@quanze/integrity';
+import { SQLITE_FILE_NAME } from '@quanze/eventstore';
 import { CannotExport, exportCase, verifyBundle } from './bundle.js';
 import { UsageError, locate, openStores, requireLedger, trustedKeys } from './stores.js';
 
@@ -134,7 +135,15 @@ async function verify(values: Values, io: Io): Promise<number> {
   const stores = await openStores(location);
   const bar = values['no-progress'] === true || io.stderr.isTTY !== true ? null : progressBar(io);
   try {
-    const verdict = await verifyLog({ store: stores.store, integrity: stores.integrity, verifiers, ...(bar === null ? {} : { onProgress: bar }) });
+    // A SQLite store's rows are read and hashed on worker threads: the same events, about twice as fast on two cores.
+    const sqliteFile = location.storeUrl.startsWith('sqlite:') ? join(resolve(location.storeUrl.slice('sqlite:'.length)), SQLITE_FILE_NAME) : undefined;
+    const verdict = await verifyLog({
+      store: stores.store,
+      integrity: stores.integrity,
+      verifiers,
+      ...(sqliteFile === undefined ? {} : { sqliteFile }),
+      ...(bar === null ? {} : { onProgress: bar }),
+    });
     bar?.end();
     if (verdict.intact) {
       io.stdout.write(

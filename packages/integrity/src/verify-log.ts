@@ -3,9 +3,10 @@ import type { EventStore } from '@quanze/eventstore';
 import { verifyCheckpoint } from './checkpoint.js';
 import { eventLeafHash } from './content-hash.js';
 import { Frontier, type TreeNode } from './frontier.js';
-import { equalBytes, toBase64 } from './hashing.js';
+import { HASH_SIZE, equalBytes, toBase64 } from './hashing.js';
 import type { IntegrityStore, StoredCheckpoint } from './integrity-store.js';
 import type { NoteVerifier } from './note-keys.js';
+import { openParallelLeafReader, type LeafPage, type LeafReader } from './sqlite-leaves.js';
 
 /** What is wrong, and where: the first position whose event does not match the log, or a checkpoint. */
 export type LogProblem =
@@ -35,6 +36,14 @@ export interface VerifyLogOptions {
   readonly verifiers: readonly NoteVerifier[];
   readonly pageSize?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * The file of a SQLite event store (`events.sqlite`) holding the same log as `store`: its rows are then read and
+   * hashed on worker threads, about twice as fast on two cores as through `store.readAll`. The events hashed are
+   * the same: the rows made into events exactly as the store makes them.
+   */
+  readonly sqliteFile?: string;
+  /** Worker threads for `sqliteFile`; the machine's available parallelism by default. */
+  readonly threads?: number;
 }
 
 const CHECKPOINT_PAGE = 1000;
@@ -64,7 +73,6 @@ function messageOf(error: unknown): string {
  */
 export async function verifyLog(options: VerifyLogOptions): Promise<LogVerdict> {
   const { store, integrity } = options;
-  const pageSize = options.pageSize ?? 2000;
   const problems: LogProblem[] = [];
   const checkpointProblem = (checkpoint: StoredCheckpoint, reason: string) =>
     problems.push({ kind: 'checkpoint', checkpointId: checkpoint.id, size: checkpoint.size, reason });
@@ -112,67 +120,46 @@ export async function verifyLog(options: VerifyLogOptions): Promise<LogVerdict> 
   };
   if (frontier.size === 0) compareRoots();
 
-  async function readPage(from: number): Promise<RecordedEvent[]> {
-    const page: RecordedEvent[] = [];
-    try {
-      for await (const event of store.readAll({ fromPosition: from, limit: pageSize })) page.push(event);
-      return page;
-    } catch (error) {
-      // Find the one that cannot be read: the events before it in this page are still checked.
-      const readable: RecordedEvent[] = [];
-      for (let position = from; position < from + pageSize; position++) {
-        try {
-          let found = false;
-          for await (const event of store.readAll({ fromPosition: position, limit: 1 })) {
-            readable.push(event);
-            position = event.position;
-            found = true;
-          }
-          if (!found) break;
-        } catch (inner) {
-          problems.push({ kind: 'event', position, reason: `it cannot be read back: ${messageOf(inner)}` });
-          stopped = true;
-          return readable;
-        }
+  const parallel = options.sqliteFile === undefined ? null : openParallelLeafReader(options.sqliteFile, options.threads);
+  const pageSize = options.pageSize ?? (parallel === null ? 2000 : 4096);
+  const read: LeafReader = parallel?.read ?? storeLeafReader(store);
+  // Pages are asked for ahead, so that the workers hash while this thread folds the tree and compares stored nodes.
+  const ahead = parallel === null ? 1 : 2 * (options.threads ?? 2);
+  const asked: Promise<LeafPage>[] = [];
+  let nextFrom = 1;
+  try {
+    while (!stopped) {
+      while (asked.length < ahead) {
+        const page = read(nextFrom, pageSize);
+        // Handled when taken; one left behind after a stop must not count as unhandled.
+        page.catch(() => undefined);
+        asked.push(page);
+        nextFrom += pageSize;
       }
-      throw error;
-    }
-  }
-
-  while (!stopped) {
-    const from = frontier.size + 1;
-    const page = await readPage(from);
-    if (page.length === 0) break;
-    const leaves: { position: number; leaf: Uint8Array; completed: TreeNode[] }[] = [];
-    for (const event of page) {
-      const expected = frontier.size + 1;
-      if (event.position !== expected) {
-        problems.push({ kind: 'event', position: expected, reason: `it is missing: the next event is at position ${event.position}` });
+      const page = await (asked.shift() as Promise<LeafPage>);
+      const completed: TreeNode[] = [];
+      for (let index = 0; index < page.count; index++) {
+        const position = frontier.size + 1;
+        const nodes = frontier.append(page.leaves.subarray(index * HASH_SIZE, (index + 1) * HASH_SIZE));
+        // The stored subtrees these leaves complete, compared leaf first: a changed event shows as its leaf, a
+        // changed interior node (which would corrupt proofs) as that node.
+        if (position <= treeSize) for (const node of nodes) if ((node.index + 1) * 2 ** node.level <= treeSize) completed.push(node);
+        compareRoots();
+      }
+      if (page.problem !== undefined) {
+        problems.push({ kind: 'event', ...page.problem });
         stopped = true;
-        break;
       }
-      let leaf: Uint8Array;
-      try {
-        leaf = eventLeafHash(event);
-      } catch (error) {
-        problems.push({ kind: 'event', position: expected, reason: `it has no content hash: ${messageOf(error)}` });
-        stopped = true;
-        break;
+      const mismatch = await firstStoredMismatch(integrity, completed);
+      if (mismatch !== null) {
+        problems.push(mismatch);
+        if (mismatch.kind === 'event') stopped = true;
       }
-      leaves.push({ position: expected, leaf, completed: frontier.append(leaf) });
-      compareRoots();
+      options.onProgress?.(frontier.size, total);
+      if (page.count < pageSize) break;
     }
-    // The stored subtrees these leaves complete, read level by level as index ranges, compared leaf first: a changed
-    // event shows as its leaf, a changed interior node (which would corrupt proofs) as that node.
-    const completed = leaves
-      .filter((entry) => entry.position <= treeSize)
-      .flatMap((entry) => entry.completed.filter((node) => (node.index + 1) * 2 ** node.level <= treeSize));
-    const mismatch = await firstStoredMismatch(integrity, completed);
-    if (mismatch !== null) {
-      problems.push(mismatch);
-      if (mismatch.kind === 'event') stopped = true;
-    }
-    options.onProgress?.(frontier.size, total);
+  } finally {
+    await parallel?.close();
   }
 
   const eventsChecked = frontier.size;
@@ -193,6 +180,54 @@ export async function verifyLog(options: VerifyLogOptions): Promise<LogVerdict> 
     verifiedThrough,
     unsigned: Math.max(0, eventsChecked - (largestSigned?.size ?? 0)),
     problems,
+  };
+}
+
+/**
+ * Leaves through the store's port, page by page: a page that cannot be read is read again event by event, so that
+ * the events before the unreadable one are still checked and the unreadable one is named.
+ */
+function storeLeafReader(store: VerifyLogOptions['store']): LeafReader {
+  async function readPage(from: number, count: number): Promise<{ events: RecordedEvent[]; unreadable?: { position: number; reason: string } }> {
+    const page: RecordedEvent[] = [];
+    try {
+      for await (const event of store.readAll({ fromPosition: from, limit: count })) page.push(event);
+      return { events: page };
+    } catch (error) {
+      const readable: RecordedEvent[] = [];
+      for (let position = from; position < from + count; position++) {
+        try {
+          let found = false;
+          for await (const event of store.readAll({ fromPosition: position, limit: 1 })) {
+            readable.push(event);
+            position = event.position;
+            found = true;
+          }
+          if (!found) break;
+        } catch (inner) {
+          return { events: readable, unreadable: { position, reason: `it cannot be read back: ${messageOf(inner)}` } };
+        }
+      }
+      throw error;
+    }
+  }
+  return async (from, count) => {
+    const { events, unreadable } = await readPage(from, count);
+    const leaves = new Uint8Array(events.length * HASH_SIZE);
+    let done = 0;
+    const stop = (position: number, reason: string): LeafPage => ({ leaves: leaves.subarray(0, done * HASH_SIZE), count: done, problem: { position, reason } });
+    for (const event of events) {
+      const expected = from + done;
+      if (event.position !== expected) return stop(expected, `it is missing: the next event is at position ${event.position}`);
+      try {
+        leaves.set(eventLeafHash(event), done * HASH_SIZE);
+      } catch (error) {
+        return stop(expected, `it has no content hash: ${messageOf(error)}`);
+      }
+      done += 1;
+    }
+    if (unreadable !== undefined) return stop(unreadable.position, unreadable.reason);
+    return { leaves, count: done };
   };
 }
 
