@@ -383,6 +383,10 @@ function respond(response: Response, result: RouteResult): void {
     response.status(result.status ?? 200).json(result.body);
     return;
   }
+  if (result.kind === 'text') {
+    response.status(result.status ?? 200).type(`${result.mediaType}; charset=utf-8`).send(result.body);
+    return;
+  }
   const { outcome, subject } = result;
   const body: CommandResponse = {
     streamId: outcome.streamId,

@@ -52,10 +52,17 @@ const problemResponse = (description: string) => ({
 function operation(service: ServiceModule, route: RouteDefinition): JsonSchema {
   const isPublic = route.allow.includes('public');
   const success = route.kind === 'command' ? CommandResponse : route.response;
+  const content =
+    route.textResponse !== undefined
+      ? { [route.textResponse.mediaType ?? 'text/plain']: { schema: { type: 'string' } } }
+      : success === undefined
+        ? undefined
+        : { 'application/json': { schema: jsonSchema(success, 'output') } };
   const responses: Record<string, unknown> = {
     [route.kind === 'command' ? '201' : '200']: {
-      description: route.kind === 'command' ? 'appended; 200 when the Idempotency-Key was seen before' : 'the answer',
-      ...(success === undefined ? {} : { content: { 'application/json': { schema: jsonSchema(success, 'output') } } }),
+      description:
+        route.kind === 'command' ? 'appended; 200 when the Idempotency-Key was seen before' : (route.textResponse?.description ?? 'the answer'),
+      ...(content === undefined ? {} : { content }),
     },
     '400': problemResponse('invalid input: every field at fault in `errors`'),
     '404': problemResponse('no such subject'),

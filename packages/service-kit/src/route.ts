@@ -25,13 +25,22 @@ export interface RouteRequest<TParams, TQuery, TBody> {
   readonly requestId: string;
 }
 
-/** A handler answers with a body (200 for queries), or with the outcome of a command (201, or 200 when repeated). */
+/**
+ * A handler answers with a JSON body (200 for queries), a text body (for formats that are text by their standard,
+ * e.g. a C2SP checkpoint), or the outcome of a command (201, or 200 when repeated).
+ */
 export type RouteResult =
   | { readonly kind: 'body'; readonly status?: number; readonly body: unknown }
+  | { readonly kind: 'text'; readonly status?: number; readonly body: string; readonly mediaType: string }
   | { readonly kind: 'command'; readonly outcome: CommandOutcome; readonly subject?: Readonly<Record<string, string>> };
 
 export function ok(body: unknown, status = 200): RouteResult {
   return { kind: 'body', status, body };
+}
+
+/** A text answer, sent as `<mediaType>; charset=utf-8` (default `text/plain`); declare it with `textResponse`. */
+export function text(body: string, options: { readonly status?: number; readonly mediaType?: string } = {}): RouteResult {
+  return { kind: 'text', status: options.status ?? 200, body, mediaType: options.mediaType ?? 'text/plain' };
 }
 
 export function accepted(outcome: CommandOutcome, subject?: Readonly<Record<string, string>>): RouteResult {
@@ -58,6 +67,11 @@ export interface RouteDefinition<
   readonly body?: TBody;
   /** The 2xx body, for the OpenAPI document. Commands default to the command outcome. */
   readonly response?: z.ZodType;
+  /**
+   * For a route that answers with `text(…)` instead of JSON: the media type (default `text/plain`) and what the text
+   * is, for the OpenAPI document.
+   */
+  readonly textResponse?: { readonly mediaType?: string; readonly description: string };
   handle(request: RouteRequest<z.output<TParams>, z.output<TQuery>, z.output<TBody>>): Promise<RouteResult>;
 }
 

@@ -191,7 +191,7 @@ describe('service-kit app', () => {
       const [service] = app.services;
       if (service === undefined) throw new Error('no service');
       const rows = await authorizationMatrix(app, service);
-      expect(rows).to.have.length(3 * 10);
+      expect(rows).to.have.length(4 * 10);
       expectMatrixMatchesAllow(rows);
     });
   });
@@ -282,6 +282,25 @@ describe('service-kit app', () => {
       expect(response.body.openapi).to.equal('3.1.0');
       expect(response.body.paths['/notes/{noteId}/signatures']?.post?.operationId).to.equal('signNote');
       expect(JSON.stringify(response.body.paths['/notes']?.post?.requestBody)).to.contain('"additionalProperties":false');
+    });
+
+    it('answers a text route as text/plain in UTF-8, declared so in the OpenAPI document, and its errors as problem+json', async () => {
+      const opened = await app.request<{ subject: { noteId: string } }>('post', '/notes', { token: clerk, body: { title: 't' } });
+      const noteId = opened.body.subject.noteId;
+      const answer = await fetch(`${app.url}/notes/${noteId}/text`);
+      expect(answer.status).to.equal(200);
+      expect(answer.headers.get('content-type')).to.equal('text/plain; charset=utf-8');
+      expect(await answer.text()).to.equal(`note ${noteId}\nsignatures 0\n`);
+      const missing = await fetch(`${app.url}/notes/0193f0b4-7c1e-7b3a-9d2e-1a2b3c4d5e6f/text`);
+      expect(missing.status).to.equal(404);
+      expect(missing.headers.get('content-type')).to.match(/^application\/problem\+json/);
+      const document = await app.request<{ paths: Record<string, { get?: { responses: Record<string, unknown> } }> }>('get', '/openapi.json');
+      expect(document.body.paths['/notes/{noteId}/text']?.get?.responses['200']).to.deep.equal({
+        description: 'the note id, then its number of signatures',
+        content: { 'text/plain': { schema: { type: 'string' } } },
+      });
+      const command = document.body.paths['/notes'] as { post?: { responses: Record<string, { content?: object }> } };
+      expect(Object.keys(command.post?.responses['201']?.content ?? {})).to.deep.equal(['application/json']);
     });
 
     it('serves the API explorer at /docs with its assets', async () => {

@@ -8,6 +8,7 @@ import {
   createCommandHandler,
   defineRoute,
   ok,
+  text,
 } from '@quanze/service-kit';
 import type { Decider, DomainEventOf, ErrorStatuses, ServiceModule } from '@quanze/service-kit';
 
@@ -125,6 +126,21 @@ export function createNotesService(deps: { store: EventStore; beforeSign?: () =>
           const loaded = await handler.load(`note-${params.noteId}`);
           if (!loaded.state.opened) throw new SubjectNotFound(`note ${params.noteId}`);
           return ok({ noteId: params.noteId, ...loaded.state });
+        },
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/notes/:noteId/text',
+        operationId: 'getNoteText',
+        summary: 'A note as plain text',
+        kind: 'query',
+        allow: ['public'],
+        params: NoteParams,
+        textResponse: { description: 'the note id, then its number of signatures' },
+        async handle({ params }) {
+          const loaded = await handler.load(`note-${params.noteId}`);
+          if (!loaded.state.opened) throw new SubjectNotFound(`note ${params.noteId}`);
+          return text(`note ${params.noteId}\nsignatures ${loaded.state.signatures}\n`);
         },
       }),
     ],
