@@ -65,7 +65,8 @@ const COLUMNS = `position, event_id, stream_id, stream_version, type,
   to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at, body::text AS body`;
 
 const SQL = {
-  // Three answers in one round trip, taken after the append lock: the head, the streams' versions, the stored ids.
+  // Three answers, taken after the append lock: the head, the streams' versions, the stored ids. $streams and $events
+  // are text[] literals: the query goes in one simple-protocol round trip with BEGIN and the lock (see inTransaction).
   state: `
     (SELECT 'head' AS kind, position, NULL AS event_id, NULL AS stream_id, NULL::bigint AS stream_version,
             NULL AS type, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
@@ -73,14 +74,11 @@ const SQL = {
        FROM quanze_events ORDER BY position DESC LIMIT 1)
     UNION ALL
     (SELECT 'stream', NULL, NULL, stream_id, max(stream_version), NULL, NULL, NULL
-       FROM quanze_events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id)
+       FROM quanze_events WHERE stream_id = ANY($streams) GROUP BY stream_id)
     UNION ALL
-    (SELECT 'stored', ${COLUMNS} FROM quanze_events WHERE event_id = ANY($2::text[]))`,
-  insert: `
-    INSERT INTO quanze_events (position, event_id, stream_id, stream_version, type, recorded_at, body)
-    SELECT position, event_id, stream_id, stream_version, type, $6::timestamptz, body::json
-      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $7::text[])
-        AS appended (position, event_id, stream_id, stream_version, type, body)`,
+    (SELECT 'stored', ${COLUMNS} FROM quanze_events WHERE event_id = ANY($events))`,
+  // Rows as literals after VALUES, so that the insert, the notification and the commit go in one round trip.
+  insert: 'INSERT INTO quanze_events (position, event_id, stream_id, stream_version, type, recorded_at, body) VALUES ',
   head: 'SELECT coalesce(max(position), 0) AS position FROM quanze_events',
   streamForwards: `SELECT ${COLUMNS} FROM quanze_events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
   streamBackwards: `SELECT ${COLUMNS} FROM quanze_events WHERE stream_id = $1 AND stream_version <= $2 ORDER BY stream_version DESC LIMIT $3`,
@@ -284,10 +282,7 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
     let broken: Error | undefined;
     try {
       try {
-        // Read committed whatever the database's default, and the lock in a statement of its own: every statement
-        // after it then takes a snapshot that includes the commit of the lock's previous holder.
-        await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-        const state = await readState(client, batch);
+        const state = await lockAndReadState(client, batch);
         const outcomes = batch.map((pending): Outcome => {
           try {
             return { ok: true, result: decide(pending, state) };
@@ -296,12 +291,19 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
             throw error;
           }
         });
-        if (state.toInsert.length > 0) {
-          await insert(client, state);
-          await options.beforeCommit?.(client);
+        if (state.toInsert.length === 0) {
+          await client.query('COMMIT');
+        } else if (options.beforeCommit === undefined) {
+          // The lock is held until the commit is durable: a round trip less while holding it is an append more
+          // per commit for every process writing to this database. If the INSERT fails, the server runs neither
+          // NOTIFY nor COMMIT and the transaction is rolled back below.
+          await client.query(`${insertSql(client, state)}; NOTIFY ${CHANNEL}; COMMIT`);
+        } else {
+          await client.query(insertSql(client, state));
+          await options.beforeCommit(client);
+          await client.query(`NOTIFY ${CHANNEL}; COMMIT`);
         }
-        // Delivered at commit, in commit order, to the listeners of every process: see listen().
-        await client.query(state.toInsert.length > 0 ? `NOTIFY ${CHANNEL}; COMMIT` : 'COMMIT');
+        // NOTIFY is delivered at commit, in commit order, to the listeners of every process: see listen().
         return outcomes;
       } catch (error) {
         // Also after a failed BEGIN or lock: a connection must not go back to the pool inside a transaction.
@@ -319,10 +321,21 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
     }
   }
 
-  async function readState(client: pg.ClientBase, batch: readonly PendingAppend[]): Promise<BatchState> {
+  /**
+   * BEGIN, the append lock and the state query in one round trip (the simple protocol runs them one after another):
+   * read committed whatever the database's default, and the lock in a statement of its own, so that the state
+   * query after it takes a snapshot that includes the commit of the lock's previous holder.
+   */
+  async function lockAndReadState(client: pg.ClientBase, batch: readonly PendingAppend[]): Promise<BatchState> {
     const streamIds = [...new Set(batch.map((pending) => pending.streamId))];
     const eventIds = batch.flatMap((pending) => pending.events.map(({ event }) => event.eventId));
-    const { rows } = await client.query<StateRow>(SQL.state, [streamIds, eventIds]);
+    // One pass, with a function: neither a `$` in an id nor the other placeholder's name inside an id is looked at again.
+    const state = SQL.state.replace(/\$(streams|events)/g, (_, name) => textArray(client, name === 'streams' ? streamIds : eventIds));
+    const results = (await client.query(
+      `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK}); ${state}`,
+    )) as unknown as readonly pg.QueryResult<StateRow>[];
+    const rows = results[2]?.rows;
+    if (!Array.isArray(results) || rows === undefined) throw new StoreFailure('PostgreSQL did not answer the append state query');
     const now = clock().toISOString();
     let position = 0;
     let lastRecordedAt: string | undefined;
@@ -344,17 +357,14 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
     return { position, recordedAt, versions, stored, toInsert: [] };
   }
 
-  async function insert(client: pg.ClientBase, state: BatchState): Promise<void> {
-    const rows = state.toInsert;
-    await client.query(SQL.insert, [
-      rows.map((row) => row.position),
-      rows.map((row) => row.eventId),
-      rows.map((row) => row.streamId),
-      rows.map((row) => row.streamVersion),
-      rows.map((row) => row.type),
-      state.recordedAt,
-      rows.map((row) => row.body),
-    ]);
+  function insertSql(client: pg.ClientBase, state: BatchState): string {
+    const recordedAt = `${client.escapeLiteral(state.recordedAt)}::timestamptz`;
+    const rows = state.toInsert.map(
+      (row) =>
+        `(${String(row.position)}, ${client.escapeLiteral(row.eventId)}, ${client.escapeLiteral(row.streamId)}, ` +
+        `${String(row.streamVersion)}, ${client.escapeLiteral(row.type)}, ${recordedAt}, ${client.escapeLiteral(row.body)}::json)`,
+    );
+    return `${SQL.insert}${rows.join(', ')}`;
   }
 
   /**
@@ -556,6 +566,11 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
       if (ownsPool) await pool.end();
     },
   };
+}
+
+/** A text[] literal for SQL sent without parameters: each element quoted by the driver's escaping. */
+function textArray(client: pg.ClientBase, values: readonly string[]): string {
+  return `ARRAY[${values.map((value) => client.escapeLiteral(value)).join(', ')}]::text[]`;
 }
 
 function toLoggedEvent(row: EventRow): LoggedEvent {
