@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { AccountabilityReadModels } from '@quanze/accountability';
 import { createLedgerLogService, openAccountabilityReadModels } from '@quanze/accountability';
 import type { LedgerLog } from '@quanze/integrity';
-import { ledgerLogConfig, openLedgerLog } from '@quanze/integrity';
+import { ledgerLogConfig, logWitnessReport, openLedgerLog } from '@quanze/integrity';
 import { redactStoreUrl } from '@quanze/eventstore';
 import { READ_MODELS_FILE_NAME } from '@quanze/projections';
 import type { Relay } from '@quanze/relay';
@@ -30,7 +30,12 @@ const system = await runServices(
     if (readModels === null || log === null) throw new Error('the read models and the log open before the services are created');
     return [
       ...createAllServices({ store, readModels }),
-      createLedgerLogService({ integrity: log.integrity, verifierKey: () => log.verifierKey, verifierKeys: () => log.verifierKeys }),
+      createLedgerLogService({
+        integrity: log.integrity,
+        verifierKey: () => log.verifierKey,
+        verifierKeys: () => log.verifierKeys,
+        witnessPolicy: () => log.witnessPolicy,
+      }),
     ];
   },
   {
@@ -45,6 +50,7 @@ const system = await runServices(
         onError: (error) => {
           logger.error({ err: error }, 'the sealer stopped following the ledger; retrying');
         },
+        onWitness: logWitnessReport(logger),
       });
       opened.ledgerLog = ledgerLog;
       if (ledgerLog.keyCreated) logger.warn({ file: ledgerLog.keyFile }, 'generated the log signing key; keep it secret and publish the verifier key');

@@ -107,7 +107,9 @@ export * from './witness/index.js';
 export { defaultWitnessQuorum, ledgerLogConfig, openLedgerLog, type LedgerLog, type LedgerLogConfig } from './ledger-log.js';
 export {
   createWitnessSubmitter,
+  logWitnessReport,
   type ConfiguredWitness,
+  type WitnessReportLogger,
   type WitnessReport,
   type WitnessSubmitter,
   type WitnessSubmitterOptions,

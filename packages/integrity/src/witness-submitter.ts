@@ -203,3 +203,27 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
     },
   };
 }
+
+/** Structured logging, pino-shaped: the fields first, then the message. */
+export interface WitnessReportLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * How a process logs its witnesses: a cosignature at info, a witness that cannot be reached at warn (it is retried),
+ * a refusal at error — a witness that refuses a validly signed checkpoint has seen another history of this log.
+ */
+export function logWitnessReport(logger: WitnessReportLogger): (report: WitnessReport) => void {
+  return (report) => {
+    if (report.kind === 'cosigned') {
+      const fields = { witness: report.url, checkpointId: report.checkpointId, size: report.size, cosigners: report.cosigners, quorum: report.quorum };
+      logger.info(fields, report.cosigners >= report.quorum ? 'a witness cosigned the checkpoint; the quorum is met' : 'a witness cosigned the checkpoint');
+      return;
+    }
+    const fields = { witness: report.url, checkpointId: report.checkpointId, size: report.size, retryInMs: report.retryInMs, err: report.error };
+    if (report.refused) logger.error(fields, 'a witness refused the checkpoint: it may have been shown another history of this log');
+    else logger.warn(fields, 'a witness did not cosign the checkpoint; retrying');
+  };
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   TLOG_PROOF_HEADER,
+  cosignedNote,
   formatTlogProof,
   parseCheckpoint,
   storedConsistencyProof,
@@ -9,7 +10,7 @@ import {
   type IntegrityStore,
   type StoredCheckpoint,
 } from '@quanze/integrity';
-import { DomainError, SubjectNotFound, commonErrorStatuses, defineRoute, ok } from '@quanze/service-kit';
+import { DomainError, SubjectNotFound, commonErrorStatuses, defineRoute, ok, text } from '@quanze/service-kit';
 import type { Audience, ErrorStatuses, ServiceModule } from '@quanze/service-kit';
 
 /** What the log's routes read: the integrity store the sealer writes, and the log's verifier keys. */
@@ -19,6 +20,8 @@ export interface LedgerLogDeps {
   readonly verifierKey: () => string;
   /** Every key it has signed with, oldest first. */
   readonly verifierKeys: () => readonly string[];
+  /** The witnesses the log submits its checkpoints to (their verifier keys) and the quorum it aims for; none by default. */
+  readonly witnessPolicy?: () => { readonly witnesses: readonly string[]; readonly quorum: number };
 }
 
 /** A size or position the sealed tree does not reach (yet): the field is named, as for any bad input. */
@@ -42,7 +45,10 @@ const CheckpointBody = z.object({
   origin: z.string(),
   size: z.number().int(),
   rootHash: z.string().describe('base64 of the 32-byte RFC 9162 root'),
-  note: z.string().describe('the C2SP tlog-checkpoint as a signed note, verbatim: verify it with the verifier key'),
+  note: z
+    .string()
+    .describe('the C2SP tlog-checkpoint as a signed note, verbatim, with every witness cosignature gathered so far: verify it with the verifier key'),
+  cosignatures: z.array(z.string()).describe('the witnesses’ cosignature lines on the note (C2SP tlog-cosignature), in the order they came'),
   createdAt: z.string(),
 });
 
@@ -52,7 +58,8 @@ function checkpointBody(checkpoint: StoredCheckpoint): z.infer<typeof Checkpoint
     origin: parseCheckpoint(checkpoint.note.slice(0, checkpoint.note.indexOf('\n\n') + 1)).origin,
     size: checkpoint.size,
     rootHash: toBase64(checkpoint.rootHash),
-    note: checkpoint.note,
+    note: cosignedNote(checkpoint),
+    cosignatures: [...checkpoint.cosignatures],
     createdAt: checkpoint.createdAt,
   };
 }
@@ -134,7 +141,21 @@ export function createLedgerLogService(deps: LedgerLogDeps): ServiceModule {
         method: 'get',
         path: '/log/checkpoint',
         operationId: 'getLatestCheckpoint',
-        summary: 'The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)',
+        summary: 'The latest signed checkpoint as C2SP clients read it: the signed note, as text, with its cosignatures',
+        description:
+          'The C2SP tlog-checkpoint in a signed note, signed by the log and cosigned by every witness that has cosigned it so far (C2SP tlog-cosignature). The same as JSON, with the size and root apart: /log/checkpoints/latest.',
+        kind: 'query',
+        allow: PUBLIC,
+        textResponse: { description: 'the signed note (origin, size, root, a blank line, the log’s signature and the witnesses’ cosignatures)' },
+        async handle() {
+          return text(cosignedNote(await latest()));
+        },
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/log/checkpoints/latest',
+        operationId: 'getLatestCheckpointJson',
+        summary: 'The latest signed checkpoint as JSON: id, origin, size, root, the cosigned note and its cosignature lines',
         kind: 'query',
         allow: PUBLIC,
         response: CheckpointBody,
@@ -195,7 +216,7 @@ export function createLedgerLogService(deps: LedgerLogDeps): ServiceModule {
             treeSize,
             proof: proof.map(toBase64),
             checkpoint: checkpoint === null ? null : checkpointBody(checkpoint),
-            tlogProof: checkpoint === null ? null : formatTlogProof({ index: position - 1, proof, signedCheckpoint: checkpoint.note }),
+            tlogProof: checkpoint === null ? null : formatTlogProof({ index: position - 1, proof, signedCheckpoint: cosignedNote(checkpoint) }),
           });
         },
       }),
@@ -220,13 +241,28 @@ export function createLedgerLogService(deps: LedgerLogDeps): ServiceModule {
         method: 'get',
         path: '/log/key',
         operationId: 'getLogVerifierKey',
-        summary: 'The verifier key of the log’s checkpoints (Go sumdb/note format), and every earlier one',
+        summary: 'The verifier key of the log’s checkpoints (Go sumdb/note format), every earlier one, and its witnesses',
         kind: 'query',
         allow: PUBLIC,
-        response: z.object({ verifierKey: z.string(), origin: z.string(), keys: z.array(z.string()) }),
+        response: z.object({
+          verifierKey: z.string(),
+          origin: z.string(),
+          keys: z.array(z.string()),
+          witnesses: z.array(z.string()).describe('verifier keys (type 0x04) of the witnesses the log submits its checkpoints to'),
+          quorum: z.number().int().describe('how many of them the log aims to have cosign each checkpoint'),
+        }),
         handle() {
           const verifierKey = deps.verifierKey();
-          return Promise.resolve(ok({ verifierKey, origin: verifierKey.slice(0, verifierKey.indexOf('+')), keys: [...deps.verifierKeys()] }));
+          const policy = deps.witnessPolicy?.() ?? { witnesses: [], quorum: 0 };
+          return Promise.resolve(
+            ok({
+              verifierKey,
+              origin: verifierKey.slice(0, verifierKey.indexOf('+')),
+              keys: [...deps.verifierKeys()],
+              witnesses: [...policy.witnesses],
+              quorum: policy.quorum,
+            }),
+          );
         },
       }),
     ],

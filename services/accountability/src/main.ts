@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LedgerLog } from '@quanze/integrity';
-import { ledgerLogConfig, openLedgerLog } from '@quanze/integrity';
+import { ledgerLogConfig, logWitnessReport, openLedgerLog } from '@quanze/integrity';
 import { READ_MODELS_FILE_NAME } from '@quanze/projections';
 import { runServices, runtimeConfig } from '@quanze/service-kit';
 import { createAccessRecorder } from './access-audit.js';
@@ -24,7 +24,12 @@ await runServices(
     const log = ledgerLog;
     return [
       createAccountabilityService({ store, db: readModels.db, runner: readModels.runner, clock, recordAccess: createAccessRecorder(store, clock) }),
-      createLedgerLogService({ integrity: log.integrity, verifierKey: () => log.verifierKey, verifierKeys: () => log.verifierKeys }),
+      createLedgerLogService({
+        integrity: log.integrity,
+        verifierKey: () => log.verifierKey,
+        verifierKeys: () => log.verifierKeys,
+        witnessPolicy: () => log.witnessPolicy,
+      }),
     ];
   },
   {
@@ -38,6 +43,7 @@ await runServices(
         onError: (error) => {
           logger.error({ err: error }, 'the sealer stopped following the ledger; retrying');
         },
+        onWitness: logWitnessReport(logger),
       });
       logger.info({ verifierKey: ledgerLog.verifierKey }, 'sealing the ledger');
       const path = join(config.dataFolder, READ_MODELS_FILE_NAME);

@@ -8,6 +8,10 @@ import {
   INTEGRITY_FILE_NAME,
   createSealer,
   createSqliteIntegrityStore,
+  createWitness,
+  openWitnessState,
+  parseTlogProof,
+  verifyCosigned,
   eventLeafHash,
   fromBase64,
   generateNoteKey,
@@ -58,6 +62,14 @@ describe('the log’s HTTP routes (/log)', function () {
   it('answers 404 for the latest checkpoint before the sealer has signed one', async function () {
     const response = await app.request('GET', '/log/checkpoint');
     expect(response.status).to.equal(404);
+    expect(response.headers.get('content-type')).to.match(/^application\/problem\+json/);
+    expect((await app.request('GET', '/log/checkpoints/latest')).status).to.equal(404);
+  });
+
+  it('declares the checkpoint as text/plain and its JSON view as JSON in the OpenAPI document', async function () {
+    const document = await app.request<{ paths: Record<string, { get?: { responses: Record<string, { content?: object }> } }> }>('GET', '/openapi.json');
+    expect(Object.keys(document.body.paths['/log/checkpoint']?.get?.responses['200']?.content ?? {})).to.deep.equal(['text/plain']);
+    expect(Object.keys(document.body.paths['/log/checkpoints/latest']?.get?.responses['200']?.content ?? {})).to.deep.equal(['application/json']);
   });
 
   describe('once events are sealed in two checkpoints', function () {
@@ -73,12 +85,37 @@ describe('the log’s HTTP routes (/log)', function () {
       expect(appended.positions.at(-1)).to.equal(11);
     });
 
-    it('serves the latest signed checkpoint to anyone, without a token, verifiable with the verifier key', async function () {
-      const response = await app.request<CheckpointJson>('GET', '/log/checkpoint');
+    it('serves the latest signed checkpoint to anyone, without a token, as the signed note in text/plain, verifiable with the verifier key', async function () {
+      const response = await fetch(`${app.url}/log/checkpoint`);
       expect(response.status).to.equal(200);
-      const opened = verifyCheckpoint(response.body.note, [verifier], { origin: ORIGIN }).checkpoint;
+      expect(response.headers.get('content-type')).to.equal('text/plain; charset=utf-8');
+      const note = await response.text();
+      const opened = verifyCheckpoint(note, [verifier], { origin: ORIGIN }).checkpoint;
       expect(opened.size).to.equal(11);
-      expect(response.body).to.include({ size: 11, origin: ORIGIN });
+      const json = await app.request<CheckpointJson>('GET', '/log/checkpoints/latest');
+      expect(json.body).to.include({ size: 11, origin: ORIGIN, note });
+    });
+
+    it('serves the checkpoint with the cosignatures gathered for it, in the text, the JSON and the tlog-proof', async function () {
+      const witnessKey = generateNoteKey('witness.routes.example');
+      const state = openWitnessState(join(folder, 'witness-state.json'));
+      try {
+        const witness = createWitness({ signerKey: witnessKey.signerKey, logs: [{ origin: ORIGIN, verifierKeys: [key.verifierKey] }], store: state, clock: () => new Date() });
+        const latest = await integrity.latestCheckpoint();
+        if (latest === null) throw new Error('no checkpoint');
+        const lines = witness.addCheckpoint(`old 0\n\n${latest.note}`).trimEnd().split('\n');
+        await integrity.addCosignatures(latest.id, witness.verifierKey, lines);
+        const note = await (await fetch(`${app.url}/log/checkpoint`)).text();
+        const policy = { logKey: key.verifierKey, witnesses: [witness.verifierKey], quorum: 1 };
+        expect(verifyCosigned(note, policy).cosigners).to.have.length(1);
+        const json = await app.request<CheckpointJson & { cosignatures: string[] }>('GET', '/log/checkpoints/latest');
+        expect(json.body).to.include({ note });
+        expect(json.body.cosignatures).to.deep.equal(lines);
+        const proof = await app.request<{ tlogProof: string }>('GET', '/log/proofs/inclusion?position=3');
+        expect(verifyCosigned(parseTlogProof(proof.body.tlogProof).signedCheckpoint, policy).checkpoint.size).to.equal(11);
+      } finally {
+        state.close();
+      }
     });
 
     it('lists checkpoints newest first, a page at a time', async function () {
@@ -125,7 +162,7 @@ describe('the log’s HTTP routes (/log)', function () {
 
     it('serves the verifier key and every earlier one', async function () {
       const response = await app.request('GET', '/log/key');
-      expect(response.body).to.deep.equal({ verifierKey: key.verifierKey, origin: ORIGIN, keys: [key.verifierKey] });
+      expect(response.body).to.deep.equal({ verifierKey: key.verifierKey, origin: ORIGIN, keys: [key.verifierKey], witnesses: [], quorum: 0 });
     });
 
     describe('refuses what it cannot prove, naming the field', function () {
