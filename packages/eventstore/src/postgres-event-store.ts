@@ -297,9 +297,9 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
           // The lock is held until the commit is durable: a round trip less while holding it is an append more
           // per commit for every process writing to this database. If the INSERT fails, the server runs neither
           // NOTIFY nor COMMIT and the transaction is rolled back below.
-          await client.query(`${insertSql(client, state)}; NOTIFY ${CHANNEL}; COMMIT`);
+          await client.query(`${insertSql(state)}; NOTIFY ${CHANNEL}; COMMIT`);
         } else {
-          await client.query(insertSql(client, state));
+          await client.query(insertSql(state));
           await options.beforeCommit(client);
           await client.query(`NOTIFY ${CHANNEL}; COMMIT`);
         }
@@ -330,7 +330,7 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
     const streamIds = [...new Set(batch.map((pending) => pending.streamId))];
     const eventIds = batch.flatMap((pending) => pending.events.map(({ event }) => event.eventId));
     // One pass, with a function: neither a `$` in an id nor the other placeholder's name inside an id is looked at again.
-    const state = SQL.state.replace(/\$(streams|events)/g, (_, name) => textArray(client, name === 'streams' ? streamIds : eventIds));
+    const state = SQL.state.replace(/\$(streams|events)/g, (_, name) => textArray(name === 'streams' ? streamIds : eventIds));
     const results = (await client.query(
       `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK}); ${state}`,
     )) as unknown as readonly pg.QueryResult<StateRow>[];
@@ -357,12 +357,12 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
     return { position, recordedAt, versions, stored, toInsert: [] };
   }
 
-  function insertSql(client: pg.ClientBase, state: BatchState): string {
-    const recordedAt = `${client.escapeLiteral(state.recordedAt)}::timestamptz`;
+  function insertSql(state: BatchState): string {
+    const recordedAt = `${literal(state.recordedAt)}::timestamptz`;
     const rows = state.toInsert.map(
       (row) =>
-        `(${String(row.position)}, ${client.escapeLiteral(row.eventId)}, ${client.escapeLiteral(row.streamId)}, ` +
-        `${String(row.streamVersion)}, ${client.escapeLiteral(row.type)}, ${recordedAt}, ${client.escapeLiteral(row.body)}::json)`,
+        `(${String(row.position)}, ${literal(row.eventId)}, ${literal(row.streamId)}, ${String(row.streamVersion)}, ` +
+        `${literal(row.type)}, ${recordedAt}, ${literal(row.body)}::json)`,
     );
     return `${SQL.insert}${rows.join(', ')}`;
   }
@@ -568,9 +568,17 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
   };
 }
 
-/** A text[] literal for SQL sent without parameters: each element quoted by the driver's escaping. */
-function textArray(client: pg.ClientBase, values: readonly string[]): string {
-  return `ARRAY[${values.map((value) => client.escapeLiteral(value)).join(', ')}]::text[]`;
+/**
+ * A string as an SQL literal, for SQL sent without parameters: an escape string (E'…'), in which only a backslash
+ * and a quote are special, both escaped here — whatever standard_conforming_strings says. (pg's escapeLiteral walks
+ * the string a character at a time: a thousand bodies took it 100 ms.)
+ */
+function literal(value: string): string {
+  return `E'${value.replace(/[\\']/g, (character) => (character === "'" ? "''" : '\\\\'))}'`;
+}
+
+function textArray(values: readonly string[]): string {
+  return `ARRAY[${values.map(literal).join(', ')}]::text[]`;
 }
 
 function toLoggedEvent(row: EventRow): LoggedEvent {
