@@ -10,11 +10,14 @@ import {
   InvalidProof,
   NotCanonicalJson,
   UnverifiedNote,
+  QuorumNotMet,
+  cosignedNote,
   eventLeafHash,
   formatTlogProof,
   parseTlogProof,
   storedInclusionProof,
   verifyCheckpoint,
+  verifyCosigned,
   verifyTlogProof,
   type IntegrityStore,
   type NoteVerifier,
@@ -56,7 +59,10 @@ export const CaseBundle = z
     exportedAt: Iso,
     origin: z.string().min(1).describe('the log the events are in'),
     verifierKey: z.string().min(1).describe('the key that signed the checkpoint (Go sumdb/note format)'),
-    checkpoint: z.string().min(1).describe('the signed checkpoint (C2SP tlog-checkpoint) every proof leads to'),
+    checkpoint: z
+      .string()
+      .min(1)
+      .describe('the signed checkpoint (C2SP tlog-checkpoint) every proof leads to, with the witnesses’ cosignatures it had when exported'),
     events: z
       .array(z.object({ event: BundledEvent, proof: z.string().min(1).describe('c2sp.org/tlog-proof@v1') }).strict())
       .min(1),
@@ -78,34 +84,51 @@ export function caseStreamId(caseId: string): string {
 }
 
 /**
- * The case's bundle against the latest checkpoint, which must cover the case's last event; the proofs are read from
- * the stored tree, and each is checked against the checkpoint before it goes into the bundle.
+ * The case's bundle against one signed checkpoint: by default the latest, which must cover the case's last event; or
+ * the one of size `checkpointSize` (what a transfer names, so that a court asks for the case as it was transferred),
+ * with the case's events up to that size. The proofs are read from the stored tree, and each is checked against the
+ * checkpoint before it goes into the bundle. The checkpoint carries every witness cosignature gathered for it.
  */
 export async function exportCase(options: {
   readonly caseId: string;
   readonly store: Pick<EventStore, 'readStream'>;
   readonly integrity: IntegrityStore;
   readonly verifiers: readonly NoteVerifier[];
+  readonly checkpointSize?: number;
   readonly clock?: () => Date;
 }): Promise<CaseBundle> {
   const streamId = caseStreamId(options.caseId);
-  const events: RecordedEvent[] = [];
-  for await (const event of options.store.readStream(streamId)) events.push(event);
-  const last = events.at(-1);
+  const recorded: RecordedEvent[] = [];
+  for await (const event of options.store.readStream(streamId)) recorded.push(event);
+  const last = recorded.at(-1);
   if (last === undefined) throw new CannotExport(`there is no case ${options.caseId} (no events in stream ${streamId})`);
-  const checkpoint = await options.integrity.latestCheckpoint();
-  if (checkpoint === null || checkpoint.size < last.position) {
-    throw new CannotExport(
-      `the case's last event (position ${last.position}) is not in a signed checkpoint yet (the latest covers ${checkpoint?.size ?? 0}); the sealer signs one within QUANZE_SEAL_EVERY_MS`,
-    );
+  let checkpoint;
+  let events = recorded;
+  if (options.checkpointSize === undefined) {
+    checkpoint = await options.integrity.latestCheckpoint();
+    if (checkpoint === null || checkpoint.size < last.position) {
+      throw new CannotExport(
+        `the case's last event (position ${last.position}) is not in a signed checkpoint yet (the latest covers ${checkpoint?.size ?? 0}); the sealer signs one within QUANZE_SEAL_EVERY_MS`,
+      );
+    }
+  } else {
+    checkpoint = await options.integrity.checkpointOfSize(options.checkpointSize);
+    if (checkpoint === null) throw new CannotExport(`there is no signed checkpoint of size ${options.checkpointSize}`);
+    const size = checkpoint.size;
+    events = recorded.filter((event) => event.position <= size);
+    const first = recorded[0];
+    if (events.length === 0 || first === undefined) {
+      throw new CannotExport(`the checkpoint of size ${size} holds no event of case ${options.caseId} (its first is at position ${first?.position ?? '?'})`);
+    }
   }
-  const opened = verifyCheckpoint(checkpoint.note, options.verifiers);
+  const note = cosignedNote(checkpoint);
+  const opened = verifyCheckpoint(note, options.verifiers);
   const signer = options.verifiers.find((key) => key.name === opened.checkpoint.origin && opened.note.verified.some((s) => s.keyId === key.keyId && s.name === key.name));
-  if (signer === undefined) throw new CannotExport('the latest checkpoint is not signed with a key named after its origin');
+  if (signer === undefined) throw new CannotExport(`the checkpoint of size ${checkpoint.size} is not signed with a key named after its origin`);
   const bundled = [];
   for (const event of events) {
     const proof = await storedInclusionProof(options.integrity, event.position - 1, checkpoint.size);
-    const text = formatTlogProof({ index: event.position - 1, proof, signedCheckpoint: checkpoint.note });
+    const text = formatTlogProof({ index: event.position - 1, proof, signedCheckpoint: note });
     verifyTlogProof(text, eventLeafHash(event), [signer], { origin: opened.checkpoint.origin });
     bundled.push({ event: BundledEvent.parse({ ...event }), proof: text });
   }
@@ -117,13 +140,27 @@ export async function exportCase(options: {
     exportedAt: (options.clock ?? (() => new Date()))().toISOString(),
     origin: opened.checkpoint.origin,
     verifierKey: signer.verifierKey,
-    checkpoint: checkpoint.note,
+    checkpoint: note,
     events: bundled,
   };
 }
 
+/** Witnesses the verifier trusts (verifier keys of type 0x04) and how many of them must have cosigned. */
+export interface WitnessRequirement {
+  readonly witnesses: readonly string[];
+  readonly quorum: number;
+}
+
 export type BundleVerdict =
-  | { readonly valid: true; readonly events: number; readonly origin: string; readonly treeSize: number; readonly caseId: string }
+  | {
+      readonly valid: true;
+      readonly events: number;
+      readonly origin: string;
+      readonly treeSize: number;
+      readonly caseId: string;
+      /** Trusted witnesses whose cosignature of the checkpoint verifies (only counted when witnesses were required). */
+      readonly cosigners: number;
+    }
   | { readonly valid: false; readonly reason: string };
 
 function reasonOf(error: unknown): string {
@@ -147,7 +184,7 @@ function reasonOf(error: unknown): string {
  * recomputed from the event itself and its proof against that checkpoint. Nothing the bundle says about itself (its
  * key, sizes, roots) is trusted.
  */
-export function verifyBundle(json: unknown, verifier: NoteVerifier): BundleVerdict {
+export function verifyBundle(json: unknown, verifier: NoteVerifier, required?: WitnessRequirement): BundleVerdict {
   const parsed = CaseBundle.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -163,6 +200,20 @@ export function verifyBundle(json: unknown, verifier: NoteVerifier): BundleVerdi
     treeSize = verifyCheckpoint(bundle.checkpoint, [verifier], { origin }).checkpoint.size;
   } catch (error) {
     return { valid: false, reason: `the checkpoint: ${reasonOf(error)}` };
+  }
+  let cosigners = 0;
+  if (required !== undefined) {
+    try {
+      cosigners = verifyCosigned(bundle.checkpoint, { logKey: verifier.verifierKey, witnesses: required.witnesses, quorum: required.quorum, origin }).cosigners.length;
+    } catch (error) {
+      if (error instanceof QuorumNotMet) {
+        return {
+          valid: false,
+          reason: `the checkpoint is cosigned by ${error.cosigners.length} of the ${new Set(required.witnesses).size} trusted witnesses, and ${error.required} are required: no quorum vouches that the ledger showed this history to everyone`,
+        };
+      }
+      throw error;
+    }
   }
   for (const [i, { event, proof }] of bundle.events.entries()) {
     const which = `event ${i + 1} (position ${event.position}, ${event.type})`;
@@ -181,5 +232,5 @@ export function verifyBundle(json: unknown, verifier: NoteVerifier): BundleVerdi
       return { valid: false, reason: `${which}: ${reasonOf(error)} — the event is not as the ledger recorded it, or its proof was altered` };
     }
   }
-  return { valid: true, events: bundle.events.length, origin, treeSize, caseId: bundle.caseId };
+  return { valid: true, events: bundle.events.length, origin, treeSize, caseId: bundle.caseId, cosigners };
 }

@@ -1,9 +1,23 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { InvalidWitnessConfig, WITNESS_USAGE, generateNoteKey, parseVerifierKey, runWitness, verifyLog, type LogProblem, type NoteVerifier } from '@quanze/integrity';
+import {
+  InvalidWitnessConfig,
+  QuorumNotMet,
+  SignatureType,
+  WITNESS_USAGE,
+  cosignedNote,
+  generateNoteKey,
+  parseVerifierKey,
+  runWitness,
+  verifyCosigned,
+  verifyLog,
+  type IntegrityStore,
+  type LogProblem,
+  type NoteVerifier,
+} from '@quanze/integrity';
 import { SQLITE_FILE_NAME } from '@quanze/eventstore';
-import { CannotExport, exportCase, verifyBundle } from './bundle.js';
+import { CannotExport, exportCase, verifyBundle, type WitnessRequirement } from './bundle.js';
 import { UsageError, locate, openStores, requireLedger, trustedKeys } from './stores.js';
 
 export interface Io {
@@ -19,15 +33,18 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 const HELP = `quanze — the Quanze (权责) ledger's tamper evidence
 
 Usage:
-  quanze verify [--data <folder>] [--store <url>] [--key <verifier key>]... [--no-progress]
+  quanze verify [--data <folder>] [--store <url>] [--key <verifier key>]... [--witness <key>... [--quorum N]] [--no-progress]
       Recompute every event's content hash and the whole Merkle tree from the store, and compare them with the
       sealed tree and every signed checkpoint. Exit 0 only when everything is intact; otherwise the first bad
-      position or checkpoint is named (exit 1).
-  quanze export-case <caseId> [--data <folder>] [--store <url>] [--out <file>]
+      position or checkpoint is named (exit 1). With --witness, the latest checkpoint must also be cosigned by
+      --quorum of those witnesses (default: all of them).
+  quanze export-case <caseId> [--data <folder>] [--store <url>] [--checkpoint-size <n>] [--out <file>]
       Write a self-contained bundle for a court: the case's events as recorded, each event's C2SP tlog-proof
-      against one signed checkpoint, the checkpoint and the verifier key (stdout unless --out).
-  quanze verify-bundle <file> --key <verifier key>
-      Offline, without any database: are these events exactly what the ledger recorded? (exit 0 valid, 1 not)
+      against one signed checkpoint (the latest, or the one of size n that a transfer names: the case's events up
+      to it), the checkpoint with its witness cosignatures and the verifier key (stdout unless --out).
+  quanze verify-bundle <file> --key <verifier key> [--witness <key>... [--quorum N]]
+      Offline, without any database: are these events exactly what the ledger recorded? With --witness, the
+      bundle's checkpoint must be cosigned by --quorum of those witnesses (default: all). (exit 0 valid, 1 not)
   quanze log-key --origin <origin> --out <file>
       Generate a new log signing key (for a key rotation, docs/INTEGRITY.md); prints its verifier key.
   quanze witness --key <file> --state <file> --log <origin>=<verifier key> [--log …] [--listen host:port] …
@@ -43,6 +60,9 @@ const COMMON = {
   key: { type: 'string', multiple: true },
   out: { type: 'string' },
   origin: { type: 'string' },
+  witness: { type: 'string', multiple: true },
+  quorum: { type: 'string' },
+  'checkpoint-size': { type: 'string' },
   'no-progress': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -73,7 +93,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return await exportCaseCommand(rest[0] as string, values, io);
       case 'verify-bundle':
         expectPositionals(command, rest, 1);
-        return await verifyBundleCommand(rest[0] as string, values.key ?? [], io);
+        return await verifyBundleCommand(rest[0] as string, values, io);
       case 'log-key':
         expectPositionals(command, rest, 0);
         return await logKey(values, io);
@@ -97,7 +117,65 @@ function expectPositionals(command: string, rest: readonly string[], count: numb
   if (rest.length !== count) throw new UsageError(`${command} takes ${count === 0 ? 'no arguments' : `${count} argument`}, got ${rest.length}; see quanze --help`);
 }
 
-type Values = { data?: string; store?: string; key?: string[]; out?: string; origin?: string; 'no-progress'?: boolean };
+type Values = {
+  data?: string;
+  store?: string;
+  key?: string[];
+  out?: string;
+  origin?: string;
+  witness?: string[];
+  quorum?: string;
+  'checkpoint-size'?: string;
+  'no-progress'?: boolean;
+};
+
+/** `--witness <key>…` and `--quorum N` (default: every witness given), or null when no witness is required. */
+function witnessRequirement(values: Values): WitnessRequirement | null {
+  const witnesses = values.witness ?? [];
+  if (witnesses.length === 0) {
+    if (values.quorum !== undefined) throw new UsageError('--quorum needs the witnesses it counts: give each with --witness <verifier key>');
+    return null;
+  }
+  for (const key of witnesses) {
+    let type: number;
+    try {
+      type = parseVerifierKey(key).type;
+    } catch (error) {
+      throw new UsageError(`--witness ${key}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (type !== SignatureType.cosignatureV1) throw new UsageError(`--witness ${key}: not a witness key (a cosignature key, type 0x04, as quanze witness prints it)`);
+  }
+  const distinct = new Set(witnesses).size;
+  const quorum = values.quorum === undefined ? distinct : /^(0|[1-9][0-9]*)$/.test(values.quorum) ? Number(values.quorum) : NaN;
+  if (!Number.isSafeInteger(quorum) || quorum > distinct) {
+    throw new UsageError(`--quorum must be a whole number from 0 to the ${distinct} witnesses given, not ${values.quorum ?? ''}`);
+  }
+  return { witnesses, quorum };
+}
+
+/** Whether the latest stored checkpoint, with its cosignatures, meets the requirement; the reason when it does not. */
+async function witnessedLatest(integrity: IntegrityStore, verifiers: readonly NoteVerifier[], required: WitnessRequirement): Promise<{ ok: boolean; text: string }> {
+  const latest = await integrity.latestCheckpoint();
+  if (latest === null) return { ok: required.quorum === 0, text: 'there is no signed checkpoint for witnesses to have cosigned' };
+  const which = `the latest checkpoint #${latest.id} (size ${latest.size})`;
+  try {
+    const { cosigners } = verifyCosigned(cosignedNote(latest), {
+      logKey: verifiers.map((key) => key.verifierKey),
+      witnesses: required.witnesses,
+      quorum: required.quorum,
+      origin: latest.note.slice(0, latest.note.indexOf('\n')),
+    });
+    return { ok: true, text: `${which} is cosigned by ${cosigners.length} of the trusted witnesses (quorum ${required.quorum})` };
+  } catch (error) {
+    if (error instanceof QuorumNotMet) {
+      return {
+        ok: false,
+        text: `${which} is cosigned by ${error.cosigners.length} of the ${new Set(required.witnesses).size} trusted witnesses, and ${error.required} are required`,
+      };
+    }
+    throw error;
+  }
+}
 
 function describe(problem: LogProblem): string {
   switch (problem.kind) {
@@ -132,6 +210,7 @@ async function verify(values: Values, io: Io): Promise<number> {
   const location = locate(values, io.env, io.cwd);
   requireLedger(location);
   const verifiers = await trustedKeys(values.key ?? [], location, io.env);
+  const required = witnessRequirement(values);
   const stores = await openStores(location);
   const bar = values['no-progress'] === true || io.stderr.isTTY !== true ? null : progressBar(io);
   try {
@@ -146,10 +225,18 @@ async function verify(values: Values, io: Io): Promise<number> {
     });
     bar?.end();
     if (verdict.intact) {
+      const witnessed = required === null ? null : await witnessedLatest(stores.integrity, verifiers, required);
+      if (witnessed !== null && !witnessed.ok) {
+        io.stdout.write(
+          `NOT WITNESSED: ${witnessed.text}. The events and the tree are intact, but no quorum of witnesses vouches that this is the history everyone was shown.\n`,
+        );
+        return EXIT.failed;
+      }
       io.stdout.write(
         `INTACT: ${verdict.eventsChecked} events, every content hash and the tree of ${verdict.treeSize} sealed events recomputed; ` +
           `${verdict.checkpoints} signed checkpoints match (latest size ${verdict.verifiedThrough})` +
-          `${verdict.unsigned > 0 ? `; ${verdict.unsigned} newer events not yet in a checkpoint` : ''}.\n`,
+          (verdict.unsigned > 0 ? `; ${verdict.unsigned} newer events not yet in a checkpoint` : '') +
+          `${witnessed === null ? '' : `; ${witnessed.text}`}.\n`,
       );
       return EXIT.ok;
     }
@@ -167,9 +254,19 @@ async function exportCaseCommand(caseId: string, values: Values, io: Io): Promis
   const location = locate(values, io.env, io.cwd);
   requireLedger(location);
   const verifiers = await trustedKeys(values.key ?? [], location, io.env);
+  const sizeText = values['checkpoint-size'];
+  if (sizeText !== undefined && !/^[1-9][0-9]*$/.test(sizeText)) throw new UsageError(`--checkpoint-size must be a whole number ≥ 1, not ${sizeText}`);
+  const checkpointSize = sizeText === undefined ? undefined : Number(sizeText);
+  if (checkpointSize !== undefined && !Number.isSafeInteger(checkpointSize)) throw new UsageError(`--checkpoint-size ${sizeText ?? ''} is too large`);
   const stores = await openStores(location);
   try {
-    const bundle = await exportCase({ caseId, store: stores.store, integrity: stores.integrity, verifiers });
+    const bundle = await exportCase({
+      caseId,
+      store: stores.store,
+      integrity: stores.integrity,
+      verifiers,
+      ...(checkpointSize === undefined ? {} : { checkpointSize }),
+    });
     const text = `${JSON.stringify(bundle, null, 2)}\n`;
     if (values.out === undefined) io.stdout.write(text);
     else {
@@ -184,7 +281,9 @@ async function exportCaseCommand(caseId: string, values: Values, io: Io): Promis
   }
 }
 
-async function verifyBundleCommand(file: string, keys: readonly string[], io: Io): Promise<number> {
+async function verifyBundleCommand(file: string, values: Values, io: Io): Promise<number> {
+  const keys = values.key ?? [];
+  const required = witnessRequirement(values);
   if (keys.length !== 1) throw new UsageError('give the log’s verifier key, once, with --key');
   let verifier: NoteVerifier;
   try {
@@ -200,9 +299,12 @@ async function verifyBundleCommand(file: string, keys: readonly string[], io: Io
     io.stdout.write(`INVALID: ${file} is not JSON: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.failed;
   }
-  const verdict = verifyBundle(json, verifier);
+  const verdict = verifyBundle(json, verifier, required ?? undefined);
   if (verdict.valid) {
-    io.stdout.write(`VALID: the ${verdict.events} events of case ${verdict.caseId} are exactly as recorded in ${verdict.origin} (checkpoint of ${verdict.treeSize} events, signed with the given key).\n`);
+    const witnessed = required === null ? '' : `, cosigned by ${verdict.cosigners} of the trusted witnesses (quorum ${required.quorum})`;
+    io.stdout.write(
+      `VALID: the ${verdict.events} events of case ${verdict.caseId} are exactly as recorded in ${verdict.origin} (checkpoint of ${verdict.treeSize} events, signed with the given key${witnessed}).\n`,
+    );
     return EXIT.ok;
   }
   io.stdout.write(`INVALID: ${verdict.reason}\n`);
