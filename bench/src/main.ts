@@ -13,6 +13,7 @@ import type { Machine } from './machine.js';
 import { describeMachine, describeRevision } from './machine.js';
 import type { BenchOptions } from './options.js';
 import { USAGE, parseOptions } from './options.js';
+import { runPostgresSuite } from './postgres/main.js';
 import { runReadModelSuite } from './read-models/main.js';
 import { renderDetails, renderTable, summarise, verdicts } from './report.js';
 import { sampleEventBytes } from './sample-event.js';
@@ -65,8 +66,11 @@ function header(options: BenchOptions, machine: Machine): string {
   ].join('\n');
 }
 
-/** `--suite store` (the default: this file) or `--suite read-models` (read-models/main.ts), and the suite's own options. */
-function suiteOf(argv: readonly string[]): { suite: 'store' | 'read-models'; rest: string[] } {
+const SUITES = ['store', 'read-models', 'postgres'] as const;
+type Suite = (typeof SUITES)[number];
+
+/** `--suite store` (the default: this file), `read-models` (read-models/main.ts) or `postgres` (postgres/main.ts), and the suite's own options. */
+function suiteOf(argv: readonly string[]): { suite: Suite; rest: string[] } {
   const rest: string[] = [];
   let suite = 'store';
   for (let index = 0; index < argv.length; index += 1) {
@@ -77,14 +81,19 @@ function suiteOf(argv: readonly string[]): { suite: 'store' | 'read-models'; res
     } else if (argument.startsWith('--suite=')) suite = argument.slice('--suite='.length);
     else rest.push(argument);
   }
-  if (suite !== 'store' && suite !== 'read-models') throw new TypeError(`--suite takes store (the default) or read-models, not "${suite}"`);
-  return { suite, rest };
+  const known = SUITES.find((name) => name === suite);
+  if (known === undefined) throw new TypeError(`--suite takes store (the default), ${SUITES.slice(1).join(' or ')}, not "${suite}"`);
+  return { suite: known, rest };
 }
 
 async function main(): Promise<void> {
   const { suite, rest } = suiteOf(process.argv.slice(2));
   if (suite === 'read-models') {
     await runReadModelSuite(rest, RESULTS);
+    return;
+  }
+  if (suite === 'postgres') {
+    await runPostgresSuite(rest, RESULTS);
     return;
   }
   const options = parseOptions(rest, RESULTS);
