@@ -1,4 +1,5 @@
 import type { EventStore } from '@quanze/eventstore';
+import type { IntegrityStore } from '@quanze/integrity';
 import type { ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
 import type { Principal } from '@quanze/service-kit';
 
@@ -13,5 +14,10 @@ export interface AccountabilityDeps {
    * Records a query as `access.queried.v1` (who, what, when) when the caller is supervision, judicial or an analyst
    * (访问留痕); does nothing for others. Call it before answering, so no answer leaves unrecorded.
    */
+  /**
+   * The tamper-evident log, when this process serves it: transfers name the smallest signed checkpoint that covers
+   * their transfer event. Without it that checkpoint is reported as null.
+   */
+  readonly integrity?: Pick<IntegrityStore, 'checkpointCovering'> | undefined;
   readonly recordAccess: (caller: Principal | null, query: { readonly operationId: string; readonly subject: string | null; readonly parameters: Readonly<Record<string, unknown>> }) => Promise<void>;
 }

@@ -60,9 +60,31 @@ const InboxItemSchema = z.object({
     z.object({ step: z.string(), article: z.string(), unitId: z.string().nullable(), from: z.string(), dueBy: z.string(), doneAt: z.string().nullable() }),
   ),
   lastEvent: z.object({ type: z.string(), occurredAt: z.string(), position: z.number() }),
+  transferEvent: z
+    .object({
+      position: z.number().int().describe('the position of the case.transferred.v1 event (移送) in the ledger'),
+      checkpointSize: z
+        .number()
+        .int()
+        .nullable()
+        .describe('the smallest signed checkpoint that covers it: `quanze export-case <caseId> --checkpoint-size <this>`; null until it is sealed'),
+    })
+    .nullable()
+    .describe('where the transfer is in the tamper-evident log, for asking for the case bundle; null before it was sent'),
 });
 
 const TransferParams = z.object({ caseId: Id, transferId: Id });
+
+/** The transfer's place in the tamper-evident log: its position, and the checkpoint a court asks for the bundle at. */
+async function withTransferEvent<T extends { readonly transferPosition: number | null }>(
+  deps: AccountabilityDeps,
+  item: T,
+): Promise<Omit<T, 'transferPosition'> & { transferEvent: { position: number; checkpointSize: number | null } | null }> {
+  const { transferPosition, ...rest } = item;
+  if (transferPosition === null) return { ...rest, transferEvent: null };
+  const checkpoint = (await deps.integrity?.checkpointCovering(transferPosition)) ?? null;
+  return { ...rest, transferEvent: { position: transferPosition, checkpointSize: checkpoint?.size ?? null } };
+}
 const DetailQuery = z.object({ consistent: ConsistentFlag }).strict();
 
 /** The caller's inbox: the token's unit, as each judicial kind the caller holds. A token without a unit has none. */
@@ -102,7 +124,9 @@ export function createInboxRoutes(deps: AccountabilityDeps): RouteDefinition[] {
         });
         await awaitConsistency(deps, query.consistent);
         const page = listTransferInbox(deps.db, { ...owner, stage: query.stage, limit: query.limit, after: query.cursor ?? null });
-        return ok(pageOf(page.items, page.next));
+        const items = [];
+        for (const item of page.items) items.push(await withTransferEvent(deps, item));
+        return ok(pageOf(items, page.next));
       },
     }),
     defineRoute({
@@ -111,7 +135,7 @@ export function createInboxRoutes(deps: AccountabilityDeps): RouteDefinition[] {
       operationId: 'getInboxTransfer',
       summary: 'One transfer of the caller’s inbox: facts, path through the authorities, time limits and every event',
       description:
-        'A transfer that did not reach the caller’s unit as one of the caller’s judicial kinds answers 404, whether or not it exists. Recorded in the access audit with the case as subject.',
+        'A transfer that did not reach the caller’s unit as one of the caller’s judicial kinds answers 404, whether or not it exists. `transferEvent` names the position of the transfer in the tamper-evident log and the smallest signed checkpoint that covers it: ask for the case bundle at that checkpoint (`quanze export-case <caseId> --checkpoint-size <size>`). Recorded in the access audit with the case as subject.',
       kind: 'query',
       allow: JUDICIAL,
       params: TransferParams,
@@ -126,7 +150,7 @@ export function createInboxRoutes(deps: AccountabilityDeps): RouteDefinition[] {
         await awaitConsistency(deps, query.consistent);
         const transfer = getInboxTransfer(deps.db, owner, params.caseId, params.transferId);
         if (transfer === null) throw new SubjectNotFound(`transfer ${params.transferId} of case ${params.caseId}`);
-        return ok(transfer);
+        return ok(await withTransferEvent(deps, transfer));
       },
     }),
   ];

@@ -23,7 +23,14 @@ await runServices(
     const clock = () => new Date();
     const log = ledgerLog;
     return [
-      createAccountabilityService({ store, db: readModels.db, runner: readModels.runner, clock, recordAccess: createAccessRecorder(store, clock) }),
+      createAccountabilityService({
+        store,
+        db: readModels.db,
+        runner: readModels.runner,
+        clock,
+        recordAccess: createAccessRecorder(store, clock),
+        integrity: log.integrity,
+      }),
       createLedgerLogService({
         integrity: log.integrity,
         verifierKey: () => log.verifierKey,

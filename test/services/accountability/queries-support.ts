@@ -33,7 +33,7 @@ export interface AccountabilityTestApp {
  */
 export async function startAccountabilityApp(
   others: readonly ServiceFactory[],
-  options: { clock?: () => Date; recordAccessStore?: (store: EventStore) => EventStore } = {},
+  options: { clock?: () => Date; recordAccessStore?: (store: EventStore) => EventStore; integrity?: AccountabilityDeps['integrity'] } = {},
 ): Promise<AccountabilityTestApp> {
   const opened: { readModels?: ReadModelsUnderTest; started?: Promise<void> } = {};
   const accountability: ServiceFactory = ({ store, clock }) => {
@@ -48,6 +48,7 @@ export async function startAccountabilityApp(
       runner,
       clock: now,
       recordAccess: createAccessRecorder(options.recordAccessStore?.(store) ?? store, now),
+      ...(options.integrity === undefined ? {} : { integrity: options.integrity }),
     };
     return createAccountabilityService(deps);
   };

@@ -54,6 +54,12 @@ export interface InboxItem {
   /** The time limits of 310号 that have started, as dates (whether they were kept is for the flags). */
   readonly deadlines: readonly TransferDeadline[];
   readonly lastEvent: { readonly type: string; readonly occurredAt: string; readonly position: number };
+  /**
+   * The position of the transfer's `case.transferred.v1` (移送) in the ledger, null before it was sent: with the
+   * smallest signed checkpoint that covers it, what a court names to ask for the case's bundle. (The event cannot
+   * hold its own position; the read model adds it.)
+   */
+  readonly transferPosition: number | null;
 }
 
 export interface InboxPage {
@@ -91,12 +97,15 @@ interface InboxRow {
   readonly last_event_type: string;
   readonly last_event_at: string;
   readonly facts: string;
+  readonly transfer_position: number | null;
 }
 
 /** The inbox rows with their transfers; `index` names the inbox index to walk, where the planner must not guess. */
 function selectInbox(index: 'transfers_inbox_by_unit' | 'transfers_inbox_by_unit_stage' | null, extraColumns = ''): string {
   return `SELECT i.case_id, i.transfer_id, i.kind, i.relation, t.stage, t.current_unit_id, t.current_kind, t.last_position,
-    t.last_event_type, t.last_event_at, t.facts${extraColumns}
+    t.last_event_type, t.last_event_at, t.facts,
+    (SELECT min(e.position) FROM transfers_event e
+      WHERE e.case_id = i.case_id AND e.transfer_id = i.transfer_id AND e.type = 'case.transferred.v1') AS transfer_position${extraColumns}
     FROM transfers_inbox i ${index === null ? '' : `INDEXED BY ${index}`}
     JOIN transfers_transfer t ON t.case_id = i.case_id AND t.transfer_id = i.transfer_id`;
 }
@@ -122,6 +131,7 @@ function itemOf(row: InboxRow): InboxItem & { readonly facts: TransferFacts } {
     materials: facts.materials,
     deadlines: transferDeadlines(facts),
     lastEvent: { type: row.last_event_type, occurredAt: row.last_event_at, position: row.last_position },
+    transferPosition: row.transfer_position,
     facts,
   };
 }
