@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the store suite, below, unless `--suite read-models` asks for the read models' (read-models/main.ts).
+ * `npm run bench`: the store suite, below, unless `--suite read-models` asks for the read models' (read-models/main.ts) or
+ * `--suite integrity` for the tamper-evidence layer's (integrity/main.ts).
  *
  * The store suite: our SQLite event store against Emmett's SQLite store and a raw better-sqlite3 floor, same
  * machine, same events, synchronous=FULL everywhere. Each series runs in a child process of its own (peak RSS),
@@ -14,6 +15,7 @@ import { describeMachine, describeRevision } from './machine.js';
 import type { BenchOptions } from './options.js';
 import { USAGE, parseOptions } from './options.js';
 import { runPostgresSuite } from './postgres/main.js';
+import { runIntegritySuite } from './integrity/main.js';
 import { runReadModelSuite } from './read-models/main.js';
 import { renderDetails, renderTable, summarise, verdicts } from './report.js';
 import { sampleEventBytes } from './sample-event.js';
@@ -66,10 +68,13 @@ function header(options: BenchOptions, machine: Machine): string {
   ].join('\n');
 }
 
-const SUITES = ['store', 'read-models', 'postgres'] as const;
+const SUITES = ['store', 'read-models', 'postgres', 'integrity'] as const;
 type Suite = (typeof SUITES)[number];
 
-/** `--suite store` (the default: this file), `read-models` (read-models/main.ts) or `postgres` (postgres/main.ts), and the suite's own options. */
+/**
+ * `--suite store` (the default: this file), `read-models` (read-models/main.ts), `postgres` (postgres/main.ts) or
+ * `integrity` (integrity/main.ts), and the suite's own options.
+ */
 function suiteOf(argv: readonly string[]): { suite: Suite; rest: string[] } {
   const rest: string[] = [];
   let suite = 'store';
@@ -90,6 +95,10 @@ async function main(): Promise<void> {
   const { suite, rest } = suiteOf(process.argv.slice(2));
   if (suite === 'read-models') {
     await runReadModelSuite(rest, RESULTS);
+    return;
+  }
+  if (suite === 'integrity') {
+    await runIntegritySuite(rest, RESULTS);
     return;
   }
   if (suite === 'postgres') {
