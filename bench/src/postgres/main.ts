@@ -25,8 +25,8 @@ export const POSTGRES_USAGE = `npm run bench -- --suite postgres [options]
 
   --runs N            repeat every series N times, report medians (default 3)
   --clients N         concurrent clients (default 16); 1 client is the sequential scenario
-  --singles N         single appends of the one client (default 2000)
-  --per-client N      single appends per concurrent client (default 600)
+  --singles N         single appends of the one client (default 1500)
+  --per-client N      single appends per concurrent client (default 400)
   --events N          events written in batches and read back (default 20000)
   --batch-size N      events per batch (default 1000)
   --emmett-page N     page size of Emmett's read-all after the concurrent run (default 100, its processors' default)
@@ -82,8 +82,8 @@ function parsePgOptions(argv: readonly string[], resultsDir: string): PgOptions 
   return {
     runs: count('runs', values.runs, quick ? 1 : 3),
     clients: count('clients', values.clients, 16),
-    sequentialEvents: count('singles', values.singles, quick ? 200 : 2000),
-    eventsPerClient: count('per-client', values['per-client'], quick ? 40 : 600),
+    sequentialEvents: count('singles', values.singles, quick ? 200 : 1500),
+    eventsPerClient: count('per-client', values['per-client'], quick ? 40 : 400),
     logEvents: count('events', values.events, quick ? 3000 : 20_000),
     batchSize: count('batch-size', values['batch-size'], 1000),
     emmettPageSize: count('emmett-page', values['emmett-page'], 100),
