@@ -33,6 +33,7 @@ export interface EmmettSqlExecutor {
 }
 
 export interface EmmettPgPool {
+  connect(): Promise<{ release(): void }>;
   end(): Promise<void>;
 }
 

@@ -24,8 +24,11 @@ export function createEmmettPeer(makeEvent: EventFactory): PgPeer {
   const errors = new ErrorTally();
   const notes: string[] = [];
 
-  const open = (url: string, config: Pick<PgChildConfig, 'clients'>) => {
+  const open = async (url: string, config: Pick<PgChildConfig, 'clients'>) => {
     const pool = emmett.newPool({ connectionString: url, max: config.clients });
+    // Connected before the clock starts, as raw's are and ours is (by its migration).
+    const connected = await Promise.all(Array.from({ length: config.clients }, () => pool.connect()));
+    for (const client of connected) client.release();
     const store = emmett.getPostgreSQLEventStore(url, { connectionOptions: { pool } });
     return {
       store,
@@ -70,7 +73,7 @@ export function createEmmettPeer(makeEvent: EventFactory): PgPeer {
     library: `@event-driven-io/emmett-postgresql ${emmett.version}`,
 
     async warmUp(url) {
-      const { store, close } = open(url, { clients: 8 });
+      const { store, close } = await open(url, { clients: 8 });
       const counters = { events: 0, failures: 0 };
       await appendLoop(store, 50, counters);
       await inParallel(8, () => appendLoop(store, 20, counters));
@@ -80,7 +83,7 @@ export function createEmmettPeer(makeEvent: EventFactory): PgPeer {
     },
 
     async sequential(url, config) {
-      const { store, close } = open(url, config);
+      const { store, close } = await open(url, config);
       const counters = { events: 0, failures: 0 };
       const result = await timed(async () => {
         await appendLoop(store, config.sequentialEvents, counters);
@@ -96,7 +99,7 @@ export function createEmmettPeer(makeEvent: EventFactory): PgPeer {
     },
 
     async concurrent(url, config) {
-      const { store, close } = open(url, config);
+      const { store, close } = await open(url, config);
       const counters = { events: 0, failures: 0 };
       const result = await timed(async () => {
         await inParallel(config.clients, () => appendLoop(store, config.eventsPerClient, counters));
@@ -118,7 +121,7 @@ export function createEmmettPeer(makeEvent: EventFactory): PgPeer {
     },
 
     async batch(url, config) {
-      const { store, close } = open(url, config);
+      const { store, close } = await open(url, config);
       const batches = Math.ceil(config.logEvents / config.batchSize);
       const result = await timed(async () => {
         let events = 0;
