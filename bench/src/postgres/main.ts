@@ -5,7 +5,7 @@
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -149,6 +149,7 @@ export async function runPostgresSuite(argv: readonly string[], resultsDir: stri
       `sizes: ${options.sequentialEvents} single appends by 1 client; ${options.clients} clients × ${options.eventsPerClient} single appends; ` +
         `${options.logEvents} in batches of ${options.batchSize} (then read back)`,
       `runs: ${options.runs}, medians reported; series order rotates between runs; each series a child process, each scenario a fresh database`,
+      `load average (1, 5, 15 min) before the first series: ${describeLoad()}, on ${machine.cpus} CPUs`,
     ].join('\n');
     process.stdout.write(`${header}\n\n`);
 
@@ -186,7 +187,7 @@ export async function runPostgresSuite(argv: readonly string[], resultsDir: stri
         ? `checks: all ${summary.passedChecks} passed\n\n`
         : `checks: ${summary.passedChecks} passed, these failed:\n${summary.failedChecks.map((line) => `  ✗ ${line}`).join('\n')}\n\n`,
     );
-    process.stdout.write(`${renderPgDetails(summary, options.series)}\n`);
+    process.stdout.write(`${renderPgDetails(summary, options.series)}\n\nload average (1, 5, 15 min) at the end, this run included: ${describeLoad()}\n`);
 
     if (options.json !== undefined) {
       mkdirSync(dirname(options.json), { recursive: true });
@@ -201,6 +202,8 @@ export async function runPostgresSuite(argv: readonly string[], resultsDir: stri
         '',
         renderPgDetails(summary, options.series),
         '',
+        `load average (1, 5, 15 min) at the end, this run included: ${describeLoad()}`,
+        '',
       ].join('\n');
       writeFileSync(options.json, JSON.stringify({ machine, server: { serverVersion, settings }, options, summary, verdicts: results, runs }, null, 2));
       writeFileSync(options.json.replace(/\.json$/, '.md'), markdown);
@@ -209,4 +212,11 @@ export async function runPostgresSuite(argv: readonly string[], resultsDir: stri
   } finally {
     await cluster.stop();
   }
+}
+
+/** The 1-, 5- and 15-minute load averages: whether the run had the machine to itself. */
+function describeLoad(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
 }
