@@ -103,7 +103,7 @@ describe('the content hash of an event', function () {
     const pick = <T>(options: readonly T[]): T => options[Math.floor(random() * options.length)] as T;
     const names = ['a', 'b', 'Z', 'title', '10', '9', '0', '-1', '__proto__', 'ｱ', '😀', 'é', '', ' ', 'a\u0000', 'tab\t', 'constructor', 'toJSON'];
     const texts = ['', 'plain', '关于调整公交票价的决定', 'quote " and \\ backslash', '\u0000\u001f\u007f', '\u2028\u2029', '😀 astral', 'C:\\udata', '\b\f\n\r\t'];
-    const numbers = [0, -0, 1, -1, 1.5, 0.1 + 0.2, 1e21, 1e-7, 123456789012345680000, 5e-324, Number.MAX_SAFE_INTEGER, -1.7976931348623157e308, 333333333.33333329];
+    const numbers = [0, -0, 1, -1, 1.5, 0.1 + 0.2, 1e21, 1e-7, 123456789012345680000, 5e-324, Number.MAX_SAFE_INTEGER, -1.7976931348623157e308, 333333333.3333333, 4.50, 2e-3, 0.000001];
     const value = (depth: number): unknown => {
       const kind = depth > 3 ? Math.floor(random() * 4) : Math.floor(random() * 6);
       if (kind === 0) return pick(texts);
