@@ -87,16 +87,28 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
   // A function, not the flag itself: it changes under the loops that read it.
   const stopped = () => stopping.signal.aborted;
   let wakers: (() => void)[] = [];
+  // Counts checkpointAdded calls, so that one made while a witness was busy is not missed when it then waits.
+  let added = 0;
   let loops: Promise<void>[] = [];
 
   const cosignerCount = (checkpoint: StoredCheckpoint) =>
     witnesses.filter((witness) => checkpoint.cosignatures.some((line) => isLineOf(line, witness.key))).length;
 
-  /** Resolves on the next `checkpointAdded` or `stop`, or after `ms` when given. */
-  function pause(ms?: number): Promise<void> {
-    if (stopped()) return Promise.resolve();
+  /** Resolves after `ms`, or on `stop`. */
+  function pause(ms: number): Promise<void> {
+    return waitFor(ms, null);
+  }
+
+  /** Resolves on a `checkpointAdded` after the `seen`-th, or on `stop`. */
+  function nextCheckpoint(seen: number): Promise<void> {
+    return waitFor(undefined, seen);
+  }
+
+  function waitFor(ms: number | undefined, seen: number | null): Promise<void> {
+    if (stopped() || (seen !== null && added !== seen)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = ms === undefined ? null : setTimeout(done, ms);
+      timer?.unref();
       function done() {
         if (timer !== null) clearTimeout(timer);
         stopping.signal.removeEventListener('abort', done);
@@ -112,9 +124,10 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
     let failures = 0;
     let staleInARow = 0;
     while (!stopped()) {
+      const seen = added;
       const latest = await integrity.latestCheckpoint();
       if (latest === null || latest.cosignatures.some((line) => isLineOf(line, witness.key))) {
-        await pause();
+        await nextCheckpoint(seen);
         continue;
       }
       try {
@@ -193,6 +206,7 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
       });
     },
     checkpointAdded() {
+      added += 1;
       const woken = wakers;
       wakers = [];
       for (const wake of woken) wake();
