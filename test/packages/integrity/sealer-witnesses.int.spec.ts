@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import {
   createWitnessSubmitter,
   generateNoteKey,
   ledgerLogConfig,
+  logWitnessReport,
+  openLedgerLog,
   parseCosignerKey,
   parseSignerKey,
   submitToWitness,
@@ -197,6 +199,40 @@ describe('the sealer’s witnesses, on real witness servers on 127.0.0.1', funct
     expect(refusal?.kind === 'failed' ? refusal.error.message : '').to.contain('witness.conflicting-checkpoint');
     expect((await integrity.latestCheckpoint())?.cosignatures).to.deep.equal([]);
     expect(c.store.get(ORIGIN)?.size).to.equal(12);
+  });
+});
+
+describe('openLedgerLog with QUANZE_WITNESSES (as npm start runs it)', function () {
+  this.timeout(20_000);
+
+  it('submits the checkpoints it signs to the configured witness, names the policy, and stops cleanly', async function () {
+    const folder = await mkdtemp(join(tmpdir(), 'quanze-ledger-log-witness-'));
+    const logKey = generateNoteKey('quanze.npm-start/ledger');
+    await writeFile(join(folder, 'log.key'), `${logKey.signerKey}\n`, { mode: 0o600 });
+    const witnessed = await startTestWitness(await tempFolder(), [{ origin: 'quanze.npm-start/ledger', verifierKeys: [logKey.verifierKey] }], generateNoteKey('witness.npm-start.example').signerKey);
+    const store = await openEventStore(`sqlite:${folder}`);
+    const logged: { level: string; message: string }[] = [];
+    const record = (level: string) => (_fields: Record<string, unknown>, message: string) => logged.push({ level, message });
+    const config = ledgerLogConfig(
+      { dataFolder: folder, storeUrl: `sqlite:${folder}` },
+      { QUANZE_LOG_SIGNING_KEY_FILE: join(folder, 'log.key'), QUANZE_WITNESSES: `${witnessed.url}=${witnessed.witness.verifierKey}`, QUANZE_SEAL_EVERY_MS: '60000' },
+    );
+    const log = await openLedgerLog({ store, config, onWitness: logWitnessReport({ info: record('info'), warn: record('warn'), error: record('error') }) });
+    try {
+      expect(log.witnessPolicy).to.deep.equal({ witnesses: [witnessed.witness.verifierKey], quorum: 1 });
+      await store.appendToStream(newStreamId(), proposedEvents(3));
+      await log.sealer.sealedThrough(3);
+      await log.sealer.checkpointNow();
+      const cosigned = await eventually(() => log.integrity.latestCheckpoint(), (c) => (c?.cosignatures.length ?? 0) === 1, 'the cosignature');
+      expect(verifyCosigned(cosignedNote(cosigned ?? { note: '', cosignatures: [] }), { logKey: logKey.verifierKey, witnesses: [witnessed.witness.verifierKey], quorum: 1 }).checkpoint.size).to.equal(3);
+      await eventually(() => Promise.resolve(logged), (lines) => lines.length > 0, 'the log line');
+      expect(logged[0]).to.deep.equal({ level: 'info', message: 'a witness cosigned the checkpoint; the quorum is met' });
+    } finally {
+      await log.close();
+      await store.close();
+      await witnessed.close();
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 
