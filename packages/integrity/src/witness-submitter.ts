@@ -1,7 +1,7 @@
 import { fromBase64 } from './hashing.js';
 import { storedConsistencyProof, type IntegrityStore, type StoredCheckpoint } from './integrity-store.js';
 import { SignatureType, parseVerifierKey, type NoteVerifier } from './note-keys.js';
-import { WitnessStale, submitToWitness } from './witness/client.js';
+import { WitnessRefused, WitnessStale, submitToWitness } from './witness/client.js';
 
 /** A witness the log submits its checkpoints to: where it listens, and the key its cosignatures verify with. */
 export interface ConfiguredWitness {
@@ -165,7 +165,8 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
           continue;
         }
         staleInARow = 0;
-        const refused = !(error instanceof Error && 'retriable' in error && error.retriable === true) || error instanceof WitnessStale;
+        // Only the witness's own answer is a refusal; a failure of the store or the network is not its verdict.
+        const refused = error instanceof WitnessRefused || error instanceof WitnessStale;
         const retryInMs = Math.round(Math.min(maxRetryMs, minRetryMs * 2 ** Math.min(failures, 30)) * (0.5 + Math.random() / 2));
         failures += 1;
         options.onReport?.({
