@@ -2,6 +2,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  INTEGRITY_FILE_NAME,
   InvalidWitnessConfig,
   QuorumNotMet,
   SignatureType,
@@ -220,7 +221,7 @@ async function verify(values: Values, io: Io): Promise<number> {
       store: stores.store,
       integrity: stores.integrity,
       verifiers,
-      ...(sqliteFile === undefined ? {} : { sqliteFile }),
+      ...(sqliteFile === undefined ? {} : { sqliteFile, sqliteIntegrityFile: join(location.dataFolder, INTEGRITY_FILE_NAME) }),
       ...(bar === null ? {} : { onProgress: bar }),
     });
     bar?.end();

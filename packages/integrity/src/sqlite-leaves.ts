@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '@quanze/events';
 import { eventLeafHash } from './content-hash.js';
-import { HASH_SIZE } from './hashing.js';
+import { Frontier, type TreeNode } from './frontier.js';
+import { HASH_SIZE, equalBytes } from './hashing.js';
 
 /**
  * The leaves of `count` positions from `from`, in order, up to the first position that is missing or cannot be
@@ -14,9 +15,21 @@ export interface LeafPage {
   readonly leaves: Uint8Array;
   readonly count: number;
   readonly problem?: { readonly position: number; readonly reason: string };
+  /**
+   * Set when the reader also compared the stored subtrees that lie wholly inside the page (levels up to
+   * `throughLevel`, of the first `treeSize` leaves) with those the page's leaves give: the first that differs or is
+   * missing, lowest level first, or null.
+   */
+  readonly stored?: { readonly throughLevel: number; readonly mismatch: StoredMismatch | null };
 }
 
-export type LeafReader = (from: number, count: number) => Promise<LeafPage>;
+export interface StoredMismatch {
+  readonly level: number;
+  readonly index: number;
+  readonly missing: boolean;
+}
+
+export type LeafReader = (from: number, count: number, treeSize: number) => Promise<LeafPage>;
 
 interface EventRow {
   readonly position: number;
@@ -54,38 +67,78 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Reads rows of `events.sqlite` directly (no store, no paging through async iterators) and hashes them. */
-export function openRowLeafReader(file: string): { read(from: number, count: number): LeafPage; close(): void } {
+/**
+ * Reads rows of `events.sqlite` directly (no store, no paging through async iterators) and hashes them; given the
+ * integrity store's file, also compares the stored subtrees that lie wholly inside a page whose size is a power of two
+ * and whose first leaf index is a multiple of it (its nodes table read directly, as sqlite-integrity-store.ts keeps it).
+ */
+export function openRowLeafReader(file: string, integrityFile?: string): { read(from: number, count: number, treeSize: number): LeafPage; close(): void } {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   const rows = db.prepare<[number, number], EventRow>(
     'SELECT position, event_id, stream_id, stream_version, type, recorded_at, body FROM events WHERE position >= ? ORDER BY position LIMIT ?',
   );
-  return {
-    read(from, count) {
-      const page = rows.all(from, count);
-      const leaves = new Uint8Array(page.length * HASH_SIZE);
-      let done = 0;
-      for (const row of page) {
-        const expected = from + done;
-        if (row.position !== expected) {
-          return { leaves: leaves.subarray(0, done * HASH_SIZE), count: done, problem: { position: expected, reason: `it is missing: the next event is at position ${row.position}` } };
-        }
-        let event: RecordedEvent;
-        try {
-          event = eventOfRow(row);
-        } catch (error) {
-          return { leaves: leaves.subarray(0, done * HASH_SIZE), count: done, problem: { position: expected, reason: `it cannot be read back: ${messageOf(error)}` } };
-        }
-        try {
-          leaves.set(eventLeafHash(event), done * HASH_SIZE);
-        } catch (error) {
-          return { leaves: leaves.subarray(0, done * HASH_SIZE), count: done, problem: { position: expected, reason: `it has no content hash: ${messageOf(error)}` } };
-        }
-        done += 1;
+  const integrity = integrityFile === undefined ? null : new Database(integrityFile, { readonly: true, fileMustExist: true });
+  const nodeRange = integrity?.prepare<[number, number, number], [number, Buffer]>('SELECT idx, hash FROM nodes WHERE level = ? AND idx BETWEEN ? AND ? ORDER BY idx').raw();
+
+  function hashRows(from: number, count: number): LeafPage {
+    const page = rows.all(from, count);
+    const leaves = new Uint8Array(page.length * HASH_SIZE);
+    let done = 0;
+    const stop = (position: number, reason: string): LeafPage => ({ leaves: leaves.subarray(0, done * HASH_SIZE), count: done, problem: { position, reason } });
+    for (const row of page) {
+      const expected = from + done;
+      if (row.position !== expected) return stop(expected, `it is missing: the next event is at position ${row.position}`);
+      let event: RecordedEvent;
+      try {
+        event = eventOfRow(row);
+      } catch (error) {
+        return stop(expected, `it cannot be read back: ${messageOf(error)}`);
       }
-      return { leaves, count: done };
+      try {
+        leaves.set(eventLeafHash(event), done * HASH_SIZE);
+      } catch (error) {
+        return stop(expected, `it has no content hash: ${messageOf(error)}`);
+      }
+      done += 1;
+    }
+    return { leaves, count: done };
+  }
+
+  function compareStored(from: number, page: LeafPage, treeSize: number): StoredMismatch | null {
+    if (nodeRange === undefined) return null;
+    const first = from - 1;
+    const local = Frontier.empty();
+    const byLevel: TreeNode[][] = [];
+    for (let index = 0; index < page.count && first + index < treeSize; index++) {
+      for (const node of local.append(page.leaves.subarray(index * HASH_SIZE, (index + 1) * HASH_SIZE))) {
+        const global = { level: node.level, index: first / 2 ** node.level + node.index, hash: node.hash };
+        if ((global.index + 1) * 2 ** global.level <= treeSize) (byLevel[node.level] ??= []).push(global);
+      }
+    }
+    for (let level = 0; level < byLevel.length; level++) {
+      const nodes = byLevel[level];
+      if (nodes === undefined || nodes.length === 0) continue;
+      const stored = new Map<number, Buffer>();
+      for (const [index, hash] of nodeRange.all(level, (nodes[0] as TreeNode).index, (nodes[nodes.length - 1] as TreeNode).index)) stored.set(index, hash);
+      for (const node of nodes) {
+        const hash = stored.get(node.index);
+        if (hash === undefined || !equalBytes(hash, node.hash)) return { level, index: node.index, missing: hash === undefined };
+      }
+    }
+    return null;
+  }
+
+  return {
+    read(from, count, treeSize) {
+      const page = hashRows(from, count);
+      const aligned = count > 0 && (count & (count - 1)) === 0 && (from - 1) % count === 0;
+      if (integrity === null || !aligned) return page;
+      return { ...page, stored: { throughLevel: Math.log2(count), mismatch: compareStored(from, page, treeSize) } };
     },
-    close: () => db.close(),
+    close() {
+      integrity?.close();
+      db.close();
+    },
   };
 }
 
@@ -93,8 +146,8 @@ export function openRowLeafReader(file: string): { read(from: number, count: num
  * The worker is this module's sibling: built, a .js file; from source, a .ts file, which Node 20 does not load in a
  * worker through the hooks of `--import tsx` (they do not reach a worker's entry), so tsx's own API imports it there.
  */
-function startWorker(file: string): Worker {
-  const workerData = { file };
+function startWorker(file: string, integrityFile: string | undefined): Worker {
+  const workerData = { file, integrityFile };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-leaf-worker.js', import.meta.url), { workerData });
   const entry = new URL('./sqlite-leaf-worker.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
@@ -114,9 +167,13 @@ interface Job {
  * connection), the positions split into pages handed out in turn; answers come back in the order asked. Events
  * are never changed once written, so the connections' different snapshots agree on every position they share.
  */
-export function openParallelLeafReader(file: string, threads = Math.max(1, availableParallelism())): { read: LeafReader; close(): Promise<void> } {
+export function openParallelLeafReader(
+  file: string,
+  threads = Math.max(1, availableParallelism()),
+  integrityFile?: string,
+): { read: LeafReader; close(): Promise<void> } {
   const workers = Array.from({ length: threads }, () => {
-    const worker = startWorker(file);
+    const worker = startWorker(file, integrityFile);
     const queue: Job[] = [];
     let broken: Error | null = null;
     const failAll = (error: Error) => {
@@ -132,21 +189,21 @@ export function openParallelLeafReader(file: string, threads = Math.max(1, avail
     });
     return {
       worker,
-      ask(from: number, count: number): Promise<LeafPage> {
+      ask(from: number, count: number, treeSize: number): Promise<LeafPage> {
         if (broken !== null) return Promise.reject(broken);
         return new Promise((resolve, reject) => {
           queue.push({ from, count, resolve, reject });
-          worker.postMessage({ from, count });
+          worker.postMessage({ from, count, treeSize });
         });
       },
     };
   });
   let next = 0;
   return {
-    read(from, count) {
+    read(from, count, treeSize) {
       const worker = workers[next++ % workers.length];
       if (worker === undefined) return Promise.reject(new Error('no leaf worker'));
-      return worker.ask(from, count);
+      return worker.ask(from, count, treeSize);
     },
     async close() {
       await Promise.all(workers.map(({ worker }) => worker.terminate()));

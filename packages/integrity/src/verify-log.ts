@@ -42,6 +42,11 @@ export interface VerifyLogOptions {
    * the same: the rows made into events exactly as the store makes them.
    */
   readonly sqliteFile?: string;
+  /**
+   * With `sqliteFile`: the file of the SQLite integrity store `integrity` reads (`integrity.sqlite`), so that the
+   * workers also compare the stored subtrees inside their pages, and this thread only the few above them.
+   */
+  readonly sqliteIntegrityFile?: string;
   /** Worker threads for `sqliteFile`; the machine's available parallelism by default. */
   readonly threads?: number;
 }
@@ -120,7 +125,8 @@ export async function verifyLog(options: VerifyLogOptions): Promise<LogVerdict> 
   };
   if (frontier.size === 0) compareRoots();
 
-  const parallel = options.sqliteFile === undefined ? null : openParallelLeafReader(options.sqliteFile, options.threads);
+  const parallel = options.sqliteFile === undefined ? null : openParallelLeafReader(options.sqliteFile, options.threads, options.sqliteIntegrityFile);
+  // A power of two on threads: every page is then a run of whole subtrees, which its worker compares.
   const pageSize = options.pageSize ?? (parallel === null ? 2000 : 4096);
   const read: LeafReader = parallel?.read ?? storeLeafReader(store);
   // Pages are asked for ahead, so that the workers hash while this thread folds the tree and compares stored nodes.
@@ -130,27 +136,30 @@ export async function verifyLog(options: VerifyLogOptions): Promise<LogVerdict> 
   try {
     while (!stopped) {
       while (asked.length < ahead) {
-        const page = read(nextFrom, pageSize);
+        const page = read(nextFrom, pageSize, treeSize);
         // Handled when taken; one left behind after a stop must not count as unhandled.
         page.catch(() => undefined);
         asked.push(page);
         nextFrom += pageSize;
       }
       const page = await (asked.shift() as Promise<LeafPage>);
+      const throughLevel = page.stored?.throughLevel ?? -1;
       const completed: TreeNode[] = [];
       for (let index = 0; index < page.count; index++) {
         const position = frontier.size + 1;
         const nodes = frontier.append(page.leaves.subarray(index * HASH_SIZE, (index + 1) * HASH_SIZE));
         // The stored subtrees these leaves complete, compared leaf first: a changed event shows as its leaf, a
         // changed interior node (which would corrupt proofs) as that node.
-        if (position <= treeSize) for (const node of nodes) if ((node.index + 1) * 2 ** node.level <= treeSize) completed.push(node);
+        // (Those the reader compared inside the page are left out.)
+        if (position <= treeSize) for (const node of nodes) if (node.level > throughLevel && (node.index + 1) * 2 ** node.level <= treeSize) completed.push(node);
         compareRoots();
       }
       if (page.problem !== undefined) {
         problems.push({ kind: 'event', ...page.problem });
         stopped = true;
       }
-      const mismatch = await firstStoredMismatch(integrity, completed);
+      const found = page.stored?.mismatch;
+      const mismatch = found !== undefined && found !== null ? mismatchProblem(found.level, found.index, found.missing) : await firstStoredMismatch(integrity, completed);
       if (mismatch !== null) {
         problems.push(mismatch);
         if (mismatch.kind === 'event') stopped = true;
@@ -249,20 +258,24 @@ async function firstStoredMismatch(integrity: IntegrityStore, computed: readonly
     for (const node of nodes) {
       const hash = stored.get(node.index);
       if (hash !== undefined && equalBytes(hash, node.hash)) continue;
-      if (level === 0) {
-        return {
-          kind: 'event',
-          position: node.index + 1,
-          reason:
-            hash === undefined
-              ? 'no leaf was stored for it, though the tree was sealed past it'
-              : 'its content hash no longer matches the leaf sealed for it: the event was changed after it was recorded',
-        };
-      }
-      return { kind: 'node', level, index: node.index, reason: hash === undefined ? 'the stored subtree is missing' : 'the stored subtree differs from the one its events give' };
+      return mismatchProblem(level, node.index, hash === undefined);
     }
   }
   return null;
+}
+
+/** A stored subtree that differs from the one the events give, or is missing: a leaf names its event. */
+function mismatchProblem(level: number, index: number, missing: boolean): LogProblem {
+  if (level === 0) {
+    return {
+      kind: 'event',
+      position: index + 1,
+      reason: missing
+        ? 'no leaf was stored for it, though the tree was sealed past it'
+        : 'its content hash no longer matches the leaf sealed for it: the event was changed after it was recorded',
+    };
+  }
+  return { kind: 'node', level, index, reason: missing ? 'the stored subtree is missing' : 'the stored subtree differs from the one its events give' };
 }
 
 /** Bad events first, by position; then checkpoints and nodes as found. */

@@ -58,6 +58,10 @@ describe('verifyLog on worker threads over events.sqlite', function () {
       const verifiers = [parseVerifierKey(key.verifierKey)];
       const port = await verifyLog({ store, integrity, verifiers });
       const threads = await verifyLog({ store, integrity, verifiers, sqliteFile: events, threads: 2, pageSize: 256 });
+      // The workers also compare the stored subtrees inside their pages of 256 (levels 0 to 8).
+      const nodes = await verifyLog({ store, integrity, verifiers, sqliteFile: events, sqliteIntegrityFile: join(folder, INTEGRITY_FILE_NAME), threads: 2, pageSize: 256 });
+      expect(nodes.problems).to.deep.equal(threads.problems);
+      expect(nodes).to.include({ intact: threads.intact, verifiedThrough: threads.verifiedThrough });
       return { port, threads };
     } finally {
       await integrity.close();
@@ -66,7 +70,11 @@ describe('verifyLog on worker threads over events.sqlite', function () {
   }
 
   function change(sql: string, ...parameters: unknown[]): void {
-    const db = new Database(events);
+    changeIn(events, sql, ...parameters);
+  }
+
+  function changeIn(file: string, sql: string, ...parameters: unknown[]): void {
+    const db = new Database(file);
     try {
       db.prepare(sql).run(...parameters);
     } finally {
@@ -79,6 +87,29 @@ describe('verifyLog on worker threads over events.sqlite', function () {
     expect(port.problems).to.deep.equal([]);
     expect(threads).to.deep.equal(port);
     expect(threads).to.include({ intact: true, eventsChecked: EVENTS, verifiedThrough: EVENTS });
+  });
+
+  it('names the same stored subtree when one inside a page, one above the pages, or a stored leaf is changed', async function () {
+    const integrityFile = join(folder, INTEGRITY_FILE_NAME);
+    const cases: [number, number, LogVerdict['problems'][number]['kind']][] = [
+      [3, 40, 'node'],
+      [10, 1, 'node'],
+      [0, 1_999, 'event'],
+    ];
+    for (const [level, index, kind] of cases) {
+      const db = new Database(integrityFile);
+      const original = db.prepare<[number, number], Buffer>('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck().get(level, index);
+      db.close();
+      changeIn(integrityFile, 'UPDATE nodes SET hash = zeroblob(32) WHERE level = ? AND idx = ?', level, index);
+      try {
+        const { port, threads } = await bothWays();
+        const expected = kind === 'event' ? { kind, position: index + 1 } : { kind, level, index };
+        expect(port.problems[0], `level ${String(level)}`).to.include(expected);
+        expect(threads.problems[0], `level ${String(level)}`).to.include(expected);
+      } finally {
+        changeIn(integrityFile, 'UPDATE nodes SET hash = ? WHERE level = ? AND idx = ?', original, level, index);
+      }
+    }
   });
 
   it('names the same position when a body is changed, an event is deleted, a body is no JSON, or the log is cut', async function () {
