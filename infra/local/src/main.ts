@@ -29,7 +29,7 @@ const system = await runServices(
     const log = opened.ledgerLog;
     if (readModels === null || log === null) throw new Error('the read models and the log open before the services are created');
     return [
-      ...createAllServices({ store, readModels }),
+      ...createAllServices({ store, readModels, integrity: log.integrity }),
       createLedgerLogService({
         integrity: log.integrity,
         verifierKey: () => log.verifierKey,

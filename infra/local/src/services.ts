@@ -1,4 +1,5 @@
 import type { EventStore } from '@quanze/eventstore';
+import type { IntegrityStore } from '@quanze/integrity';
 import type { AccountabilityReadModels } from '@quanze/accountability';
 import { createAccessRecorder, createAccountabilityService } from '@quanze/accountability';
 import { createDecisionsService } from '@quanze/decisions';
@@ -11,6 +12,8 @@ import type { ServiceModule } from '@quanze/service-kit';
 export function createAllServices(deps: {
   store: EventStore;
   readModels: AccountabilityReadModels;
+  /** The Merkle log's store: the inbox names the checkpoint that covers each transfer. */
+  integrity?: Pick<IntegrityStore, 'checkpointCovering'>;
   clock?: () => Date;
 }): readonly ServiceModule[] {
   const clock = deps.clock ?? (() => new Date());
@@ -26,6 +29,7 @@ export function createAllServices(deps: {
       runner: deps.readModels.runner,
       clock,
       recordAccess: createAccessRecorder(deps.store, clock),
+      integrity: deps.integrity,
     }),
   ];
 }
