@@ -280,7 +280,11 @@ describe('the ledger end to end, over HTTP', function () {
     expect(dossier.status, JSON.stringify(dossier.body)).to.equal(200);
     expect(dossier.body.entries.some((entry) => entry.type === 'decision.made.v1' && entry.subject.id === decisionId)).to.equal(true);
 
-    const inbox = await call<{ items: { caseId: string; stage: string }[] }>('GET', '/inbox?consistent=true', police);
+    const inbox = await call<{ items: { caseId: string; stage: string; transferEvent: { position: number; checkpointSize: number | null } | null }[] }>(
+      'GET',
+      '/inbox?consistent=true',
+      police,
+    );
 
     // The police read what was sent to them through the inbox; the agency's file is not theirs, even to their head.
     const policeHead = await system.token({ ...(people.police ?? { personId: '', postId: '', unitId: '' }), roles: ['head'] });
@@ -292,7 +296,12 @@ describe('the ledger end to end, over HTTP', function () {
       'case.transferReceived.v1',
       'case.transferred.v1',
     ]);
-    expect(inbox.body.items.find((item) => item.caseId === caseId)?.stage).to.equal('accepted');
+    const received = inbox.body.items.find((item) => item.caseId === caseId);
+    expect(received?.stage).to.equal('accepted');
+    // Where the transfer sits in the Merkle log, for the bundle a court may ask for (docs/INTEGRITY.md).
+    expect(received?.transferEvent?.position).to.be.a('number');
+    const checkpointSize = received?.transferEvent?.checkpointSize;
+    if (checkpointSize !== null && checkpointSize !== undefined) expect(checkpointSize).to.be.at.least(received?.transferEvent?.position ?? Infinity);
 
     const publicDocuments = await call<{ items: { number: string | { formatted: string } }[] }>('GET', `/public/documents?on=${today}&consistent=true`, null);
     expect(JSON.stringify(publicDocuments.body.items)).to.contain(documentNumber);
