@@ -33,6 +33,8 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [options]                  the event store suite (the default)
 npm run bench -- --suite read-models [options]    the read models: rebuild and queries (--suite read-models --help)
+npm run bench -- --suite integrity [options]      the Merkle log: sealing, proofs, quanze verify, appends while sealing
+npm run bench -- --suite postgres [options]       the PostgreSQL store against Emmett's and raw pg
 
   --runs N                 repeat every series N times, report medians (default 3)
   --events N               events in the log written by batch appends and read back (default 100000)
