@@ -289,6 +289,24 @@ describe('on a throwaway PostgreSQL cluster', function () {
         expect(JSON.stringify(read?.data)).to.equal(JSON.stringify(data));
       });
 
+      it('writes quotes, backslashes and dollar signs in data as given, whatever the server’s string settings', async function () {
+        const url = await postgres.cluster.newDatabaseUrl();
+        const admin = await connect(url);
+        // With standard_conforming_strings off, a backslash in a plain '…' literal is an escape: the store's literals must not care.
+        await admin.query(`ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET standard_conforming_strings = off`);
+        const store = await open(url);
+        // Stream ids are <category>-<key> and cannot hold a quote; the data can hold anything JSON can.
+        const streamId = newStreamId();
+        const data = { text: `it's \\ a $$ E'\\'' \\x27 ; DROP TABLE quanze_events; --`, nested: { quote: "'", backslash: '\\', both: "\\'" } };
+        await store.appendToStream(streamId, [proposedEvent({ data })]);
+        await store.appendToStream(streamId, [proposedEvent({ data: { again: "''" } })], { expectedVersion: 1 });
+        const read = await collect(store.readStream(streamId));
+        expect(read.map((event) => event.streamId)).to.deep.equal([streamId, streamId]);
+        expect(read.map((event) => event.data)).to.deep.equal([data, { again: "''" }]);
+        const { rows } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM quanze_events');
+        expect(rows[0]?.n).to.equal('2');
+      });
+
       it('stamps recordedAt from the clock it is given, never going backwards along the log', async function () {
         const url = await postgres.cluster.newDatabaseUrl();
         let now = '';
