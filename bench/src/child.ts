@@ -11,6 +11,7 @@ import { createEventFactory } from './sample-event.js';
 import type { EventFactory } from './sample-event.js';
 import type { ChildConfig, ChildReport, Measurement, ScenarioId, SeriesId } from './scenario.js';
 import { peakRssMiB } from './scenario.js';
+import { answerParent } from './child-process.js';
 
 const FACTORIES: Record<SeriesId, (makeEvent: EventFactory) => Competitor> = {
   quanze: createQuanzeCompetitor,
@@ -70,26 +71,4 @@ async function runChild(config: ChildConfig): Promise<ChildReport> {
   };
 }
 
-const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
-const send = (message: unknown) =>
-  new Promise<void>((resolve, reject) => {
-    if (process.send === undefined) {
-      reject(new Error('child.ts is started by main.ts, with an IPC channel'));
-      return;
-    }
-    process.send(message, (error: Error | null) => {
-      if (error) reject(error);
-      else resolve();
-    });
-  });
-
-// Exits once the report is sent: a peer may leave connections or timers behind, which are not ours to wait for.
-runChild(config)
-  .then(
-    (report) => send({ ok: true, report }),
-    (error: unknown) => {
-      process.exitCode = 1;
-      return send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    },
-  )
-  .finally(() => process.exit());
+answerParent('child.ts', runChild);

@@ -43,6 +43,7 @@ import type {
   ThroughputReport,
 } from './series.js';
 import { peakRssMiB, percentile } from './series.js';
+import { answerParent } from '../child-process.js';
 
 const MIB = 1024 * 1024;
 const progress = (text: string) => process.stderr.write(`    ${text}\n`);
@@ -432,25 +433,4 @@ async function runChild(config: IntegrityChildConfig): Promise<IntegrityChildRep
   }
 }
 
-const config = JSON.parse(process.argv[2] ?? '{}') as IntegrityChildConfig;
-const send = (message: unknown) =>
-  new Promise<void>((resolve, reject) => {
-    if (process.send === undefined) {
-      reject(new Error('integrity/child.ts is started by integrity/main.ts, with an IPC channel'));
-      return;
-    }
-    process.send(message, (error: Error | null) => {
-      if (error) reject(error);
-      else resolve();
-    });
-  });
-
-runChild(config)
-  .then(
-    (report) => send({ ok: true, report }),
-    (error: unknown) => {
-      process.exitCode = 1;
-      return send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    },
-  )
-  .finally(() => process.exit());
+answerParent('integrity/child.ts', runChild);

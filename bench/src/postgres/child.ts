@@ -11,6 +11,7 @@ import { createQuanzePeer } from './quanze.js';
 import { createRawPgPeer } from './raw.js';
 import type { PgChildConfig, PgChildReport, PgPeer, PgSeriesId } from './scenario.js';
 import { databaseUrl, withClient } from './sql.js';
+import { answerParent } from '../child-process.js';
 
 function peerFor(series: PgSeriesId): PgPeer {
   const makeEvent = createEventFactory('v4');
@@ -68,26 +69,4 @@ async function runChild(config: PgChildConfig): Promise<PgChildReport> {
   return { series: config.series, measurements, notes: peer.notes(), library: peer.library, rss: { baselineMiB, peakMiB: peakRssMiB() } };
 }
 
-const config = JSON.parse(process.argv[2] ?? '{}') as PgChildConfig;
-const send = (message: unknown) =>
-  new Promise<void>((resolve, reject) => {
-    if (process.send === undefined) {
-      reject(new Error('postgres/child.ts is started by postgres/main.ts, with an IPC channel'));
-      return;
-    }
-    process.send(message, (error: Error | null) => {
-      if (error) reject(error);
-      else resolve();
-    });
-  });
-
-// Exits once the report is sent: a peer may leave pools or timers behind, which are not ours to wait for.
-runChild(config)
-  .then(
-    (report) => send({ ok: true, report }),
-    (error: unknown) => {
-      process.exitCode = 1;
-      return send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    },
-  )
-  .finally(() => process.exit());
+answerParent('postgres/child.ts', runChild);

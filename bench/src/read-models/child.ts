@@ -31,6 +31,7 @@ import type {
   RebuildReport,
 } from './series.js';
 import { DOSSIER_ENTRIES, MIB, peakRssMiB } from './series.js';
+import { answerParent } from '../child-process.js';
 
 const progress = (text: string) => process.stderr.write(`    ${text}\n`);
 
@@ -333,25 +334,4 @@ async function runChild(config: ReadModelChildConfig): Promise<ReadModelChildRep
   }
 }
 
-const config = JSON.parse(process.argv[2] ?? '{}') as ReadModelChildConfig;
-const send = (message: unknown) =>
-  new Promise<void>((resolve, reject) => {
-    if (process.send === undefined) {
-      reject(new Error('read-models/child.ts is started by read-models/main.ts, with an IPC channel'));
-      return;
-    }
-    process.send(message, (error: Error | null) => {
-      if (error) reject(error);
-      else resolve();
-    });
-  });
-
-runChild(config)
-  .then(
-    (report) => send({ ok: true, report }),
-    (error: unknown) => {
-      process.exitCode = 1;
-      return send({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    },
-  )
-  .finally(() => process.exit());
+answerParent('read-models/child.ts', runChild);
