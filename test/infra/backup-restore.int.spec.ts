@@ -47,7 +47,7 @@ async function verify(data: string, storeUrl?: string): Promise<{ code: number; 
 /** A running ledger: the store, the sealer signing checkpoints, and (optionally) a relay checkpoint following the head. */
 async function openLedger(storeUrl: string, data: string): Promise<{ store: EventStore; log: LedgerLog; close(): Promise<void> }> {
   const store = await openEventStore(storeUrl);
-  const log = await openLedgerLog({ store, config: ledgerLogConfig({ dataFolder: data, storeUrl }, SEALING) });
+  const log = await openLedgerLog({ config: ledgerLogConfig({ dataFolder: data, storeUrl }, SEALING) });
   return {
     store,
     log,

@@ -4,17 +4,20 @@
  */
 import { hash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createLedgerLogService } from '@quanze/accountability';
 import { run } from '@quanze/cli';
 import { SQLITE_FILE_NAME, createSqliteEventStore, openEventStore } from '@quanze/eventstore';
 import type { EventStore, ExpectedVersion } from '@quanze/eventstore';
 import {
+  DEFAULT_SEAL_EVERY_EVENTS,
+  DEFAULT_SEAL_EVERY_MS,
   Frontier,
   INTEGRITY_FILE_NAME,
   createSealer,
+  createSealerThread,
   createSqliteIntegrityStore,
   leafHash,
   parseSignerKey,
@@ -295,39 +298,22 @@ async function proofs(config: ProofsConfig, baselineMiB: number): Promise<Proofs
   }
 }
 
-/** A sealer on a worker thread (sealer-thread.ts), loaded through tsx's API: Node 20 does not run `--import` hooks for a worker's entry. */
-function sealerThread(storePath: string, integrityPath: string, signerKey: string) {
-  const entry = new URL('./sealer-thread.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
-  const worker = new Worker(code, { eval: true, workerData: { storePath, integrityPath, signerKey } });
-  const next = (key: 'started' | 'sealed' | 'stopped') =>
-    new Promise<void>((resolve, reject) => {
-      const onMessage = (message: Record<string, unknown>) => {
-        if (typeof message.error === 'string') reject(new Error(`the sealer thread failed: ${message.error}`));
-        else if (key in message) resolve();
-        else return;
-        worker.off('message', onMessage);
-        worker.off('error', reject);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', reject);
-    });
-  const started = next('started');
-  return {
-    started,
-    async sealed(position: number) {
-      const answer = next('sealed');
-      worker.postMessage({ sealedThrough: position });
-      await answer;
+/** The sealer as `openLedgerLog` runs it: on a worker thread with connections of its own (`createSealerThread`). */
+async function sealerThread(folder: string, signerKey: string) {
+  const signingKeyFile = join(folder, 'log-signing-key.txt');
+  await writeFile(signingKeyFile, `${signerKey}\n`, { mode: 0o600 });
+  let failed: (error: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => {
+    failed = reject;
+  });
+  failure.catch(() => undefined);
+  const sealer = createSealerThread({
+    settings: { storeUrl: `sqlite:${folder}`, dataFolder: folder, signingKeyFile, everyEvents: DEFAULT_SEAL_EVERY_EVENTS, everyMs: DEFAULT_SEAL_EVERY_MS, pollIntervalMs: 100 },
+    onError: (error) => {
+      failed(error);
     },
-    async stop() {
-      const answer = next('stopped');
-      worker.postMessage({ stop: true });
-      await answer;
-      await worker.terminate();
-    },
-  };
+  });
+  return { sealer, sealed: (position: number) => Promise.race([sealer.sealedThrough(position), failure]) };
 }
 
 /**
@@ -340,15 +326,15 @@ async function appendScenario(
   append: (store: EventStore) => Promise<number>,
   stem: string = scenario,
 ): Promise<AppendFigure> {
-  const storePath = join(config.output, `${stem}.sqlite`);
-  const integrityPath = join(config.output, `${stem}-integrity.sqlite`);
-  const store = createSqliteEventStore({ path: storePath });
-  const integrity = config.series === 'appends-sealed' ? createSqliteIntegrityStore({ path: integrityPath }) : null;
+  const folder = join(config.output, stem);
+  await mkdir(folder, { recursive: true });
+  const store = createSqliteEventStore({ path: join(folder, SQLITE_FILE_NAME) });
+  const integrity = config.series === 'appends-sealed' ? createSqliteIntegrityStore({ path: join(folder, INTEGRITY_FILE_NAME) }) : null;
   const inThread = integrity === null ? null : sealerOf(store, integrity, config.signerKey);
-  const onThread = config.series === 'appends-sealed-thread' ? sealerThread(storePath, integrityPath, config.signerKey) : null;
+  const onThread = config.series === 'appends-sealed-thread' ? await sealerThread(folder, config.signerKey) : null;
   try {
     await inThread?.sealer.start();
-    await onThread?.started;
+    await onThread?.sealer.start();
     const started = performance.now();
     const events = await append(store);
     const seconds = (performance.now() - started) / 1000;
@@ -360,7 +346,7 @@ async function appendScenario(
       await onThread?.sealed(head);
       sealLagSeconds = (performance.now() - waited) / 1000;
       await inThread?.sealer.stop();
-      await onThread?.stop();
+      await onThread?.sealer.stop();
     }
     return { scenario, events, seconds, eventsPerSecond: events / seconds, sealLagSeconds };
   } finally {

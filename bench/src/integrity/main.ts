@@ -125,7 +125,7 @@ function header(options: IntegrityBenchOptions, machine: Machine, history: Histo
     `sealed: ${sealed.folder} (kept; what verify and the proofs read)`,
     `proofs: ${String(options.proofs)} of each kind after ${String(options.warmUp)} untimed, random positions (seeded), one at a time`,
     `appends: ${String(options.singles)} sequential single appends, ${String(options.appenders)} × ${String(options.perAppender)} concurrent, ` +
-      `${String(options.batchEvents)} in batches of ${String(options.batchSize)}; without a sealer, with one (default settings) on the appending thread, and on a worker thread`,
+      `${String(options.batchEvents)} in batches of ${String(options.batchSize)}; without a sealer, with one (default settings) on the appending thread, and on its worker thread as npm start runs it`,
     `runs: ${String(options.runs)}, medians reported (min–max in brackets); the order of the series rotates between runs`,
   ].join('\n');
 }

@@ -191,15 +191,16 @@ export function integrityVerdicts(summary: IntegritySummary, events: number): Ve
   );
   for (const scenario of SCENARIOS) {
     const figures = summary.appends[scenario];
+    // Judged as npm start runs it since the sealer moved to its own thread; the appending-thread figure is context.
     verdicts.push(
-      figures?.ratio === undefined || figures.plain === undefined || figures.sealed === undefined
-        ? { status: 'n/a', target: `${SCENARIO_TITLES[scenario]} with sealing on ≥ 0.9× off`, detail: 'appends or appends-sealed was not run' }
+      figures?.threadRatio === undefined || figures.plain === undefined || figures.thread === undefined
+        ? { status: 'n/a', target: `${SCENARIO_TITLES[scenario]} with sealing on ≥ 0.9× off`, detail: 'appends or appends-sealed-thread was not run' }
         : {
-            status: figures.ratio >= 0.9 ? 'PASS' : 'FAIL',
+            status: figures.threadRatio >= 0.9 ? 'PASS' : 'FAIL',
             target: `${SCENARIO_TITLES[scenario]} with sealing on ≥ 0.9× off`,
             detail:
-              `${figures.ratio.toFixed(2)}× (on ${rate(figures.sealed.median)}, off ${rate(figures.plain.median)})` +
-              (figures.threadRatio === undefined || figures.thread === undefined ? '' : `; with the sealer on a worker thread ${figures.threadRatio.toFixed(2)}× (${rate(figures.thread.median)})`),
+              `${figures.threadRatio.toFixed(2)}× with the sealer on its worker thread (on ${rate(figures.thread.median)}, off ${rate(figures.plain.median)})` +
+              (figures.ratio === undefined || figures.sealed === undefined ? '' : `; with the sealer on the appending thread ${figures.ratio.toFixed(2)}× (${rate(figures.sealed.median)})`),
           },
     );
   }
@@ -270,7 +271,7 @@ export function renderIntegrityTables(summary: IntegritySummary, runs: number, m
   if (appendRows.length > 0) {
     const peak = summary.appendsPeakMiB;
     parts.push(
-      `appends, events/s: sealer off; on, on the appending thread (as npm start runs it); on, on a worker thread\n\n` +
+      `appends, events/s: sealer off; on, on the appending thread; on, on its worker thread (as npm start runs it)\n\n` +
         table(['scenario', 'off', 'on', 'on/off', 'sealed s after', 'on (thread)', 'thread/off', 'sealed s after'], appendRows, markdown) +
         `\n\npeak RSS MiB: ${(['plain', 'sealed', 'thread'] as const).flatMap((key) => { const value = peak[key]; return value === undefined ? [] : [`${key === 'plain' ? 'off' : key === 'sealed' ? 'on' : 'on (thread)'} ${whole(value.median)}`]; }).join(', ')}`,
     );

@@ -10,7 +10,7 @@
  *   HTTP (GET /log/proofs/inclusion, /log/proofs/consistency of the accountability service's log routes);
  * - `appends`, `appends-sealed`: the store suite's append scenarios (single appends one after another, 64
  *   concurrent appenders, batches of 1,000) on a fresh store, without and with a sealer following in the process;
- * - `appends-sealed-thread`: the same with the sealer on a worker thread of the process (sealer-thread.ts);
+ * - `appends-sealed-thread`: the same with the sealer on a worker thread of the process (createSealerThread, as openLedgerLog runs it);
  * - `store-batch`: the store suite's own child (bench/src/child.ts), quanze, batch appends only: the best append
  *   rate sealing must keep up with.
  */

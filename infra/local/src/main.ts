@@ -45,7 +45,6 @@ const system = await runServices(
     async beforeListen({ store, logger }) {
       // The sealer follows the log in the background: appends never wait for it.
       const ledgerLog = await openLedgerLog({
-        store,
         config: logConfig,
         onError: (error) => {
           logger.error({ err: error }, 'the sealer stopped following the ledger; retrying');

@@ -103,6 +103,7 @@ export {
   type Sealer,
   type SealerOptions,
 } from './sealer.js';
+export { SealerThreadError, createSealerThread, type SealerThreadOptions, type SealerWorkerData } from './sealer-thread.js';
 export * from './witness/index.js';
 export { defaultWitnessQuorum, ledgerLogConfig, openLedgerLog, type LedgerLog, type LedgerLogConfig } from './ledger-log.js';
 export {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { EventStore } from '@quanze/eventstore';
 import type { IntegrityStore, StoredCheckpoint } from './integrity-store.js';
 import { loadOrCreateLogKey, recordLogVerifierKey } from './log-key.js';
 import type { NoteSigner } from './note-keys.js';
-import { DEFAULT_SEAL_EVERY_EVENTS, DEFAULT_SEAL_EVERY_MS, createSealer, type Sealer } from './sealer.js';
+import { DEFAULT_SEAL_EVERY_EVENTS, DEFAULT_SEAL_EVERY_MS, type Sealer } from './sealer.js';
+import { createSealerThread } from './sealer-thread.js';
 import { openIntegrityStore } from './open-integrity-store.js';
 import { SignatureType, parseVerifierKey } from './note-keys.js';
 import { createWitnessSubmitter, type ConfiguredWitness, type WitnessReport, type WitnessSubmitter } from './witness-submitter.js';
@@ -127,15 +127,17 @@ export interface LedgerLog {
 /**
  * Opens the integrity store beside the event store (`integrity.sqlite` in the data folder, or the PostgreSQL
  * database of the events), loads or generates the log key (always in the data folder or the configured file), and
- * starts the sealer.
+ * starts the sealer on a worker thread of its own, which follows the store `config.storeUrl` names through
+ * connections of its own (so appends never wait for the hashing).
  */
 export async function openLedgerLog(options: {
-  readonly store: Pick<EventStore, 'subscribeToAll'>;
   readonly config: LedgerLogConfig;
   readonly onError?: (error: unknown) => void;
   readonly onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
   /** Each witness's cosignature or failure (a witness down is retried with backoff; it never blocks sealing). */
   readonly onWitness?: (report: WitnessReport) => void;
+  /** How often the sealer's thread looks for new events in an embedded store (its appends cannot wake it). */
+  readonly pollIntervalMs?: number;
 }): Promise<LedgerLog> {
   const { config } = options;
   const key = await loadOrCreateLogKey({ dataFolder: config.dataFolder, configuredFile: config.signingKeyFile, origin: config.origin });
@@ -150,12 +152,15 @@ export async function openLedgerLog(options: {
           quorum: config.witnessQuorum,
           ...(options.onWitness === undefined ? {} : { onReport: options.onWitness }),
         });
-  const sealer = createSealer({
-    store: options.store,
-    integrity,
-    signer: key.signer,
-    everyEvents: config.everyEvents,
-    everyMs: config.everyMs,
+  const sealer = createSealerThread({
+    settings: {
+      storeUrl: config.storeUrl,
+      dataFolder: config.dataFolder,
+      signingKeyFile: key.file,
+      everyEvents: config.everyEvents,
+      everyMs: config.everyMs,
+      pollIntervalMs: options.pollIntervalMs ?? 100,
+    },
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     onCheckpoint: (checkpoint) => {
       witnessing?.checkpointAdded();

@@ -34,6 +34,8 @@ export interface SealerOptions {
   readonly clock?: () => Date;
   readonly onError?: (error: unknown) => void;
   readonly onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
+  /** After each batch of leaves is stored: the tree's new size. */
+  readonly onIntegrated?: (treeSize: number) => void;
 }
 
 export interface Sealer {
@@ -149,6 +151,7 @@ export function createSealer(options: SealerOptions): Sealer {
       await integrity.integrate(batch);
       storedSize = batch.size;
       storedRoot = root;
+      options.onIntegrated?.(storedSize);
       waiters = waiters.filter((waiter) => {
         if (waiter.position > storedSize) return true;
         waiter.resolve();

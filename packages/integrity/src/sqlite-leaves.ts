@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '@quanze/events';
 import { eventLeafHash } from './content-hash.js';
 import { Frontier, type TreeNode } from './frontier.js';
 import { HASH_SIZE, equalBytes } from './hashing.js';
+import { startModuleWorker } from './module-worker.js';
 
 /**
  * The leaves of `count` positions from `from`, in order, up to the first position that is missing or cannot be
@@ -142,19 +142,6 @@ export function openRowLeafReader(file: string, integrityFile?: string): { read(
   };
 }
 
-/**
- * The worker is this module's sibling: built, a .js file; from source, a .ts file, which Node 20 does not load in a
- * worker through the hooks of `--import tsx` (they do not reach a worker's entry), so tsx's own API imports it there.
- */
-function startWorker(file: string, integrityFile: string | undefined): Worker {
-  const workerData = { file, integrityFile };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-leaf-worker.js', import.meta.url), { workerData });
-  const entry = new URL('./sqlite-leaf-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(code, { eval: true, workerData });
-}
-
 interface Job {
   readonly from: number;
   readonly count: number;
@@ -173,7 +160,7 @@ export function openParallelLeafReader(
   integrityFile?: string,
 ): { read: LeafReader; close(): Promise<void> } {
   const workers = Array.from({ length: threads }, () => {
-    const worker = startWorker(file, integrityFile);
+    const worker = startModuleWorker('sqlite-leaf-worker', { file, integrityFile });
     const queue: Job[] = [];
     let broken: Error | null = null;
     const failAll = (error: Error) => {

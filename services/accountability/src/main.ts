@@ -45,7 +45,6 @@ await runServices(
     async beforeListen({ store, logger }) {
       // The sealer of the tamper-evident log, here when this service runs alone (one sealer per data folder).
       ledgerLog = await openLedgerLog({
-        store,
         config: ledgerLogConfig(config),
         onError: (error) => {
           logger.error({ err: error }, 'the sealer stopped following the ledger; retrying');

@@ -217,7 +217,7 @@ describe('openLedgerLog with QUANZE_WITNESSES (as npm start runs it)', function 
       { dataFolder: folder, storeUrl: `sqlite:${folder}` },
       { QUANZE_LOG_SIGNING_KEY_FILE: join(folder, 'log.key'), QUANZE_WITNESSES: `${witnessed.url}=${witnessed.witness.verifierKey}`, QUANZE_SEAL_EVERY_MS: '60000' },
     );
-    const log = await openLedgerLog({ store, config, onWitness: logWitnessReport({ info: record('info'), warn: record('warn'), error: record('error') }) });
+    const log = await openLedgerLog({ config, onWitness: logWitnessReport({ info: record('info'), warn: record('warn'), error: record('error') }) });
     try {
       expect(log.witnessPolicy).to.deep.equal({ witnesses: [witnessed.witness.verifierKey], quorum: 1 });
       await store.appendToStream(newStreamId(), proposedEvents(3));

@@ -1,0 +1,71 @@
+/**
+ * The worker thread of `startSealerThread` (sealer-thread.ts): a `createSealer` with its own connections to the event
+ * store and the integrity store, reporting to the thread that started it and answering its requests.
+ */
+import { readFile } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openEventStore } from '@quanze/eventstore';
+import { parseSignerKey } from './note-keys.js';
+import { openIntegrityStore } from './open-integrity-store.js';
+import { createSealer } from './sealer.js';
+import { threadError, type SealerRequest, type SealerThreadReport, type SealerWorkerData } from './sealer-thread.js';
+
+const port = parentPort;
+if (port === null) throw new Error('sealer-worker runs as a worker thread');
+const settings = workerData as SealerWorkerData;
+const report = (message: SealerThreadReport) => {
+  port.postMessage(message);
+};
+
+try {
+  const signer = parseSignerKey((await readFile(settings.signingKeyFile, 'utf8')).trim());
+  const store = await openEventStore(settings.storeUrl, { pollIntervalMs: settings.pollIntervalMs });
+  const integrity = await openIntegrityStore({ storeUrl: settings.storeUrl, dataFolder: settings.dataFolder });
+  const closeAll = async () => {
+    await integrity.close();
+    await store.close();
+  };
+  const sealer = createSealer({
+    store,
+    integrity,
+    signer,
+    everyEvents: settings.everyEvents,
+    everyMs: settings.everyMs,
+    onError: (error) => {
+      report({ kind: 'error', error: threadError(error) });
+    },
+    onCheckpoint: (checkpoint) => {
+      report({ kind: 'checkpoint', checkpoint });
+    },
+    onIntegrated: (treeSize) => {
+      report({ kind: 'integrated', treeSize });
+    },
+  });
+  try {
+    await sealer.start();
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  report({ kind: 'started', treeSize: sealer.treeSize });
+  port.on('message', (request: SealerRequest) => {
+    const answer = async () => {
+      if (request.kind === 'checkpoint-now') return { kind: 'answer', id: request.id, checkpoint: await sealer.checkpointNow() } as const;
+      await sealer.stop();
+      await closeAll();
+      return { kind: 'answer', id: request.id, checkpoint: null } as const;
+    };
+    answer().then(
+      (answered) => {
+        report(answered);
+        if (request.kind === 'stop') port.close();
+      },
+      (error: unknown) => {
+        report({ kind: 'refused', id: request.id, error: threadError(error) });
+      },
+    );
+  });
+} catch (error) {
+  report({ kind: 'failed-to-start', error: threadError(error) });
+  port.close();
+}

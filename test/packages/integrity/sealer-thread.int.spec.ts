@@ -1,0 +1,129 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import type { RecordedEvent } from '@quanze/events';
+import type { EventStore } from '@quanze/eventstore';
+import { SQLITE_FILE_NAME, openEventStore } from '@quanze/eventstore';
+import {
+  MemoryTree,
+  SealerThreadError,
+  createSealerThread,
+  eventLeafHash,
+  generateNoteKey,
+  ledgerLogConfig,
+  openLedgerLog,
+  parseVerifierKey,
+  storedInclusionProof,
+  verifyCheckpoint,
+  verifyInclusion,
+  type StoredCheckpoint,
+} from '@quanze/integrity';
+import { newStreamId, proposedEvents } from '../../support/events.js';
+
+const ORIGIN = 'quanze.thread-test/ledger';
+
+async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const event of store.readAll()) events.push(event);
+  return events;
+}
+
+describe('the sealer on a worker thread of its own (openLedgerLog, as npm start runs it)', function () {
+  this.timeout(20_000);
+  let folder: string;
+  let store: EventStore;
+  const key = generateNoteKey(ORIGIN);
+  const verifier = parseVerifierKey(key.verifierKey);
+
+  beforeEach(async function () {
+    folder = await mkdtemp(join(tmpdir(), 'quanze-sealer-thread-'));
+    await writeFile(join(folder, 'log.key'), `${key.signerKey}\n`, { mode: 0o600 });
+    store = await openEventStore(`sqlite:${folder}`);
+  });
+
+  afterEach(async function () {
+    await store.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  const config = (env: NodeJS.ProcessEnv = {}) =>
+    ledgerLogConfig({ dataFolder: folder, storeUrl: `sqlite:${folder}` }, { QUANZE_LOG_SIGNING_KEY_FILE: join(folder, 'log.key'), QUANZE_SEAL_EVERY_MS: '60000', ...env });
+
+  it('seals what this thread appends on its own connection and signs checkpoints over the same tree as a recomputation', async function () {
+    await store.appendToStream(newStreamId(), proposedEvents(5));
+    const signed: StoredCheckpoint[] = [];
+    const log = await openLedgerLog({ config: config({ QUANZE_SEAL_EVERY_EVENTS: '8' }), onCheckpoint: (checkpoint) => signed.push(checkpoint), pollIntervalMs: 10 });
+    try {
+      for (let round = 1; round <= 4; round += 1) {
+        await store.appendToStream(newStreamId(), proposedEvents(3));
+        await log.sealer.sealedThrough(5 + 3 * round);
+      }
+      expect(log.sealer.treeSize).to.equal(17);
+      await log.sealer.checkpointNow(); // null when the checkpoint every 8 events already covered all 17
+      const latest = await log.integrity.latestCheckpoint();
+      const events = await allEvents(store);
+      const recomputed = MemoryTree.of(events.map(eventLeafHash));
+      expect(latest?.size).to.equal(17);
+      expect(Buffer.from(latest?.rootHash ?? new Uint8Array()).toString('hex')).to.equal(Buffer.from(recomputed.root()).toString('hex'));
+      expect(verifyCheckpoint(latest?.note ?? '', [verifier], { origin: ORIGIN }).checkpoint.size).to.equal(17);
+      // Every checkpoint the thread signed reached this thread, the one every 8 events among them.
+      expect(signed.map((checkpoint) => checkpoint.size)).to.deep.equal([8, 17]);
+      // What the thread wrote, this thread's integrity store reads and proves.
+      const proof = await storedInclusionProof(log.integrity, 10, 17);
+      verifyInclusion(10, 17, eventLeafHash(events[10] as RecordedEvent), proof, recomputed.root());
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('writes and signs on close what it integrated, and a new thread resumes from there', async function () {
+    const first = await openLedgerLog({ config: config(), pollIntervalMs: 10 });
+    await store.appendToStream(newStreamId(), proposedEvents(4));
+    await first.sealer.sealedThrough(4);
+    await first.close();
+    await store.appendToStream(newStreamId(), proposedEvents(2));
+    const second = await openLedgerLog({ config: config(), pollIntervalMs: 10 });
+    try {
+      expect((await second.integrity.latestCheckpoint())?.size, 'signed by the first on close').to.equal(4);
+      await second.sealer.sealedThrough(6);
+      await second.sealer.checkpointNow();
+      const latest = await second.integrity.latestCheckpoint();
+      expect(latest?.size).to.equal(6);
+      expect(Buffer.from(latest?.rootHash ?? new Uint8Array()).equals(Buffer.from(MemoryTree.of((await allEvents(store)).map(eventLeafHash)).root()))).to.equal(true);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('reports a log with a gap as the sealer’s error, by its code, and seals nothing past it', async function () {
+    await store.appendToStream(newStreamId(), proposedEvents(5));
+    const raw = new Database(join(folder, SQLITE_FILE_NAME));
+    raw.prepare('DELETE FROM events WHERE position = 3').run();
+    raw.close();
+    const errors: unknown[] = [];
+    const log = await openLedgerLog({ config: config(), onError: (error) => errors.push(error), pollIntervalMs: 10 });
+    try {
+      while (errors.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(errors[0]).to.be.instanceOf(SealerThreadError).and.include({ code: 'integrity.log-not-contiguous' });
+      expect((errors[0] as Error).message).to.contain('expected the event at position 3 and was given position 4');
+      expect(log.sealer.treeSize).to.be.at.most(2);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('fails to start, naming the cause, when its thread cannot open what it needs, and leaves no thread behind', async function () {
+    const sealer = createSealerThread({
+      settings: { storeUrl: `sqlite:${folder}`, dataFolder: folder, signingKeyFile: join(folder, 'no-such-key'), everyEvents: 10, everyMs: 1000, pollIntervalMs: 10 },
+    });
+    const failure = await sealer.start().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(SealerThreadError).and.include({ code: 'ENOENT' });
+    await sealer.stop();
+    await expect(sealer.checkpointNow()).to.be.rejectedWith(/not running/);
+  });
+});
