@@ -35,6 +35,7 @@ const system = await runServices(
         verifierKey: () => log.verifierKey,
         verifierKeys: () => log.verifierKeys,
         witnessPolicy: () => log.witnessPolicy,
+        witnessStatus: () => log.witnessStatus(),
       }),
     ];
   },

@@ -109,7 +109,10 @@ export { defaultWitnessQuorum, ledgerLogConfig, openLedgerLog, type LedgerLog, t
 export {
   createWitnessSubmitter,
   logWitnessReport,
+  witnessOverview,
   type ConfiguredWitness,
+  type WitnessOverview,
+  type WitnessStatus,
   type WitnessReportLogger,
   type WitnessReport,
   type WitnessSubmitter,

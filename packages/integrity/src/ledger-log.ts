@@ -6,7 +6,14 @@ import { DEFAULT_SEAL_EVERY_EVENTS, DEFAULT_SEAL_EVERY_MS, type Sealer } from '.
 import { createSealerThread } from './sealer-thread.js';
 import { openIntegrityStore } from './open-integrity-store.js';
 import { SignatureType, parseVerifierKey } from './note-keys.js';
-import { createWitnessSubmitter, type ConfiguredWitness, type WitnessReport, type WitnessSubmitter } from './witness-submitter.js';
+import {
+  createWitnessSubmitter,
+  witnessOverview,
+  type ConfiguredWitness,
+  type WitnessOverview,
+  type WitnessReport,
+  type WitnessSubmitter,
+} from './witness-submitter.js';
 
 const Whole = (name: string) =>
   z
@@ -120,6 +127,8 @@ export interface LedgerLog {
   readonly keyFile: string;
   /** The witnesses' verifier keys and the quorum a checkpoint should carry (what verifiers are told to require). */
   readonly witnessPolicy: { readonly witnesses: readonly string[]; readonly quorum: number };
+  /** Whether the latest checkpoint carries the quorum, and each witness's last answer (a refusal is evidence). */
+  witnessStatus(): Promise<WitnessOverview>;
   /** Stops the sealer (writing and signing what it integrated) and closes the integrity store. */
   close(): Promise<void>;
 }
@@ -184,6 +193,8 @@ export async function openLedgerLog(options: {
     keyCreated: key.created,
     keyFile: key.file,
     witnessPolicy: { witnesses: config.witnesses.map((witness) => witness.verifierKey), quorum: config.witnessQuorum },
+    witnessStatus: () =>
+      witnessOverview({ integrity, witnesses: config.witnesses, quorum: config.witnessQuorum, statuses: witnessing?.status() ?? [] }),
     close() {
       // The last checkpoint the sealer signs on its way out is submitted on the next start.
       closing ??= (witnessing?.stop() ?? Promise.resolve()).then(() => sealer.stop()).finally(() => integrity.close());

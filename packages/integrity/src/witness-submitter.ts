@@ -33,6 +33,26 @@ export type WitnessReport =
       readonly retryInMs: number;
     };
 
+/**
+ * Where one witness stands, for operators: `cosigned` when its last answer was a cosignature, `unreachable` when the
+ * last submission failed without its verdict (down, a timeout, a network fault: retried), `refused` when it refused
+ * (evidence that it may have been shown another history of this log), `waiting` before its first answer.
+ */
+export interface WitnessStatus {
+  readonly url: string;
+  readonly verifierKey: string;
+  readonly state: 'waiting' | 'cosigned' | 'unreachable' | 'refused';
+  readonly lastCosigned: { readonly checkpointId: number; readonly size: number; readonly at: string } | null;
+  readonly lastFailure: {
+    readonly checkpointId: number;
+    readonly size: number;
+    readonly at: string;
+    readonly refused: boolean;
+    readonly message: string;
+    readonly retryAt: string;
+  } | null;
+}
+
 export interface WitnessSubmitterOptions {
   readonly integrity: IntegrityStore;
   readonly witnesses: readonly ConfiguredWitness[];
@@ -45,6 +65,7 @@ export interface WitnessSubmitterOptions {
   readonly requestTimeoutMs?: number;
   readonly fetch?: typeof fetch;
   readonly onReport?: (report: WitnessReport) => void;
+  readonly clock?: () => Date;
 }
 
 export interface WitnessSubmitter {
@@ -52,6 +73,8 @@ export interface WitnessSubmitter {
   start(): void;
   /** A new checkpoint was stored: witnesses that are waiting submit it now (those backing off keep their wait). */
   checkpointAdded(): void;
+  /** Each witness's last answer, in the order configured (held in memory: it starts as `waiting` on each start). */
+  status(): WitnessStatus[];
   /** Stops every submission (one in flight is aborted; what a witness answered before is kept). */
   stop(): Promise<void>;
 }
@@ -78,6 +101,7 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
   const minRetryMs = options.minRetryMs ?? 1_000;
   const maxRetryMs = options.maxRetryMs ?? 300_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const clock = options.clock ?? (() => new Date());
   const witnesses = options.witnesses.map((configured) => {
     const key = parseVerifierKey(configured.verifierKey);
     if (key.type !== SignatureType.cosignatureV1) throw new TypeError(`the witness key of ${configured.url} is not a cosignature key (type 0x04)`);
@@ -90,6 +114,35 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
   // Counts checkpointAdded calls, so that one made while a witness was busy is not missed when it then waits.
   let added = 0;
   let loops: Promise<void>[] = [];
+  const statuses = new Map<string, WitnessStatus>(
+    witnesses.map((witness) => [witness.url, { url: witness.url, verifierKey: witness.verifierKey, state: 'waiting', lastCosigned: null, lastFailure: null }]),
+  );
+
+  /** Keeps the witness's status and passes the report on. */
+  function report(witnessReport: WitnessReport): void {
+    const before = statuses.get(witnessReport.url);
+    if (before !== undefined) {
+      const now = clock();
+      statuses.set(
+        witnessReport.url,
+        witnessReport.kind === 'cosigned'
+          ? { ...before, state: 'cosigned', lastCosigned: { checkpointId: witnessReport.checkpointId, size: witnessReport.size, at: now.toISOString() } }
+          : {
+              ...before,
+              state: witnessReport.refused ? 'refused' : 'unreachable',
+              lastFailure: {
+                checkpointId: witnessReport.checkpointId,
+                size: witnessReport.size,
+                at: now.toISOString(),
+                refused: witnessReport.refused,
+                message: witnessReport.error.message,
+                retryAt: new Date(now.getTime() + witnessReport.retryInMs).toISOString(),
+              },
+            },
+      );
+    }
+    options.onReport?.(witnessReport);
+  }
 
   const cosignerCount = (checkpoint: StoredCheckpoint) =>
     witnesses.filter((witness) => checkpoint.cosignatures.some((line) => isLineOf(line, witness.key))).length;
@@ -148,7 +201,7 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
         staleInARow = 0;
         // Read again: the other witnesses may have added theirs meanwhile.
         const [kept] = await integrity.checkpoints({ beforeId: latest.id + 1, limit: 1 });
-        options.onReport?.({
+        report({
           kind: 'cosigned',
           url: witness.url,
           checkpointId: latest.id,
@@ -169,7 +222,7 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
         const refused = error instanceof WitnessRefused || error instanceof WitnessStale;
         const retryInMs = Math.round(Math.min(maxRetryMs, minRetryMs * 2 ** Math.min(failures, 30)) * (0.5 + Math.random() / 2));
         failures += 1;
-        options.onReport?.({
+        report({
           kind: 'failed',
           url: witness.url,
           checkpointId: latest.id,
@@ -192,7 +245,7 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
           } catch (error) {
             // The integrity store failed (a witness's failures are handled in `follow`): try again a little later.
             const retryInMs = Math.min(maxRetryMs, minRetryMs * 10);
-            options.onReport?.({
+            report({
               kind: 'failed',
               url: witness.url,
               checkpointId: 0,
@@ -206,6 +259,9 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
         }
       });
     },
+    status() {
+      return [...statuses.values()];
+    },
     checkpointAdded() {
       added += 1;
       const woken = wakers;
@@ -216,6 +272,29 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
       stopping.abort();
       await Promise.all(loops);
     },
+  };
+}
+
+/** The witnesses as operators see them: the latest checkpoint, how many configured witnesses cosigned it, each one's state. */
+export interface WitnessOverview {
+  readonly quorum: number;
+  readonly latestCheckpoint: { readonly id: number; readonly size: number; readonly cosigners: number; readonly quorumMet: boolean } | null;
+  readonly witnesses: readonly WitnessStatus[];
+}
+
+export async function witnessOverview(options: {
+  readonly integrity: IntegrityStore;
+  readonly witnesses: readonly ConfiguredWitness[];
+  readonly quorum: number;
+  readonly statuses: readonly WitnessStatus[];
+}): Promise<WitnessOverview> {
+  const latest = await options.integrity.latestCheckpoint();
+  const keys = options.witnesses.map((witness) => parseVerifierKey(witness.verifierKey));
+  const cosigners = latest === null ? 0 : keys.filter((key) => latest.cosignatures.some((line) => isLineOf(line, key))).length;
+  return {
+    quorum: options.quorum,
+    latestCheckpoint: latest === null ? null : { id: latest.id, size: latest.size, cosigners, quorumMet: cosigners >= options.quorum },
+    witnesses: options.statuses,
   };
 }
 

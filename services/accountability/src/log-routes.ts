@@ -9,6 +9,7 @@ import {
   toBase64,
   type IntegrityStore,
   type StoredCheckpoint,
+  type WitnessOverview,
 } from '@quanze/integrity';
 import { DomainError, SubjectNotFound, commonErrorStatuses, defineRoute, ok, text } from '@quanze/service-kit';
 import type { Audience, ErrorStatuses, ServiceModule } from '@quanze/service-kit';
@@ -22,6 +23,8 @@ export interface LedgerLogDeps {
   readonly verifierKeys: () => readonly string[];
   /** The witnesses the log submits its checkpoints to (their verifier keys) and the quorum it aims for; none by default. */
   readonly witnessPolicy?: () => { readonly witnesses: readonly string[]; readonly quorum: number };
+  /** Each witness's last answer and whether the latest checkpoint carries the quorum (openLedgerLog's witnessStatus). */
+  readonly witnessStatus?: () => Promise<WitnessOverview>;
 }
 
 /** A size or position the sealed tree does not reach (yet): the field is named, as for any bad input. */
@@ -36,6 +39,8 @@ export class BeyondSealedTree extends DomainError {
 export const logErrorStatuses: ErrorStatuses<BeyondSealedTree> = { 'log.beyond-sealed-tree': 422 };
 
 const PUBLIC: readonly Audience[] = ['public'];
+// Witness URLs and their errors describe the deployment: for those who run it and those who supervise it.
+const OPERATORS: readonly Audience[] = ['admin', 'supervision'];
 
 const Size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const Position = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -263,6 +268,47 @@ export function createLedgerLogService(deps: LedgerLogDeps): ServiceModule {
               quorum: policy.quorum,
             }),
           );
+        },
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/log/witnesses',
+        operationId: 'getLogWitnessStatus',
+        summary: 'Whether the latest checkpoint carries the witness quorum, and each witness’s last answer (a refusal is evidence of a split view)',
+        kind: 'query',
+        allow: OPERATORS,
+        response: z.object({
+          quorum: z.number().int(),
+          latestCheckpoint: z
+            .object({ id: z.number().int(), size: z.number().int(), cosigners: z.number().int(), quorumMet: z.boolean() })
+            .nullable(),
+          witnesses: z.array(
+            z.object({
+              url: z.string(),
+              verifierKey: z.string(),
+              state: z.enum(['waiting', 'cosigned', 'unreachable', 'refused']),
+              lastCosigned: z.object({ checkpointId: z.number().int(), size: z.number().int(), at: z.string() }).nullable(),
+              lastFailure: z
+                .object({
+                  checkpointId: z.number().int(),
+                  size: z.number().int(),
+                  at: z.string(),
+                  refused: z.boolean(),
+                  message: z.string(),
+                  retryAt: z.string(),
+                })
+                .nullable(),
+            }),
+          ),
+        }),
+        async handle() {
+          if (deps.witnessStatus !== undefined) return ok(await deps.witnessStatus());
+          const checkpoint = await integrity.latestCheckpoint();
+          return ok({
+            quorum: 0,
+            latestCheckpoint: checkpoint === null ? null : { id: checkpoint.id, size: checkpoint.size, cosigners: 0, quorumMet: true },
+            witnesses: [],
+          });
         },
       }),
     ],

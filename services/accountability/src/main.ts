@@ -36,6 +36,7 @@ await runServices(
         verifierKey: () => log.verifierKey,
         verifierKeys: () => log.verifierKeys,
         witnessPolicy: () => log.witnessPolicy,
+        witnessStatus: () => log.witnessStatus(),
       }),
     ];
   },

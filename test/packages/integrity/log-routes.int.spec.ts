@@ -165,6 +165,14 @@ describe('the log’s HTTP routes (/log)', function () {
       expect(response.body).to.deep.equal({ verifierKey: key.verifierKey, origin: ORIGIN, keys: [key.verifierKey], witnesses: [], quorum: 0 });
     });
 
+    it('tells operators, and only them, that a log without witnesses meets its quorum of none', async function () {
+      expect((await app.request('GET', '/log/witnesses')).status).to.equal(401);
+      expect((await app.request('GET', '/log/witnesses', { token: await app.token({ roles: ['analyst'] }) })).status).to.equal(403);
+      const response = await app.request('GET', '/log/witnesses', { token: await app.token({ roles: ['supervision'] }) });
+      expect(response.status).to.equal(200);
+      expect(response.body).to.deep.equal({ quorum: 0, latestCheckpoint: { id: 2, size: 11, cosigners: 0, quorumMet: true }, witnesses: [] });
+    });
+
     describe('refuses what it cannot prove, naming the field', function () {
       const cases: [string, number, string][] = [
         ['/log/proofs/inclusion?position=12&treeSize=11', 422, 'position'],

@@ -23,6 +23,7 @@ import {
   parseSignerKey,
   submitToWitness,
   verifyCosigned,
+  witnessOverview,
   type IntegrityStore,
   type Sealer,
   type StoredCheckpoint,
@@ -162,6 +163,18 @@ describe('the sealer’s witnesses, on real witness servers on 127.0.0.1', funct
     // b is down: sealing goes on, and a cosigns the next checkpoint meanwhile.
     await eventually(() => Promise.resolve(reports.filter((r) => r.kind === 'failed' && r.url === urlOfB)), (failed) => failed.length >= 2, 'b to fail twice');
     expect(reports.find((r) => r.kind === 'failed' && r.url === urlOfB)).to.include({ refused: false });
+    const whileDown = submitter.status();
+    expect(whileDown.map((status) => [status.url, status.state])).to.deep.equal([
+      [a.url, 'cosigned'],
+      [urlOfB, 'unreachable'],
+    ]);
+    expect(whileDown[0]?.lastCosigned).to.include({ size: 12 });
+    expect(whileDown[1]?.lastCosigned).to.equal(null);
+    expect(whileDown[1]?.lastFailure).to.include({ refused: false });
+    expect(whileDown[1]?.lastFailure?.size).to.be.oneOf([5, 12]);
+    expect(Date.parse(whileDown[1]?.lastFailure?.retryAt ?? '')).to.be.greaterThan(Date.parse(whileDown[1]?.lastFailure?.at ?? ''));
+    const overviewWhileDown = await witnessOverview({ integrity, witnesses: [{ url: a.url, verifierKey: a.witness.verifierKey }, { url: urlOfB, verifierKey: verifierKeyOfB }], quorum: 2, statuses: whileDown });
+    expect(overviewWhileDown.latestCheckpoint).to.deep.include({ size: 12, cosigners: 1, quorumMet: false });
     const third = await seal(3);
     const thirdByA = await eventually(() => integrity.latestCheckpoint(), latestCarries(1), 'witness a to cosign size 15');
     expect(thirdByA?.id).to.equal(third.id);
@@ -174,6 +187,10 @@ describe('the sealer’s witnesses, on real witness servers on 127.0.0.1', funct
     expect(verifyCosigned(cosignedNote(both ?? third), { ...policy, quorum: 2 }).cosigners.map((c) => c.verifierKey)).to.have.members(policy.witnesses);
     expect(await integrity.lastCosignedSize(verifierKeyOfB)).to.equal(15);
     expect(reports.filter((r) => r.kind === 'cosigned' && r.url === urlOfB).at(-1)).to.include({ size: 15, cosigners: 2, quorum: 2 });
+    expect(submitter.status().map((status) => [status.state, status.lastCosigned?.size])).to.deep.equal([
+      ['cosigned', 15],
+      ['cosigned', 15],
+    ]);
     // An earlier checkpoint keeps what it was given: a's cosignature only.
     expect((await integrity.checkpointOfSize(12))?.cosignatures).to.have.length(1);
   });
@@ -199,6 +216,9 @@ describe('the sealer’s witnesses, on real witness servers on 127.0.0.1', funct
     expect(refusal?.kind === 'failed' ? refusal.error.message : '').to.contain('witness.conflicting-checkpoint');
     expect((await integrity.latestCheckpoint())?.cosignatures).to.deep.equal([]);
     expect(c.store.get(ORIGIN)?.size).to.equal(12);
+    const [status] = submitter.status();
+    expect(status?.state).to.equal('refused');
+    expect(status?.lastFailure?.message).to.contain('witness.conflicting-checkpoint');
   });
 });
 
@@ -227,6 +247,9 @@ describe('openLedgerLog with QUANZE_WITNESSES (as npm start runs it)', function 
       expect(verifyCosigned(cosignedNote(cosigned ?? { note: '', cosignatures: [] }), { logKey: logKey.verifierKey, witnesses: [witnessed.witness.verifierKey], quorum: 1 }).checkpoint.size).to.equal(3);
       await eventually(() => Promise.resolve(logged), (lines) => lines.length > 0, 'the log line');
       expect(logged[0]).to.deep.equal({ level: 'info', message: 'a witness cosigned the checkpoint; the quorum is met' });
+      const overview = await log.witnessStatus();
+      expect(overview.latestCheckpoint).to.deep.include({ size: 3, cosigners: 1, quorumMet: true });
+      expect(overview.witnesses.map((witness) => [witness.url, witness.state])).to.deep.equal([[witnessed.url, 'cosigned']]);
     } finally {
       await log.close();
       await store.close();
