@@ -5,13 +5,13 @@ import { startRelayFromEnv } from './relay.js';
 
 /**
  * `npm run relay -w infra/local`: the Kafka relay alone, on the store of QUANZE_STORE_URL (default ./data, shared
- * with `npm start`), its checkpoint in the data folder. Without a sealer in this process the checkpoint-size header
- * is left out (docs/RELAY.md).
+ * with `npm start`), its checkpoint beside that store (its PostgreSQL database, or `relay.sqlite` in the data folder).
+ * Without a sealer in this process the checkpoint-size header is left out (docs/RELAY.md).
  */
 const config = runtimeConfig();
 const logger = pino({ name: 'quanze-relay', level: config.logLevel });
 const store = await openEventStore(config.storeUrl);
-const relay = await startRelayFromEnv({ store, dataFolder: config.dataFolder, logger });
+const relay = await startRelayFromEnv({ store, storeUrl: config.storeUrl, dataFolder: config.dataFolder, logger });
 if (relay === null) {
   await store.close();
   process.stderr.write('QUANZE_KAFKA_BROKERS is not set: there is no Kafka to relay to (docs/RELAY.md)\n');

@@ -11,7 +11,7 @@ import type { RelayOrganisation } from './relay-config.js';
 import { RelayHeaders } from './topics.js';
 import type { RelayTopics } from './topics.js';
 
-/** The checkpoint's name in the relay's file. */
+/** The checkpoint's name in the relay's checkpoint store. */
 export const OUTBOX_CHECKPOINT = 'outbox';
 
 export interface OutboxPublisherOptions {
@@ -75,7 +75,8 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   const publicTypes = new Set(options.publicEventTypes ?? []);
   const byUnit = new Map(options.organisations.map((organisation) => [organisation.unitId, organisation]));
 
-  let checkpoint = checkpoints.read(OUTBOX_CHECKPOINT);
+  // Read from the store when publishing starts (again after a failure): until then, nothing is known to be published.
+  let checkpoint = 0;
   let stopped = true;
   let subscription: AllSubscription | null = null;
   let loop: Promise<void> | null = null;
@@ -214,7 +215,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       logger.debug({ through: last.position, topics: [...byTopic.keys()] }, 'published');
       await options.afterPublish?.(last.position);
     }
-    checkpoints.write(OUTBOX_CHECKPOINT, last.position);
+    await checkpoints.write(OUTBOX_CHECKPOINT, last.position);
     checkpoint = Math.max(checkpoint, last.position);
     const ready = waiters.filter((waiter) => waiter.position <= checkpoint);
     waiters = waiters.filter((waiter) => waiter.position > checkpoint);
@@ -225,7 +226,9 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   const halted = () => stopped;
 
   async function run(): Promise<void> {
-    // Inside the retried loop: Kafka unreachable at start-up is a failure like any other, tried again later.
+    // Inside the retried loop: a checkpoint store or a Kafka unreachable at start-up is a failure like any other,
+    // tried again later.
+    checkpoint = Math.max(checkpoint, await checkpoints.read(OUTBOX_CHECKPOINT));
     await producer.connect();
     connected = true;
     for (;;) {

@@ -1,40 +1,74 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-
-/** The file, in the data folder, that holds how far the relay has published. */
-export const RELAY_FILE_NAME = 'relay.sqlite';
-
 /**
- * How far the outbox has published: the position of the last event whose messages Kafka acknowledged. Kept apart
- * from the event store on purpose: the store stays the source of truth, and losing this file (or its last write,
- * as WAL with `synchronous = NORMAL` may on power loss) only republishes — consumers drop repeats by event id.
+ * How far the outbox has published: the position of the last event whose messages Kafka acknowledged. The event
+ * store stays the source of truth; losing a checkpoint (or its last write) only republishes — consumers drop
+ * repeats by event id. Kept where the ledger's other state is: `relay.sqlite` in the data folder beside a SQLite
+ * store, a table in the same database beside a PostgreSQL one (`openRelayCheckpointStore`).
  */
 export interface RelayCheckpointStore {
-  read(name: string): number;
-  write(name: string, position: number): void;
-  close(): void;
+  /** The position stored under `name`; 0 when none was. */
+  read(name: string): Promise<number>;
+  /**
+   * Stores `position` under `name` unless a larger one is stored already: never backwards, so that two relays on
+   * one store (a restart overlapping the old process) cannot undo each other's progress.
+   */
+  write(name: string, position: number): Promise<void>;
+  /** Idempotent; reads and writes after it reject with `RelayCheckpointStoreClosed`. */
+  close(): Promise<void>;
 }
 
-export function openRelayCheckpointStore(path: string): RelayCheckpointStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('busy_timeout = 5000');
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE IF NOT EXISTS relay_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) STRICT');
-  const select = db.prepare<[string], { position: number }>('SELECT position FROM relay_checkpoints WHERE name = ?');
-  // Never backwards: two relays on one file (a restart overlapping the old process) cannot undo each other's progress.
-  const upsert = db.prepare(
-    'INSERT INTO relay_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = max(position, excluded.position)',
-  );
-  return {
-    read: (name) => select.get(name)?.position ?? 0,
-    write: (name, position) => {
-      upsert.run(name, position);
-    },
-    close: () => {
-      db.close();
-    },
-  };
+/** Errors every adapter translates its driver's errors into; the contract suite checks that it does. */
+export abstract class RelayCheckpointError extends Error {
+  abstract readonly code: string;
+  /** Whether trying again may succeed (kafkajs's split): the outbox retries either way, from what is stored. */
+  abstract readonly retriable: boolean;
+}
+
+/** A position that is not a whole number ≥ 0, or an empty name: a bug in the caller, never stored. */
+export class InvalidRelayCheckpoint extends RelayCheckpointError {
+  readonly code = 'relay.invalid-checkpoint';
+  readonly retriable = false;
+  constructor(
+    readonly field: 'name' | 'position',
+    readonly problem: string,
+  ) {
+    super(`relay checkpoint ${field}: ${problem}`);
+    this.name = 'InvalidRelayCheckpoint';
+  }
+}
+
+export class RelayCheckpointStoreClosed extends RelayCheckpointError {
+  readonly code = 'relay.checkpoint-store-closed';
+  readonly retriable = false;
+  constructor() {
+    super('the relay checkpoint store is closed');
+    this.name = 'RelayCheckpointStoreClosed';
+  }
+}
+
+/** The database could not be reached or is busy: the outbox tries again after its pause. */
+export class RelayCheckpointUnavailable extends RelayCheckpointError {
+  readonly code = 'relay.checkpoint-store-unavailable';
+  readonly retriable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RelayCheckpointUnavailable';
+  }
+}
+
+/** Anything else the database refused (a schema newer than this code, a disk error): not worth retrying at once. */
+export class RelayCheckpointStoreFailure extends RelayCheckpointError {
+  readonly code = 'relay.checkpoint-store-failure';
+  readonly retriable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RelayCheckpointStoreFailure';
+  }
+}
+
+/** The checks both adapters make before they touch their database. */
+export function checkedCheckpoint(name: string, position?: number): void {
+  if (typeof name !== 'string' || name === '') throw new InvalidRelayCheckpoint('name', 'a non-empty string');
+  if (position !== undefined && (!Number.isSafeInteger(position) || position < 0)) {
+    throw new InvalidRelayCheckpoint('position', `a whole number ≥ 0, got ${String(position)}`);
+  }
 }

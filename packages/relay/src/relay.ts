@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { ConsumerConfig, LogEntry, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -9,7 +8,7 @@ import { createOutboxPublisher } from './outbox-publisher.js';
 import type { OutboxPublisher, OutboxStatus } from './outbox-publisher.js';
 import { createReceiptConsumer } from './receipt-consumer.js';
 import type { ReceiptConsumer, TransferAnswerCommands } from './receipt-consumer.js';
-import { RELAY_FILE_NAME, openRelayCheckpointStore } from './relay-checkpoint-store.js';
+import type { RelayCheckpointStore } from './relay-checkpoint-store.js';
 import type { RelayConfig } from './relay-config.js';
 import { relayTopics } from './topics.js';
 
@@ -18,8 +17,11 @@ export interface RelayOptions {
   readonly store: EventStore;
   /** The enforcement service's case commands (`createCaseCommands`): the rules that decide an answer. */
   readonly commands: TransferAnswerCommands;
-  /** The folder of `relay.sqlite`, the outbox's checkpoint: the data folder. */
-  readonly dataFolder: string;
+  /**
+   * Where the outbox keeps how far it has published (`openRelayCheckpointStore`: beside the event store). The relay
+   * owns it from here: `stop()` closes it.
+   */
+  readonly checkpoints: RelayCheckpointStore;
   readonly logger: Logger;
   /** Defaults to the HTTP routes' post-holding check on this store. */
   readonly checkActor?: ActorCheck;
@@ -38,7 +40,7 @@ export interface Relay {
    * the ledger from starting; both log it and try again with a growing pause.
    */
   start(): Promise<void>;
-  /** Stops consuming and publishing, then disconnects and closes the checkpoint file. */
+  /** Stops consuming and publishing, then disconnects and closes the checkpoint store. */
   stop(): Promise<void>;
   status(): OutboxStatus;
   readonly outbox: OutboxPublisher;
@@ -78,7 +80,7 @@ export function createRelay(options: RelayOptions): Relay {
     maxInFlightRequests: 1,
     idempotent: false,
   });
-  const checkpoints = openRelayCheckpointStore(join(options.dataFolder, RELAY_FILE_NAME));
+  const { checkpoints } = options;
   const outbox = createOutboxPublisher({
     store,
     producer,
@@ -117,10 +119,13 @@ export function createRelay(options: RelayOptions): Relay {
     },
     stop() {
       stopping ??= (async () => {
-        await receipts.stop();
-        await outbox.stop();
-        await producer.disconnect();
-        checkpoints.close();
+        try {
+          await receipts.stop();
+          await outbox.stop();
+          await producer.disconnect();
+        } finally {
+          await checkpoints.close();
+        }
       })();
       return stopping;
     },

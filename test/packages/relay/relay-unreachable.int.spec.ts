@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { openEventStore } from '@quanze/eventstore';
 import type { EventStore } from '@quanze/eventstore';
-import { createRelay, relayConfig } from '@quanze/relay';
+import { createRelay, openRelayCheckpointStore, relayConfig } from '@quanze/relay';
 import { createCaseCommands } from '../../../services/enforcement/src/index.js';
 import { eventually } from './relay-world.js';
 
@@ -31,7 +31,7 @@ describe('the Kafka relay when Kafka is unreachable', function () {
       config: relayConfig({ brokers: ['127.0.0.1:1'], organisations: [{ code: 'shangzhi-court', unitId: 'unit-fy', kind: 'court' }] }),
       store,
       commands: createCaseCommands({ store }),
-      dataFolder: folder,
+      checkpoints: await openRelayCheckpointStore({ storeUrl: `sqlite:${folder}`, dataFolder: folder }),
       logger: pino({ level: 'error' }, { write: (line: string) => logged.push(line) }),
       retryAfterMs: 100,
     });

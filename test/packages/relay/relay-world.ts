@@ -11,7 +11,7 @@ import type { Producer } from 'kafkajs';
 import { pino } from 'pino';
 import type { RecordedEvent } from '@quanze/events';
 import type { EventStore } from '@quanze/eventstore';
-import { createRelay, relayConfig } from '@quanze/relay';
+import { RELAY_FILE_NAME, createRelay, createSqliteRelayCheckpointStore, relayConfig } from '@quanze/relay';
 import type { ReceiptMessageInput, Relay, RelayConfig, RelayOptions } from '@quanze/relay';
 import { createCaseCommands, createEnforcementService } from '../../../services/enforcement/src/index.js';
 import { proposedEvent } from '../../support/events.js';
@@ -209,7 +209,8 @@ export async function createRelayWorld(brokers: readonly string[]): Promise<Rela
         config: publicEventTypes === undefined ? config : relayConfig({ ...config, publicEventTypes }),
         store: app.store,
         commands: createCaseCommands({ store: app.store, clock }),
-        dataFolder,
+        // One file for every relay of this world, as one data folder holds it across restarts.
+        checkpoints: createSqliteRelayCheckpointStore({ path: join(dataFolder, RELAY_FILE_NAME) }),
         logger,
         // Short group timings: the mock joins a group in about three seconds with these.
         consumer: { sessionTimeout: 6000, heartbeatInterval: 300, rebalanceTimeout: 3000, maxWaitTimeInMs: 100, retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 1000 } },

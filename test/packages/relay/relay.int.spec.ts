@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { contentHash, toHex } from '@quanze/integrity';
-import { LedgerEntryMessageV1, OUTBOX_CHECKPOINT, RELAY_FILE_NAME, RelayHeaders, TransferMessageV1, openRelayCheckpointStore } from '@quanze/relay';
+import { LedgerEntryMessageV1, OUTBOX_CHECKPOINT, RELAY_FILE_NAME, RelayHeaders, TransferMessageV1, createSqliteRelayCheckpointStore } from '@quanze/relay';
 import type { ReceiptMessageInput } from '@quanze/relay';
 import { useKafkaMock } from '../../support/kafka.js';
 import { COURT, OTHER_COURT, POLICE, POLICE_OFFICER, createRelayWorld, eventually, materials, readTopic, uuidFrom } from './relay-world.js';
@@ -99,9 +99,9 @@ describe('the Kafka relay (against librdkafka’s mock cluster)', function () {
         expect(crashed).to.equal(true);
       });
       await relay.stop();
-      const stored = openRelayCheckpointStore(join(world.dataFolder, RELAY_FILE_NAME));
-      expect(stored.read(OUTBOX_CHECKPOINT)).to.be.below(second.transferred.position);
-      stored.close();
+      const stored = createSqliteRelayCheckpointStore({ path: join(world.dataFolder, RELAY_FILE_NAME) });
+      expect(await stored.read(OUTBOX_CHECKPOINT)).to.be.below(second.transferred.position);
+      await stored.close();
       // Sent while no relay runs.
       const third = await world.transferredCase({ unitId: POLICE, kind: 'public-security' });
 
