@@ -270,6 +270,52 @@ describe('the production topology (infra/production), as far as it can be checke
     });
   });
 
+  describe('kurrentdb/compose.yaml', function () {
+    const compose = ComposeFile.parse(load(read('infra/production/kurrentdb/compose.yaml')));
+    const nodes = ['kurrentdb-1', 'kurrentdb-2', 'kurrentdb-3'].map((name) => ({ name, environment: compose.services[name]?.environment ?? {} }));
+
+    it('runs three nodes of one cluster, each seeding its gossip with the other two', function () {
+      const addresses = nodes.map(({ environment }) => environment['KURRENTDB_REPLICATION_IP']);
+      expect(new Set(addresses).size).to.equal(3);
+      for (const [index, { name, environment }] of nodes.entries()) {
+        expect(environment['KURRENTDB_CLUSTER_SIZE'], name).to.equal('3');
+        expect(environment['KURRENTDB_DISCOVER_VIA_DNS'], name).to.equal('false');
+        const others = addresses.filter((_, other) => other !== index).map((address) => `${String(address)}:2113`);
+        expect(environment['KURRENTDB_GOSSIP_SEED']?.split(',').sort(), name).to.deep.equal(others.sort());
+      }
+    });
+
+    it('runs TLS with a certificate per node that the setup profile makes, and no projections', function () {
+      const certificates = compose.services['certificates'];
+      expect(certificates?.profiles).to.deep.equal(['setup']);
+      const made = certificates?.command?.join(' ') ?? '';
+      for (const [index, { name, environment }] of nodes.entries()) {
+        expect(environment['KURRENTDB_INSECURE'], name).to.equal('false');
+        expect(environment['KURRENTDB_RUN_PROJECTIONS'], name).to.equal('None');
+        expect(environment['KURRENTDB_CERTIFICATE_FILE'], name).to.equal(`/etc/kurrentdb/certs/node${index + 1}/node.crt`);
+        expect(made, name).to.contain(`-out ./node${index + 1} -ip-addresses 127.0.0.1,${String(environment['KURRENTDB_REPLICATION_IP'])},`);
+        expect(compose.services[nodes[index]?.name ?? '']?.volumes, name).to.include('./certs:/etc/kurrentdb/certs:ro');
+      }
+    });
+
+    // The contract stores a 1 MiB payload in one append; KurrentDB's default MaxAppendSize is exactly 1 MiB.
+    it('lets an append carry a few MiB, above what one Quanze append of a 1 MiB payload needs', function () {
+      for (const { name, environment } of nodes) expect(Number(environment['KURRENTDB_MAX_APPEND_SIZE']), name).to.be.at.least(2 * 1024 * 1024);
+    });
+
+    it('shows a QUANZE_STORE_URL that opens the KurrentDB store, naming the three published ports', async function () {
+      const { parseKurrentDbUrl } = await import('@quanze/eventstore');
+      const ports = nodes.map(({ name }) => (compose.services[name] as { ports?: string[] } | undefined)?.ports?.[0]?.split(':')[0]);
+      for (const file of ['infra/production/kurrentdb/README.md', 'infra/production/kurrentdb/compose.yaml']) {
+        const shown = /QUANZE_STORE_URL='?(kurrentdb:\/\/[^'\s]+)/.exec(read(file))?.[1];
+        expect(shown, file).to.be.a('string');
+        const { connectionString } = parseKurrentDbUrl(shown ?? '');
+        for (const port of ports) expect(connectionString, file).to.contain(`:${String(port)}`);
+        expect(connectionString, file).to.match(/^esdb:\/\/.*tls=true/);
+      }
+    });
+  });
+
   describe('the Dockerfile and the topic script', function () {
     it('builds on node:20-bookworm-slim with npm ci and runs as a user that is not root', function () {
       const dockerfile = read('infra/production/Dockerfile');
