@@ -356,7 +356,7 @@ async function appendScenario(
 }
 
 async function appends(config: AppendsConfig, baselineMiB: number): Promise<AppendsReport> {
-  const makeEvent = createEventFactory('v4');
+  const makeEvent = createEventFactory(config.eventIds);
   const single = async (store: EventStore, streamId: string, count: number) => {
     let expected: ExpectedVersion = 'no_stream';
     for (let i = 0; i < count; i += 1) expected = (await store.appendToStream(streamId, [makeEvent(i)], { expectedVersion: expected })).nextExpectedVersion;

@@ -125,7 +125,7 @@ function header(options: IntegrityBenchOptions, machine: Machine, history: Histo
     `sealed: ${sealed.folder} (kept; what verify and the proofs read)`,
     `proofs: ${String(options.proofs)} of each kind after ${String(options.warmUp)} untimed, random positions (seeded), one at a time`,
     `appends: ${String(options.singles)} sequential single appends, ${String(options.appenders)} × ${String(options.perAppender)} concurrent, ` +
-      `${String(options.batchEvents)} in batches of ${String(options.batchSize)}; without a sealer, with one (default settings) on the appending thread, and on its worker thread as npm start runs it`,
+      `${String(options.batchEvents)} in batches of ${String(options.batchSize)}; event ids ${options.eventIds === 'v7' ? 'UUIDv7 (as our services make them)' : 'random UUIDv4'}; without a sealer, with one (default settings) on the appending thread, and on its worker thread as npm start runs it`,
     `runs: ${String(options.runs)}, medians reported (min–max in brackets); the order of the series rotates between runs`,
   ].join('\n');
 }
@@ -152,6 +152,7 @@ function configOf(series: IntegritySeries, options: IntegrityBenchOptions, histo
         perAppender: options.perAppender,
         batchEvents: options.batchEvents,
         batchSize: options.batchSize,
+        eventIds: options.eventIds,
       };
     case 'store-batch':
       // The store suite's child and its batch scenario, exactly as `npm run bench` runs it.
@@ -164,7 +165,7 @@ function configOf(series: IntegritySeries, options: IntegrityBenchOptions, histo
         batchSize: options.batchSize,
         logEvents: options.batchEvents,
         scenarios: ['batch'],
-        eventIds: 'v4',
+        eventIds: options.eventIds,
         prefill: 0,
       };
   }

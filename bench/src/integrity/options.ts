@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { IntegritySeries } from './series.js';
 import { INTEGRITY_SERIES } from './series.js';
+import type { EventIdKind } from '../sample-event.js';
 
 export interface IntegrityBenchOptions {
   readonly runs: number;
@@ -17,6 +18,8 @@ export interface IntegrityBenchOptions {
   readonly perAppender: number;
   readonly batchEvents: number;
   readonly batchSize: number;
+  /** The kind of event ids appended: v7 as our services make them (newEventId), or random v4. */
+  readonly eventIds: EventIdKind;
   readonly histories: string;
   /** Where the sealed integrity.sqlite of each history is kept between runs. */
   readonly sealed: string;
@@ -39,6 +42,8 @@ export const INTEGRITY_USAGE = `npm run bench -- --suite integrity [options]   s
   --per-appender N    single appends per concurrent appender (default 50)
   --append-events N   events appended in batches (default 100000)
   --batch-size N      events per batch append (default 1000)
+  --event-ids v7|v4   the appended events' ids: time-ordered UUIDv7 as our services make them (default), or random v4
+                      (what the store suite gives every peer; random keys cost the integrity store's id index more)
   --quick             1 run, a 20,000-event history, small sizes: a smoke test, not figures
   --histories PATH    where histories are kept (default ${join(tmpdir(), 'quanze-bench-histories')})
   --sealed PATH       where their sealed integrity stores are kept (default ${join(tmpdir(), 'quanze-bench-sealed')})
@@ -64,6 +69,7 @@ export function parseIntegrityOptions(argv: readonly string[], resultsFolder: st
       'per-appender': { type: 'string' },
       'append-events': { type: 'string' },
       'batch-size': { type: 'string' },
+      'event-ids': { type: 'string' },
       quick: { type: 'boolean', default: false },
       histories: { type: 'string' },
       sealed: { type: 'string' },
@@ -87,6 +93,8 @@ export function parseIntegrityOptions(argv: readonly string[], resultsFolder: st
   for (const name of series) {
     if (!(INTEGRITY_SERIES as readonly string[]).includes(name)) throw new TypeError(`--only: unknown series "${name}" (${INTEGRITY_SERIES.join(', ')})`);
   }
+  const eventIds = values['event-ids'] ?? 'v7';
+  if (eventIds !== 'v4' && eventIds !== 'v7') throw new TypeError(`--event-ids takes v7 or v4, not "${eventIds}"`);
   return {
     runs: count('runs', values.runs, 3, 1),
     events: count('events', values.events, 1_000_000, 20_000),
@@ -99,6 +107,7 @@ export function parseIntegrityOptions(argv: readonly string[], resultsFolder: st
     perAppender: count('per-appender', values['per-appender'], 50, 5),
     batchEvents: count('append-events', values['append-events'], 100_000, 10_000),
     batchSize: count('batch-size', values['batch-size'], 1000, 1000),
+    eventIds,
     histories: values.histories ?? join(tmpdir(), 'quanze-bench-histories'),
     sealed: values.sealed ?? join(tmpdir(), 'quanze-bench-sealed'),
     dir: values.dir ?? tmpdir(),

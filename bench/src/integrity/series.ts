@@ -14,6 +14,8 @@
  * - `store-batch`: the store suite's own child (bench/src/child.ts), quanze, batch appends only: the best append
  *   rate sealing must keep up with.
  */
+import type { EventIdKind } from '../sample-event.js';
+
 export const INTEGRITY_SERIES = ['seal', 'floor', 'verify', 'verify-port', 'proofs', 'appends', 'appends-sealed', 'appends-sealed-thread', 'store-batch'] as const;
 export type IntegritySeries = (typeof INTEGRITY_SERIES)[number];
 
@@ -55,6 +57,7 @@ export interface AppendsConfig {
   readonly perAppender: number;
   readonly batchEvents: number;
   readonly batchSize: number;
+  readonly eventIds: EventIdKind;
 }
 
 export type IntegrityChildConfig = ThroughputConfig | ProofsConfig | AppendsConfig;
