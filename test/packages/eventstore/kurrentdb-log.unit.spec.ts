@@ -1,7 +1,7 @@
 // How the KurrentDB store lays our log out in KurrentDB streams, and how it keeps positions gap-free and its index
 // whole when a writer dies between its appends — against a model of KurrentDB's per-stream semantics
-// (kurrentdb-model.ts), since no KurrentDB server can run here. The shared contract runs against a real server in
-// kurrentdb-event-store.int.spec.ts.
+// (kurrentdb-model.ts), since no KurrentDB server can run here. The shared contract runs against a model server in
+// kurrentdb-model-server.int.spec.ts, and against a real one in kurrentdb-event-store.int.spec.ts.
 import { expect } from 'chai';
 import type { RecordedEvent } from '@quanze/events';
 import {

@@ -2,8 +2,9 @@
 // on one stream and checked against an expected revision, KurrentDB's answer to a repeated append at a revision it
 // has already written, link events resolved on read — held in memory, with faults that can be injected. It is not
 // KurrentDB: it lets the store's mapping onto streams (positions, the index, and its repair after a writer dies
-// between two appends) be shown where no server can run. The contract itself runs against a real server
-// (kurrentdb-event-store.int.spec.ts).
+// between two appends) be shown where no server can run, with faults injected where they hurt. The contract runs
+// through the real client against a model server (kurrentdb-model-server.int.spec.ts), and against a real one when
+// KURRENTDB_URL is set (kurrentdb-event-store.int.spec.ts).
 import { randomUUID } from 'node:crypto';
 import { RevisionConflict } from '@quanze/eventstore';
 import type { KurrentDbAppend, KurrentDbConnection, KurrentDbReadRecord, KurrentDbStoredRecord } from '@quanze/eventstore';
