@@ -116,6 +116,32 @@ async function seal(config: ThroughputConfig, baselineMiB: number): Promise<Thro
   }
 }
 
+/** From zero as `openLedgerLog` seals: `createSealerThread`, whose sealer hashes the backlog on worker threads. */
+async function sealOnThread(config: ThroughputConfig, baselineMiB: number): Promise<ThroughputReport> {
+  const store = await openEventStore(`sqlite:${config.history}`);
+  const path = join(config.output, INTEGRITY_FILE_NAME);
+  try {
+    const head = await store.headPosition();
+    const following = await sealerThread(config.output, config.signerKey, `sqlite:${config.history}`);
+    const report = await throughput(config, baselineMiB, async () => {
+      await following.sealer.start();
+      await following.sealed(head);
+      await following.sealer.stop();
+      return { events: head, detail: '' };
+    });
+    const integrity = createSqliteIntegrityStore({ path, readonly: true });
+    try {
+      const latest = await integrity.latestCheckpoint();
+      if (latest?.size !== head) throw new Error(`the last checkpoint is at ${String(latest?.size)}, the history has ${String(head)} events`);
+      return { ...report, detail: `integrity.sqlite ${fileMiB(path).toFixed(0)} MiB; last checkpoint at ${String(latest.size)}` };
+    } finally {
+      await integrity.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 /** Rows read raw, SHA-256 of the stored body bytes as the entry, the leaf, the tree: no parsing, nothing stored. */
 async function floor(config: ThroughputConfig, baselineMiB: number): Promise<ThroughputReport> {
   const db = new Database(join(config.history, SQLITE_FILE_NAME), { readonly: true });
@@ -299,7 +325,7 @@ async function proofs(config: ProofsConfig, baselineMiB: number): Promise<Proofs
 }
 
 /** The sealer as `openLedgerLog` runs it: on a worker thread with connections of its own (`createSealerThread`). */
-async function sealerThread(folder: string, signerKey: string) {
+async function sealerThread(folder: string, signerKey: string, storeUrl = `sqlite:${folder}`) {
   const signingKeyFile = join(folder, 'log-signing-key.txt');
   await writeFile(signingKeyFile, `${signerKey}\n`, { mode: 0o600 });
   let failed: (error: unknown) => void = () => undefined;
@@ -308,7 +334,7 @@ async function sealerThread(folder: string, signerKey: string) {
   });
   failure.catch(() => undefined);
   const sealer = createSealerThread({
-    settings: { storeUrl: `sqlite:${folder}`, dataFolder: folder, signingKeyFile, everyEvents: DEFAULT_SEAL_EVERY_EVENTS, everyMs: DEFAULT_SEAL_EVERY_MS, pollIntervalMs: 100 },
+    settings: { storeUrl, dataFolder: folder, signingKeyFile, everyEvents: DEFAULT_SEAL_EVERY_EVENTS, everyMs: DEFAULT_SEAL_EVERY_MS, pollIntervalMs: 100 },
     onError: (error) => {
       failed(error);
     },
@@ -403,6 +429,8 @@ async function runChild(config: IntegrityChildConfig): Promise<IntegrityChildRep
   const baselineMiB = peakRssMiB();
   switch (config.series) {
     case 'seal':
+      return sealOnThread(config, baselineMiB);
+    case 'seal-follow':
       return seal(config, baselineMiB);
     case 'floor':
       return floor(config, baselineMiB);

@@ -134,6 +134,7 @@ function configOf(series: IntegritySeries, options: IntegrityBenchOptions, histo
   const base = { history: history.folder, sealed: sealed.folder, signerKey: sealed.signerKey, verifierKey: sealed.verifierKey, output };
   switch (series) {
     case 'seal':
+    case 'seal-follow':
     case 'floor':
     case 'verify':
     case 'verify-port':
@@ -193,6 +194,7 @@ function describeReport(report: IntegrityChildReport): string {
     case 'store-batch':
       return `${Math.round(report.eventsPerSecond).toLocaleString('en-US')} events/s`;
     case 'seal':
+    case 'seal-follow':
     case 'floor':
     case 'verify':
     case 'verify-port':

@@ -15,10 +15,11 @@ function stat(values: readonly number[]): Stat | undefined {
   return { median, min: sorted[0] as number, max: sorted.at(-1) as number, runs: sorted.length };
 }
 
-type ThroughputSeries = 'seal' | 'floor' | 'verify' | 'verify-port';
-const THROUGHPUT: readonly ThroughputSeries[] = ['seal', 'verify', 'verify-port', 'floor'];
+type ThroughputSeries = 'seal' | 'seal-follow' | 'floor' | 'verify' | 'verify-port';
+const THROUGHPUT: readonly ThroughputSeries[] = ['seal', 'seal-follow', 'verify', 'verify-port', 'floor'];
 const THROUGHPUT_TITLES: Record<ThroughputSeries, string> = {
-  seal: 'sealing from zero (createSealer, default settings)',
+  seal: 'sealing from zero as npm start runs it (its thread; the backlog hashed on worker threads)',
+  'seal-follow': 'sealing from zero by following the store on one thread (createSealer, no catch-up)',
   verify: '`quanze verify` (rows hashed on worker threads)',
   'verify-port': 'verifyLog through the store port, one thread',
   floor: 'floor: SHA-256 of the stored body bytes, leaf, tree',

@@ -1,7 +1,10 @@
 /**
  * The integrity suite's series, each run in a child process of its own (peak RSS is the child's):
- * - `seal`: the sealer (createSealer, default settings) integrating a kept history from zero into a fresh
- *   integrity.sqlite, until the last event is sealed and the last checkpoint signed;
+ * - `seal`: the sealer as `openLedgerLog` runs it (createSealerThread, default settings: its own thread, a backlog
+ *   hashed on worker threads) integrating a kept history from zero into a fresh integrity.sqlite, until the last
+ *   event is sealed and the last checkpoint signed;
+ * - `seal-follow`: the same with createSealer following the store on one thread, without the catch-up (the rate of
+ *   the steady state, when the sealer follows appends as they come);
  * - `floor`: the least sealing or verifying can do — read every row with better-sqlite3 and take SHA-256 of its stored
  *   body bytes as the entry (no parsing, no canonical form), the leaf hash, the tree (Frontier), nothing stored;
  * - `verify`: `quanze verify` (run in process) on the kept history and its sealed integrity.sqlite;
@@ -16,7 +19,7 @@
  */
 import type { EventIdKind } from '../sample-event.js';
 
-export const INTEGRITY_SERIES = ['seal', 'floor', 'verify', 'verify-port', 'proofs', 'appends', 'appends-sealed', 'appends-sealed-thread', 'store-batch'] as const;
+export const INTEGRITY_SERIES = ['seal', 'seal-follow', 'floor', 'verify', 'verify-port', 'proofs', 'appends', 'appends-sealed', 'appends-sealed-thread', 'store-batch'] as const;
 export type IntegritySeries = (typeof INTEGRITY_SERIES)[number];
 
 export interface Rss {
@@ -38,7 +41,7 @@ export interface HistoryConfig {
 }
 
 export interface ThroughputConfig extends HistoryConfig {
-  readonly series: 'seal' | 'floor' | 'verify' | 'verify-port';
+  readonly series: 'seal' | 'seal-follow' | 'floor' | 'verify' | 'verify-port';
 }
 
 export interface ProofsConfig extends HistoryConfig {
@@ -63,7 +66,7 @@ export interface AppendsConfig {
 export type IntegrityChildConfig = ThroughputConfig | ProofsConfig | AppendsConfig;
 
 export interface ThroughputReport {
-  readonly series: 'seal' | 'floor' | 'verify' | 'verify-port';
+  readonly series: 'seal' | 'seal-follow' | 'floor' | 'verify' | 'verify-port';
   readonly events: number;
   readonly seconds: number;
   /** User and system CPU time of the child while timed, worker threads included. */

@@ -101,6 +101,7 @@ export {
   LogNotContiguous,
   createSealer,
   type Sealer,
+  type SealerCatchUp,
   type SealerOptions,
 } from './sealer.js';
 export { SealerThreadError, createSealerThread, type SealerThreadOptions, type SealerWorkerData } from './sealer-thread.js';

@@ -6,7 +6,8 @@ import { Worker } from 'node:worker_threads';
  * worker's entry), so tsx's own API imports it there.
  */
 export function startModuleWorker(name: 'sqlite-leaf-worker' | 'sealer-worker', workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData });
+  // A pathname, not the URL: imported through tsx's API (in a worker), the URL carries a query of its own.
+  if (!new URL(import.meta.url).pathname.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData });
   const entry = new URL(`./${name}.ts`, import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;

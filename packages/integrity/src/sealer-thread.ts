@@ -16,6 +16,8 @@ export interface SealerWorkerData {
    * store cannot wake it (PostgreSQL's LISTEN/NOTIFY does).
    */
   readonly pollIntervalMs: number;
+  /** How far behind an embedded store the sealer must be to hash on every core (default `SealerCatchUp`'s 50,000). */
+  readonly catchUpMinBacklog?: number;
 }
 
 export type SealerRequest = { readonly kind: 'checkpoint-now'; readonly id: number } | { readonly kind: 'stop'; readonly id: number };

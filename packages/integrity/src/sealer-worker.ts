@@ -3,11 +3,13 @@
  * store and the integrity store, reporting to the thread that started it and answering its requests.
  */
 import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openEventStore } from '@quanze/eventstore';
+import { SQLITE_FILE_NAME, openEventStore } from '@quanze/eventstore';
 import { parseSignerKey } from './note-keys.js';
 import { openIntegrityStore } from './open-integrity-store.js';
-import { createSealer } from './sealer.js';
+import { createSealer, type SealerCatchUp } from './sealer.js';
+import { openParallelLeafReader } from './sqlite-leaves.js';
 import { threadError, type SealerRequest, type SealerThreadReport, type SealerWorkerData } from './sealer-thread.js';
 
 const port = parentPort;
@@ -21,6 +23,14 @@ try {
   const signer = parseSignerKey((await readFile(settings.signingKeyFile, 'utf8')).trim());
   const store = await openEventStore(settings.storeUrl, { pollIntervalMs: settings.pollIntervalMs });
   const integrity = await openIntegrityStore({ storeUrl: settings.storeUrl, dataFolder: settings.dataFolder });
+  // An embedded store's file can be read by several threads at once: a long backlog is hashed on all the cores.
+  const catchUp: SealerCatchUp | undefined = settings.storeUrl.startsWith('sqlite:')
+    ? {
+        headPosition: () => store.headPosition(),
+        ...(settings.catchUpMinBacklog === undefined ? {} : { minBacklog: settings.catchUpMinBacklog }),
+        open: () => openParallelLeafReader(join(resolve(settings.storeUrl.slice('sqlite:'.length)), SQLITE_FILE_NAME)),
+      }
+    : undefined;
   const closeAll = async () => {
     await integrity.close();
     await store.close();
@@ -31,6 +41,7 @@ try {
     signer,
     everyEvents: settings.everyEvents,
     everyMs: settings.everyMs,
+    ...(catchUp === undefined ? {} : { catchUp }),
     onError: (error) => {
       report({ kind: 'error', error: threadError(error) });
     },

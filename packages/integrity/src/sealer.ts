@@ -6,6 +6,8 @@ import { Frontier, type TreeNode } from './frontier.js';
 import type { IntegrityStore, StoredCheckpoint } from './integrity-store.js';
 import { parseVerifierKey, type NoteSigner } from './note-keys.js';
 import { planRoot } from './proofs.js';
+import { HASH_SIZE } from './hashing.js';
+import type { LeafPage, LeafReader } from './sqlite-leaves.js';
 
 /**
  * Defaults for a city's ledger: a checkpoint at most 10 seconds after an event is recorded, and one per 10,000
@@ -36,6 +38,24 @@ export interface SealerOptions {
   readonly onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
   /** After each batch of leaves is stored: the tree's new size. */
   readonly onIntegrated?: (treeSize: number) => void;
+  /**
+   * A faster way through a long backlog — on start, after downtime, after a restore, or over a ledger sealed for the
+   * first time: leaves of whole pages hashed elsewhere (worker threads reading the store's file, `openParallelLeafReader`),
+   * integrated here in order. Taken whenever the log is at least `minBacklog` events ahead of the tree; the
+   * subscription then follows from where it stopped.
+   */
+  readonly catchUp?: SealerCatchUp;
+}
+
+export interface SealerCatchUp {
+  readonly headPosition: () => Promise<number>;
+  /** Opened for one catch-up and closed after it (its threads are not kept while the sealer only follows). */
+  readonly open: () => { readonly read: LeafReader; close(): Promise<void> };
+  /** Default 50,000: below it, starting the threads costs more than they save. */
+  readonly minBacklog?: number;
+  /** Positions per page asked of the reader (default 4,096) and pages asked ahead (default 4). */
+  readonly pageSize?: number;
+  readonly pagesAhead?: number;
 }
 
 export interface Sealer {
@@ -180,8 +200,62 @@ export function createSealer(options: SealerOptions): Sealer {
     pendingIds.push(event.eventId);
   }
 
+  /**
+   * Integrates pages of leaves from the catch-up reader while the log is far ahead. Stops short at a page with a
+   * problem (a missing or unreadable event): the subscription that follows meets the same event and names it.
+   */
+  async function catchUpBacklog(catchUp: SealerCatchUp): Promise<void> {
+    const minBacklog = catchUp.minBacklog ?? 50_000;
+    const pageSize = catchUp.pageSize ?? 4_096;
+    const pagesAhead = catchUp.pagesAhead ?? 4;
+    let head = await catchUp.headPosition();
+    if (head - frontier.size < minBacklog) return;
+    const reader = catchUp.open();
+    const asked: { readonly page: Promise<LeafPage>; readonly count: number }[] = [];
+    try {
+      let nextFrom = frontier.size + 1;
+      while (!stopped()) {
+        if (nextFrom > head && asked.length === 0) {
+          head = await catchUp.headPosition();
+          if (head - frontier.size < minBacklog) break;
+        }
+        while (asked.length < pagesAhead && nextFrom <= head) {
+          const count = Math.min(pageSize, head - nextFrom + 1);
+          const page = reader.read(nextFrom, count, 0);
+          page.catch(() => undefined); // awaited in order below; one failing ahead must not be unhandled meanwhile
+          asked.push({ page, count });
+          nextFrom += count;
+        }
+        const next = asked.shift();
+        if (next === undefined) break;
+        const page = await next.page;
+        for (let index = 0; index < page.count; index++) {
+          pendingNodes.push(...frontier.append(page.leaves.subarray(index * HASH_SIZE, (index + 1) * HASH_SIZE)));
+          pendingIds.push(page.eventIds[index] as string);
+          if (pendingIds.length >= batchSize) await write();
+        }
+        // Short of what was asked: a missing or unreadable event, which the subscription will name.
+        if (page.count < next.count) break;
+      }
+      await write();
+    } finally {
+      await Promise.allSettled(asked.map((entry) => entry.page));
+      await reader.close();
+    }
+  }
+
   async function follow(): Promise<void> {
     while (!stopped()) {
+      try {
+        if (options.catchUp !== undefined) await catchUpBacklog(options.catchUp);
+      } catch (error) {
+        onError(error);
+        await serially(restore);
+        if (!stopped()) await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+        continue;
+      }
+      // A stop during the catch-up found no subscription to stop: none must be started after it.
+      if (stopped()) break;
       const current = store.subscribeToAll({ fromPosition: frontier.size + 1, batchSize: Math.min(batchSize, 1000) });
       subscription = current;
       try {

@@ -14,6 +14,8 @@ export interface LeafPage {
   /** HASH_SIZE bytes per leaf, leaf after leaf. */
   readonly leaves: Uint8Array;
   readonly count: number;
+  /** The event id of each leaf, in order (what the integrity store keeps so a proof can be asked for by id). */
+  readonly eventIds: readonly string[];
   readonly problem?: { readonly position: number; readonly reason: string };
   /**
    * Set when the reader also compared the stored subtrees that lie wholly inside the page (levels up to
@@ -83,8 +85,9 @@ export function openRowLeafReader(file: string, integrityFile?: string): { read(
   function hashRows(from: number, count: number): LeafPage {
     const page = rows.all(from, count);
     const leaves = new Uint8Array(page.length * HASH_SIZE);
+    const eventIds: string[] = [];
     let done = 0;
-    const stop = (position: number, reason: string): LeafPage => ({ leaves: leaves.subarray(0, done * HASH_SIZE), count: done, problem: { position, reason } });
+    const stop = (position: number, reason: string): LeafPage => ({ leaves: leaves.subarray(0, done * HASH_SIZE), count: done, eventIds, problem: { position, reason } });
     for (const row of page) {
       const expected = from + done;
       if (row.position !== expected) return stop(expected, `it is missing: the next event is at position ${row.position}`);
@@ -99,9 +102,10 @@ export function openRowLeafReader(file: string, integrityFile?: string): { read(
       } catch (error) {
         return stop(expected, `it has no content hash: ${messageOf(error)}`);
       }
+      eventIds.push(row.event_id);
       done += 1;
     }
-    return { leaves, count: done };
+    return { leaves, count: done, eventIds };
   }
 
   function compareStored(from: number, page: LeafPage, treeSize: number): StoredMismatch | null {

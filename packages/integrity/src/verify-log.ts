@@ -223,8 +223,9 @@ function storeLeafReader(store: VerifyLogOptions['store']): LeafReader {
   return async (from, count) => {
     const { events, unreadable } = await readPage(from, count);
     const leaves = new Uint8Array(events.length * HASH_SIZE);
+    const eventIds: string[] = [];
     let done = 0;
-    const stop = (position: number, reason: string): LeafPage => ({ leaves: leaves.subarray(0, done * HASH_SIZE), count: done, problem: { position, reason } });
+    const stop = (position: number, reason: string): LeafPage => ({ leaves: leaves.subarray(0, done * HASH_SIZE), count: done, eventIds, problem: { position, reason } });
     for (const event of events) {
       const expected = from + done;
       if (event.position !== expected) return stop(expected, `it is missing: the next event is at position ${event.position}`);
@@ -233,10 +234,11 @@ function storeLeafReader(store: VerifyLogOptions['store']): LeafReader {
       } catch (error) {
         return stop(expected, `it has no content hash: ${messageOf(error)}`);
       }
+      eventIds.push(event.eventId);
       done += 1;
     }
     if (unreadable !== undefined) return stop(unreadable.position, unreadable.reason);
-    return { leaves, count: done };
+    return { leaves, count: done, eventIds };
   };
 }
 

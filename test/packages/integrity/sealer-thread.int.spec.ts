@@ -7,17 +7,23 @@ import type { RecordedEvent } from '@quanze/events';
 import type { EventStore } from '@quanze/eventstore';
 import { SQLITE_FILE_NAME, openEventStore } from '@quanze/eventstore';
 import {
+  INTEGRITY_FILE_NAME,
   MemoryTree,
   SealerThreadError,
+  createSealer,
   createSealerThread,
+  createSqliteIntegrityStore,
   eventLeafHash,
   generateNoteKey,
   ledgerLogConfig,
   openLedgerLog,
+  parseSignerKey,
   parseVerifierKey,
   storedInclusionProof,
+  storedRoot,
   verifyCheckpoint,
   verifyInclusion,
+  type SealerCatchUp,
   type StoredCheckpoint,
 } from '@quanze/integrity';
 import { newStreamId, proposedEvents } from '../../support/events.js';
@@ -125,5 +131,147 @@ describe('the sealer on a worker thread of its own (openLedgerLog, as npm start 
     expect(failure).to.be.instanceOf(SealerThreadError).and.include({ code: 'ENOENT' });
     await sealer.stop();
     await expect(sealer.checkpointNow()).to.be.rejectedWith(/not running/);
+  });
+});
+
+describe('the sealer through a long backlog (catch-up)', function () {
+  this.timeout(30_000);
+  let folder: string;
+  let store: EventStore;
+  const key = generateNoteKey(ORIGIN);
+
+  beforeEach(async function () {
+    folder = await mkdtemp(join(tmpdir(), 'quanze-sealer-catch-up-'));
+    store = await openEventStore(`sqlite:${folder}`);
+  });
+
+  afterEach(async function () {
+    await store.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  /** A catch-up reader over the store's own events, recording the pages asked; `shortAt` ends a page early there. */
+  function recordingCatchUp(minBacklog: number, shortAt?: number): { catchUp: SealerCatchUp; asked: [number, number][]; opened: number[] } {
+    const asked: [number, number][] = [];
+    const opened: number[] = [];
+    return {
+      asked,
+      opened,
+      catchUp: {
+        headPosition: () => store.headPosition(),
+        minBacklog,
+        pageSize: 8,
+        pagesAhead: 3,
+        open() {
+          opened.push(asked.length);
+          return {
+            async read(from, count) {
+              asked.push([from, count]);
+              const events: RecordedEvent[] = [];
+              for await (const event of store.readAll({ fromPosition: from, limit: count })) {
+                if (event.position === shortAt) break;
+                events.push(event);
+              }
+              const leaves = new Uint8Array(events.length * 32);
+              events.forEach((event, index) => { leaves.set(eventLeafHash(event), index * 32); });
+              return { leaves, count: events.length, eventIds: events.map((event) => event.eventId) };
+            },
+            close: () => Promise.resolve(),
+          };
+        },
+      },
+    };
+  }
+
+  it('integrates whole pages of leaves hashed elsewhere while the log is far ahead, then follows by subscription', async function () {
+    for (let i = 0; i < 8; i++) await store.appendToStream(newStreamId(), proposedEvents(5));
+    const integrity = createSqliteIntegrityStore({ path: join(folder, INTEGRITY_FILE_NAME) });
+    const recorded = recordingCatchUp(10);
+    const sealer = createSealer({ store, integrity, signer: parseSignerKey(key.signerKey), catchUp: recorded.catchUp, batchSize: 5 });
+    try {
+      await sealer.start();
+      await sealer.sealedThrough(40);
+      expect(recorded.asked).to.deep.equal([[1, 8], [9, 8], [17, 8], [25, 8], [33, 8]]);
+      await store.appendToStream(newStreamId(), proposedEvents(3));
+      await sealer.sealedThrough(43);
+      expect(recorded.asked, 'three events behind: followed, not caught up').to.have.length(5);
+      await sealer.checkpointNow();
+      const events = await allEvents(store);
+      expect(Buffer.from(await storedRoot(integrity, 43)).equals(Buffer.from(MemoryTree.of(events.map(eventLeafHash)).root()))).to.equal(true);
+      expect(await integrity.positionOf((events[20] as RecordedEvent).eventId)).to.equal(21);
+    } finally {
+      await sealer.stop();
+      await integrity.close();
+    }
+  });
+
+  it('stops catching up at a page that comes back short, and the subscription takes it from there', async function () {
+    for (let i = 0; i < 6; i++) await store.appendToStream(newStreamId(), proposedEvents(5));
+    const integrity = createSqliteIntegrityStore({ path: join(folder, INTEGRITY_FILE_NAME) });
+    const recorded = recordingCatchUp(10, 20);
+    const sealer = createSealer({ store, integrity, signer: parseSignerKey(key.signerKey), catchUp: recorded.catchUp });
+    try {
+      await sealer.start();
+      await sealer.sealedThrough(30);
+      // Pages 1–8, 9–16, 17–24 (short: 17–19); the one asked ahead (25–30) is dropped; 20 onwards by subscription.
+      expect(recorded.asked.slice(0, 3)).to.deep.equal([[1, 8], [9, 8], [17, 8]]);
+      const events = await allEvents(store);
+      expect(Buffer.from(await storedRoot(integrity, 30)).equals(Buffer.from(MemoryTree.of(events.map(eventLeafHash)).root()))).to.equal(true);
+    } finally {
+      await sealer.stop();
+      await integrity.close();
+    }
+  });
+
+  it('stops during a catch-up without going on to follow, keeping what it integrated', async function () {
+    for (let i = 0; i < 6; i++) await store.appendToStream(newStreamId(), proposedEvents(5));
+    const integrity = createSqliteIntegrityStore({ path: join(folder, INTEGRITY_FILE_NAME) });
+    const recorded = recordingCatchUp(10);
+    const slow: SealerCatchUp = {
+      ...recorded.catchUp,
+      open() {
+        const reader = recorded.catchUp.open();
+        return { ...reader, read: async (from, count, treeSize) => (await new Promise((resolve) => setTimeout(resolve, 50)), reader.read(from, count, treeSize)) };
+      },
+    };
+    const sealer = createSealer({ store, integrity, signer: parseSignerKey(key.signerKey), catchUp: slow, batchSize: 4 });
+    try {
+      await sealer.start();
+      await sealer.sealedThrough(8);
+      await sealer.stop();
+      const stoppedAt = sealer.treeSize;
+      expect(stoppedAt).to.be.within(8, 29);
+      await store.appendToStream(newStreamId(), proposedEvents(2));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sealer.treeSize, 'nothing sealed after stop').to.equal(stoppedAt);
+      expect((await integrity.latestCheckpoint())?.size, 'signed on the way out').to.equal(stoppedAt);
+    } finally {
+      await integrity.close();
+    }
+  });
+
+  it('on its thread, hashes a backlog of an embedded store on worker threads and signs the same tree', async function () {
+    for (let i = 0; i < 30; i++) await store.appendToStream(newStreamId(), proposedEvents(100));
+    await writeFile(join(folder, 'log.key'), `${key.signerKey}\n`, { mode: 0o600 });
+    const sealer = createSealerThread({
+      settings: { storeUrl: `sqlite:${folder}`, dataFolder: folder, signingKeyFile: join(folder, 'log.key'), everyEvents: 1_000, everyMs: 60_000, pollIntervalMs: 10, catchUpMinBacklog: 1_000 },
+    });
+    await sealer.start();
+    try {
+      await sealer.sealedThrough(3_000);
+      await sealer.checkpointNow();
+    } finally {
+      await sealer.stop();
+    }
+    const integrity = createSqliteIntegrityStore({ path: join(folder, INTEGRITY_FILE_NAME) });
+    try {
+      const events = await allEvents(store);
+      const latest = await integrity.latestCheckpoint();
+      expect(latest?.size).to.equal(3_000);
+      expect(Buffer.from(latest?.rootHash ?? new Uint8Array()).equals(Buffer.from(MemoryTree.of(events.map(eventLeafHash)).root()))).to.equal(true);
+      expect(await integrity.positionOf((events[2_345] as RecordedEvent).eventId)).to.equal(2_346);
+    } finally {
+      await integrity.close();
+    }
   });
 });
