@@ -12,7 +12,7 @@ import type { EventStore } from '@quanze/eventstore';
 import { SQLITE_FILE_NAME, openEventStore } from '@quanze/eventstore';
 import type { LedgerLog } from '@quanze/integrity';
 import { ledgerLogConfig, openLedgerLog } from '@quanze/integrity';
-import { RELAY_FILE_NAME, openRelayCheckpointStore } from '@quanze/relay';
+import { OUTBOX_CHECKPOINT, RELAY_FILE_NAME, openRelayCheckpointStore } from '@quanze/relay';
 import {
   BackupManifest,
   BackupRefused,
@@ -82,13 +82,16 @@ function keepAppending(store: EventStore, writers: number): { acknowledged: stri
   };
 }
 
-/** The relay's outbox, simulated: its checkpoint follows the head of the log, as a relay that keeps up does. */
-function keepRelayCheckpointAtHead(store: EventStore, data: string): { stop(): Promise<void> } {
-  const checkpoints = openRelayCheckpointStore(join(data, RELAY_FILE_NAME));
+/**
+ * The relay's outbox, simulated: its checkpoint, where a relay on this store keeps it (relay.sqlite, or the
+ * PostgreSQL database), follows the head of the log, as a relay that keeps up does.
+ */
+async function keepRelayCheckpointAtHead(store: EventStore, storeUrl: string, data: string): Promise<{ stop(): Promise<void> }> {
+  const checkpoints = await openRelayCheckpointStore({ storeUrl, dataFolder: data });
   const state = { running: true };
   const loop = (async () => {
     while (state.running) {
-      checkpoints.write('outbox', await store.headPosition());
+      await checkpoints.write(OUTBOX_CHECKPOINT, await store.headPosition());
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   })();
@@ -96,7 +99,7 @@ function keepRelayCheckpointAtHead(store: EventStore, data: string): { stop(): P
     async stop() {
       state.running = false;
       await loop;
-      checkpoints.close();
+      await checkpoints.close();
     },
   };
 }
@@ -170,7 +173,7 @@ function backupAndRestoreSpec(backend: () => Backend): void {
     const ledger = await openLedger(original.storeUrl, original.data);
     verifierKey = ledger.log.verifierKey;
     const writers = keepAppending(ledger.store, 6);
-    const relay = keepRelayCheckpointAtHead(ledger.store, original.data);
+    const relay = await keepRelayCheckpointAtHead(ledger.store, original.storeUrl, original.data);
     try {
       await until('a few hundred events and a signed checkpoint', async () => writers.acknowledged.length >= 300 && (await ledger.log.integrity.latestCheckpoint()) !== null);
       acknowledgedBeforeBackup = [...writers.acknowledged];
@@ -207,6 +210,24 @@ function backupAndRestoreSpec(backend: () => Backend): void {
       const result = await verify(restored.data, restored.storeUrl.startsWith('sqlite:') ? undefined : restored.storeUrl);
       expect(result.output).to.match(/^INTACT: /);
       expect(result.code).to.equal(0);
+    });
+
+    it('holds the relay’s checkpoint where a relay on the restored store reads it: at least the manifest’s, never beyond the events', async function () {
+      const checkpoints = await openRelayCheckpointStore({ storeUrl: restored.storeUrl, dataFolder: restored.data });
+      const store = await openEventStore(restored.storeUrl);
+      try {
+        const position = await checkpoints.read(OUTBOX_CHECKPOINT);
+        // Exact for SQLite (the file copied is the one read); for PostgreSQL the manifest's is read just before the
+        // dump's snapshot, which holds the checkpoint and the events together.
+        if (manifest.store === 'sqlite') expect(position).to.equal(manifest.relayOutboxPosition);
+        else expect(position).to.be.at.least(manifest.relayOutboxPosition ?? Infinity);
+        expect(position).to.be.at.most(await store.headPosition());
+      } finally {
+        await checkpoints.close();
+        await store.close();
+      }
+      // On PostgreSQL it travels inside the dump: the data folder holds no relay state.
+      if (manifest.store === 'postgres') expect(manifest.files.map((file) => file.name)).to.not.include(RELAY_FILE_NAME);
     });
 
     it('holds every event acknowledged before the backup began, at positions 1, 2, 3, … without a gap', async function () {

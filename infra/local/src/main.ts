@@ -67,6 +67,7 @@ const system = await runServices(
       relayed.relay = await startRelayFromEnv({
         store,
         dataFolder: config.dataFolder,
+        storeUrl: config.storeUrl,
         logger,
         checkpointSize: async () => (await ledgerLog.integrity.latestCheckpoint())?.size ?? null,
       });

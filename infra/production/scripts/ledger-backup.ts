@@ -97,14 +97,18 @@ export async function backupLedger(options: BackupOptions): Promise<BackupManife
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true, mode: 0o700 });
   try {
-    const relayFile = join(data, RELAY_FILE_NAME);
-    const relayOutboxPosition = existsSync(relayFile) ? snapshotSqlite(relayFile, join(partial, RELAY_FILE_NAME), relayPosition) : null;
+    let relayOutboxPosition: number | null;
     let eventsThrough: number;
     if (sqliteFolder === null) {
+      // The relay's checkpoint is a table of the same database (docs/RELAY.md): read before the head, it is never
+      // beyond it, and the dump's one snapshot holds it with the events it points into.
+      relayOutboxPosition = await postgresRelayPosition(storeUrl);
       // Every event acknowledged before the dump's snapshot is in it; pg_dump takes one snapshot for all tables.
       eventsThrough = await postgresHead(storeUrl);
       await pgDump(options.pgDump ?? 'pg_dump', storeUrl, join(partial, POSTGRES_DUMP_FILE));
     } else {
+      const relayFile = join(data, RELAY_FILE_NAME);
+      relayOutboxPosition = existsSync(relayFile) ? snapshotSqlite(relayFile, join(partial, RELAY_FILE_NAME), relayPosition) : null;
       snapshotSqlite(join(data, INTEGRITY_FILE_NAME), join(partial, INTEGRITY_FILE_NAME), () => null);
       eventsThrough = snapshotSqlite(join(sqliteFolder, SQLITE_FILE_NAME), join(partial, SQLITE_FILE_NAME), eventsHead);
       const sealed = treeSize(join(partial, INTEGRITY_FILE_NAME));
@@ -275,6 +279,16 @@ function postgresHead(storeUrl: string): Promise<number> {
   return withPg(storeUrl, async (client) => {
     const { rows } = await client.query<{ head: string | null }>('SELECT max(position)::text AS head FROM quanze_events');
     return Number(rows[0]?.head ?? 0);
+  });
+}
+
+/** The outbox's position in `quanze_relay_checkpoints`; null when no relay has run on this database. */
+function postgresRelayPosition(storeUrl: string): Promise<number | null> {
+  return withPg(storeUrl, async (client) => {
+    const { rows: table } = await client.query<{ found: boolean }>("SELECT to_regclass('quanze_relay_checkpoints') IS NOT NULL AS found");
+    if (table[0]?.found !== true) return null;
+    const { rows } = await client.query<{ position: string }>("SELECT position::text AS position FROM quanze_relay_checkpoints WHERE name = 'outbox'");
+    return rows[0] === undefined ? null : Number(rows[0].position);
   });
 }
 

@@ -2,7 +2,7 @@ export * from './relay-config.js';
 export * from './topics.js';
 export * from './messages.js';
 export * from './relay-checkpoint-store.js';
-export { RELAY_FILE_NAME, createSqliteRelayCheckpointStore, type RelayCheckpointFile } from './sqlite-relay-checkpoint-store.js';
+export { RELAY_FILE_NAME, createSqliteRelayCheckpointStore } from './sqlite-relay-checkpoint-store.js';
 export { RELAY_POSTGRES_MIGRATIONS, createPostgresRelayCheckpointStore, type RelayMigration } from './postgres-relay-checkpoint-store.js';
 export * from './open-relay-checkpoint-store.js';
 export * from './outbox-publisher.js';

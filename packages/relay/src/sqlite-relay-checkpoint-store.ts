@@ -13,14 +13,13 @@ import type { RelayCheckpointStore } from './relay-checkpoint-store.js';
 /** The file, in the data folder, that holds how far the relay has published when the event store is SQLite. */
 export const RELAY_FILE_NAME = 'relay.sqlite';
 
-/** `relay.sqlite` opened synchronously: what the deprecated `openRelayCheckpointStore(path)` gives. */
-export interface RelayCheckpointFile {
+interface RelayCheckpointFile {
   read(name: string): number;
   write(name: string, position: number): void;
   close(): void;
 }
 
-export function openRelayCheckpointFile(path: string): RelayCheckpointFile {
+function openRelayCheckpointFile(path: string): RelayCheckpointFile {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
