@@ -21,7 +21,8 @@ const report = (message: SealerThreadReport) => {
 
 try {
   const signer = parseSignerKey((await readFile(settings.signingKeyFile, 'utf8')).trim());
-  const store = await openEventStore(settings.storeUrl, { pollIntervalMs: settings.pollIntervalMs });
+  // It reads one page at a time: two connections of a PostgreSQL pool are plenty (an embedded store ignores it).
+  const store = await openEventStore(settings.storeUrl, { pollIntervalMs: settings.pollIntervalMs, maxConnections: 2 });
   const integrity = await openIntegrityStore({ storeUrl: settings.storeUrl, dataFolder: settings.dataFolder });
   // An embedded store's file can be read by several threads at once: a long backlog is hashed on all the cores.
   const catchUp: SealerCatchUp | undefined = settings.storeUrl.startsWith('sqlite:')
