@@ -67,14 +67,18 @@ const COLUMNS = `position, event_id, stream_id, stream_version, type,
 const SQL = {
   // Three answers, taken after the append lock: the head, the streams' versions, the stored ids. $streams and $events
   // are text[] literals: the query goes in one simple-protocol round trip with BEGIN and the lock (see inTransaction).
+  // A stream's version is its last row by the (stream_id, stream_version) index, one probe: max() with GROUP BY read
+  // every row of the stream, so an append cost more the longer its stream (0.7 ms of a 3 ms transaction at 350).
   state: `
     (SELECT 'head' AS kind, position, NULL AS event_id, NULL AS stream_id, NULL::bigint AS stream_version,
             NULL AS type, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
             NULL AS body
        FROM quanze_events ORDER BY position DESC LIMIT 1)
     UNION ALL
-    (SELECT 'stream', NULL, NULL, stream_id, max(stream_version), NULL, NULL, NULL
-       FROM quanze_events WHERE stream_id = ANY($streams) GROUP BY stream_id)
+    (SELECT 'stream', NULL, NULL, wanted.stream_id, last.stream_version, NULL, NULL, NULL
+       FROM unnest($streams) AS wanted(stream_id)
+       CROSS JOIN LATERAL (SELECT stream_version FROM quanze_events WHERE stream_id = wanted.stream_id
+                            ORDER BY stream_version DESC LIMIT 1) AS last)
     UNION ALL
     (SELECT 'stored', ${COLUMNS} FROM quanze_events WHERE event_id = ANY($events))`,
   // Rows as literals after VALUES, so that the insert, the notification and the commit go in one round trip.
