@@ -135,7 +135,8 @@ describe('the sealer on a worker thread of its own (openLedgerLog, as npm start 
 });
 
 describe('the sealer through a long backlog (catch-up)', function () {
-  this.timeout(30_000);
+  // Its last spec starts three threads that each load TypeScript through tsx: slow on a loaded two-core machine.
+  this.timeout(90_000);
   let folder: string;
   let store: EventStore;
   const key = generateNoteKey(ORIGIN);
@@ -251,14 +252,14 @@ describe('the sealer through a long backlog (catch-up)', function () {
   });
 
   it('on its thread, hashes a backlog of an embedded store on worker threads and signs the same tree', async function () {
-    for (let i = 0; i < 30; i++) await store.appendToStream(newStreamId(), proposedEvents(100));
+    for (let i = 0; i < 20; i++) await store.appendToStream(newStreamId(), proposedEvents(100));
     await writeFile(join(folder, 'log.key'), `${key.signerKey}\n`, { mode: 0o600 });
     const sealer = createSealerThread({
-      settings: { storeUrl: `sqlite:${folder}`, dataFolder: folder, signingKeyFile: join(folder, 'log.key'), everyEvents: 1_000, everyMs: 60_000, pollIntervalMs: 10, catchUpMinBacklog: 1_000 },
+      settings: { storeUrl: `sqlite:${folder}`, dataFolder: folder, signingKeyFile: join(folder, 'log.key'), everyEvents: 1_000, everyMs: 60_000, pollIntervalMs: 10, catchUpMinBacklog: 500 },
     });
     await sealer.start();
     try {
-      await sealer.sealedThrough(3_000);
+      await sealer.sealedThrough(2_000);
       await sealer.checkpointNow();
     } finally {
       await sealer.stop();
@@ -267,9 +268,9 @@ describe('the sealer through a long backlog (catch-up)', function () {
     try {
       const events = await allEvents(store);
       const latest = await integrity.latestCheckpoint();
-      expect(latest?.size).to.equal(3_000);
+      expect(latest?.size).to.equal(2_000);
       expect(Buffer.from(latest?.rootHash ?? new Uint8Array()).equals(Buffer.from(MemoryTree.of(events.map(eventLeafHash)).root()))).to.equal(true);
-      expect(await integrity.positionOf((events[2_345] as RecordedEvent).eventId)).to.equal(2_346);
+      expect(await integrity.positionOf((events[1_345] as RecordedEvent).eventId)).to.equal(1_346);
     } finally {
       await integrity.close();
     }
