@@ -1,4 +1,3 @@
-import type { RecordedEvent } from '@quanze/events';
 import type {
   AllSubscription,
   AppendOptions,
@@ -9,9 +8,10 @@ import type {
   ReadStreamOptions,
   SubscribeToAllOptions,
 } from './event-store.js';
-import { DuplicateEventId, EventStoreError, StoreClosed, StoreFailure, StoreUnavailable } from './errors.js';
+import { EventStoreError, StoreClosed, StoreFailure, StoreUnavailable } from './errors.js';
 import type { CheckedEvent, EventBody } from './append-checks.js';
-import { checkAppend, checkExpectedVersion, expectsFirstVersion, sameContent } from './append-checks.js';
+import { checkAppend } from './append-checks.js';
+import { decideAppend, type BatchDecisionState, type StoredEventForm } from './append-decision.js';
 import type { KurrentDbConnection, KurrentDbReadRecord } from './kurrentdb-connection.js';
 import { connectKurrentDb } from './kurrentdb-connection.js';
 import type { LogStreams, LoggedEvent } from './kurrentdb-mapping.js';
@@ -81,13 +81,13 @@ type Outcome = { ok: true; result: AppendResult } | { ok: false; error: EventSto
 type PlannedEvent = Omit<LoggedEvent, 'commitFirst' | 'commitLast'>;
 
 /** What one attempt at the log's next revision knows of the log, kept up to date as it decides its appends one by one. */
-interface BatchState {
-  position: number;
-  readonly recordedAt: string;
-  readonly versions: Map<string, number>;
-  readonly stored: Map<string, PlannedEvent>;
-  readonly toWrite: PlannedEvent[];
-}
+type BatchState = BatchDecisionState<PlannedEvent>;
+
+/** Accepted events keep their body parsed: it goes into the KurrentDB event's JSON data as it is. */
+const PLANNED_FORM: StoredEventForm<PlannedEvent> = {
+  fromRow: (row) => ({ ...row, body: JSON.parse(row.body) as EventBody }),
+  toRecorded: toRecordedEvent,
+};
 
 /**
  * The KurrentDB store. One stream, `<namespace>-log`, holds every event in the order of our positions (position =
@@ -322,15 +322,15 @@ function kurrentDbEventStore(
       const state = await readState(batch, head);
       const outcomes = batch.map((pending): Outcome => {
         try {
-          return { ok: true, result: decide(pending, state) };
+          return { ok: true, result: decideAppend(pending, state, PLANNED_FORM) };
         } catch (error) {
           if (error instanceof EventStoreError) return { ok: false, error };
           throw error;
         }
       });
-      if (state.toWrite.length === 0) return outcomes;
+      if (state.accepted.length === 0) return outcomes;
       const commitFirst = head.position + 1;
-      const commit = state.toWrite.map((event): LoggedEvent => ({ ...event, commitFirst, commitLast: state.position }));
+      const commit = state.accepted.map((event): LoggedEvent => ({ ...event, commitFirst, commitLast: state.position }));
       try {
         await connection.append(
           names.log,
@@ -379,89 +379,7 @@ function kurrentDbEventStore(
       recordedAt: head.recordedAt !== undefined && head.recordedAt > now ? head.recordedAt : now,
       versions: new Map(versions),
       stored: new Map(stored.flatMap((event) => (event === undefined ? [] : [[event.eventId, event]]))),
-      toWrite: [],
-    };
-  }
-
-  /**
-   * One append against the attempt's view of the log, which it updates when the append is accepted; throws an
-   * EventStoreError, having changed nothing, to refuse it. The same rules, in the same order, as the other adapters.
-   */
-  function decide(pending: PendingAppend, state: BatchState): AppendResult {
-    const { streamId, events } = pending;
-    const first = events[0];
-    const storedFirst = first === undefined ? undefined : state.stored.get(first.event.eventId);
-    const current = state.versions.get(streamId) ?? 0;
-    try {
-      checkExpectedVersion(streamId, pending.expectedVersion, current);
-    } catch (error) {
-      if (storedFirst !== undefined) return replayOrConflict(pending, storedFirst, state);
-      throw error;
-    }
-    for (const [index, { event }] of events.entries()) {
-      if (!state.stored.has(event.eventId)) continue;
-      if (index === 0 && storedFirst !== undefined) return replayOrConflict(pending, storedFirst, state);
-      throw new DuplicateEventId(event.eventId, streamId, 'this event id is already stored as another event');
-    }
-    const planned = events.map(
-      ({ event, body }, index): PlannedEvent => ({
-        position: state.position + index + 1,
-        eventId: event.eventId,
-        streamId,
-        streamVersion: current + index + 1,
-        type: event.type,
-        recordedAt: state.recordedAt,
-        body: JSON.parse(body) as EventBody,
-      }),
-    );
-    for (const event of planned) {
-      state.stored.set(event.eventId, event);
-      state.toWrite.push(event);
-    }
-    state.position += events.length;
-    state.versions.set(streamId, current + events.length);
-    return {
-      nextExpectedVersion: current + events.length,
-      positions: planned.map((event) => event.position),
-      events: planned.map(toRecordedEvent),
-      idempotentReplay: false,
-    };
-  }
-
-  /** The first id is stored: a retry of the very same append is answered from the log, anything else is refused. */
-  function replayOrConflict(pending: PendingAppend, firstStored: PlannedEvent, state: BatchState): AppendResult {
-    if (!expectsFirstVersion(pending.expectedVersion, firstStored.streamVersion)) {
-      throw new DuplicateEventId(
-        firstStored.eventId,
-        pending.streamId,
-        `already stored at version ${firstStored.streamVersion}, where expected version ${String(pending.expectedVersion)} would not put it`,
-      );
-    }
-    const recorded: RecordedEvent[] = [];
-    for (const [index, checked] of pending.events.entries()) {
-      const event = checked.event;
-      const stored = state.stored.get(event.eventId);
-      if (stored === undefined) {
-        throw new DuplicateEventId(
-          firstStored.eventId,
-          pending.streamId,
-          `already stored (in ${firstStored.streamId} at version ${firstStored.streamVersion}), but event ${event.eventId} of the same append is not`,
-        );
-      }
-      if (stored.streamId !== pending.streamId || stored.streamVersion !== firstStored.streamVersion + index) {
-        throw new DuplicateEventId(event.eventId, pending.streamId, `already stored in ${stored.streamId} at version ${stored.streamVersion}`);
-      }
-      const storedEvent = toRecordedEvent(stored);
-      if (!sameContent(storedEvent, checked)) {
-        throw new DuplicateEventId(event.eventId, pending.streamId, 'already stored with other content');
-      }
-      recorded.push(storedEvent);
-    }
-    return {
-      nextExpectedVersion: recorded.at(-1)?.streamVersion ?? 0,
-      positions: recorded.map((event) => event.position),
-      events: recorded,
-      idempotentReplay: true,
+      accepted: [],
     };
   }
 

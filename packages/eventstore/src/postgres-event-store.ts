@@ -10,9 +10,10 @@ import type {
   ReadStreamOptions,
   SubscribeToAllOptions,
 } from './event-store.js';
-import { DuplicateEventId, EventStoreError, StoreClosed, StoreFailure, StoreUnavailable } from './errors.js';
+import { EventStoreError, StoreClosed, StoreFailure, StoreUnavailable } from './errors.js';
 import type { CheckedEvent, EventBody } from './append-checks.js';
-import { checkAppend, checkExpectedVersion, expectsFirstVersion, sameContent } from './append-checks.js';
+import { checkAppend } from './append-checks.js';
+import { decideAppend, type BatchDecisionState, type StoredEventForm } from './append-decision.js';
 import { migrate } from './postgres-migrations.js';
 import { readPages } from './postgres-paged-reader.js';
 import { createPollingSubscription } from './polling-subscription.js';
@@ -127,13 +128,10 @@ interface PendingAppend {
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: EventStoreError };
 
 /** What one append transaction knows of the log, kept up to date as it decides its appends one by one. */
-interface BatchState {
-  position: number;
-  readonly recordedAt: string;
-  readonly versions: Map<string, number>;
-  readonly stored: Map<string, LoggedEvent>;
-  readonly toInsert: LoggedEvent[];
-}
+type BatchState = BatchDecisionState<LoggedEvent>;
+
+/** Rows are kept as they will be inserted: the body as JSON text, read back by toRecordedEvent as any read is. */
+const LOGGED_FORM: StoredEventForm<LoggedEvent> = { fromRow: (row) => row, toRecorded: toRecordedEvent };
 
 /**
  * The server store: one table in a PostgreSQL database, created and migrated by the store itself.
@@ -289,13 +287,13 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
         const state = await lockAndReadState(client, batch);
         const outcomes = batch.map((pending): Outcome => {
           try {
-            return { ok: true, result: decide(pending, state) };
+            return { ok: true, result: decideAppend(pending, state, LOGGED_FORM) };
           } catch (error) {
             if (error instanceof EventStoreError) return { ok: false, error };
             throw error;
           }
         });
-        if (state.toInsert.length === 0) {
+        if (state.accepted.length === 0) {
           await client.query('COMMIT');
         } else if (options.beforeCommit === undefined) {
           // The lock is held until the commit is durable: a round trip less while holding it is an append more
@@ -358,106 +356,17 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
     }
     // recordedAt never goes backwards along the log, even when the clock does (ISO instants in UTC sort as text).
     const recordedAt = lastRecordedAt !== undefined && lastRecordedAt > now ? lastRecordedAt : now;
-    return { position, recordedAt, versions, stored, toInsert: [] };
+    return { position, recordedAt, versions, stored, accepted: [] };
   }
 
   function insertSql(state: BatchState): string {
     const recordedAt = `${literal(state.recordedAt)}::timestamptz`;
-    const rows = state.toInsert.map(
+    const rows = state.accepted.map(
       (row) =>
         `(${String(row.position)}, ${literal(row.eventId)}, ${literal(row.streamId)}, ${String(row.streamVersion)}, ` +
         `${literal(row.type)}, ${recordedAt}, ${literal(row.body)}::json)`,
     );
     return `${SQL.insert}${rows.join(', ')}`;
-  }
-
-  /**
-   * One append against the transaction's view of the log, which it updates when the append is accepted; throws
-   * an EventStoreError, having changed nothing, to refuse it. The same rules, in the same order, as the SQLite
-   * adapter's appendOne: a replay is recognised only on the way to a failure (a stale version or a stored id).
-   */
-  function decide(pending: PendingAppend, state: BatchState): AppendResult {
-    const { streamId, events } = pending;
-    const first = events[0];
-    const storedFirst = first === undefined ? undefined : state.stored.get(first.event.eventId);
-    const current = state.versions.get(streamId) ?? 0;
-    try {
-      checkExpectedVersion(streamId, pending.expectedVersion, current);
-    } catch (error) {
-      if (storedFirst !== undefined) return replayOrConflict(pending, storedFirst, state);
-      throw error;
-    }
-    for (const [index, { event }] of events.entries()) {
-      if (!state.stored.has(event.eventId)) continue;
-      if (index === 0 && storedFirst !== undefined) return replayOrConflict(pending, storedFirst, state);
-      throw new DuplicateEventId(event.eventId, streamId, 'this event id is already stored as another event');
-    }
-    const logged = events.map(
-      ({ event, body }, index): LoggedEvent => ({
-        position: state.position + index + 1,
-        eventId: event.eventId,
-        streamId,
-        streamVersion: current + index + 1,
-        type: event.type,
-        recordedAt: state.recordedAt,
-        body,
-      }),
-    );
-    for (const event of logged) {
-      state.stored.set(event.eventId, event);
-      state.toInsert.push(event);
-    }
-    state.position += events.length;
-    state.versions.set(streamId, current + events.length);
-    let recorded: readonly RecordedEvent[] | undefined;
-    return {
-      nextExpectedVersion: current + events.length,
-      positions: logged.map((event) => event.position),
-      // Built when asked for, from the bodies as stored, so the result says exactly what any later read will.
-      get events() {
-        recorded ??= logged.map(toRecordedEvent);
-        return recorded;
-      },
-      idempotentReplay: false,
-    };
-  }
-
-  /** The first id is stored: a retry of the very same append is answered from the log, anything else is refused. */
-  function replayOrConflict(pending: PendingAppend, firstStored: LoggedEvent, state: BatchState): AppendResult {
-    if (!expectsFirstVersion(pending.expectedVersion, firstStored.streamVersion)) {
-      throw new DuplicateEventId(
-        firstStored.eventId,
-        pending.streamId,
-        `already stored at version ${firstStored.streamVersion}, where expected version ${String(pending.expectedVersion)} would not put it`,
-      );
-    }
-    const recorded: RecordedEvent[] = [];
-    for (const [index, checked] of pending.events.entries()) {
-      const event = checked.event;
-      const stored = state.stored.get(event.eventId);
-      if (stored === undefined) {
-        // Name the id that is stored: it is the one a person must look up.
-        throw new DuplicateEventId(
-          firstStored.eventId,
-          pending.streamId,
-          `already stored (in ${firstStored.streamId} at version ${firstStored.streamVersion}), but event ${event.eventId} of the same append is not`,
-        );
-      }
-      if (stored.streamId !== pending.streamId || stored.streamVersion !== firstStored.streamVersion + index) {
-        throw new DuplicateEventId(event.eventId, pending.streamId, `already stored in ${stored.streamId} at version ${stored.streamVersion}`);
-      }
-      const storedEvent = toRecordedEvent(stored);
-      if (!sameContent(storedEvent, checked)) {
-        throw new DuplicateEventId(event.eventId, pending.streamId, 'already stored with other content');
-      }
-      recorded.push(storedEvent);
-    }
-    return {
-      nextExpectedVersion: recorded.at(-1)?.streamVersion ?? 0,
-      positions: recorded.map((event) => event.position),
-      events: recorded,
-      idempotentReplay: true,
-    };
   }
 
   /** Reads in flight: close() lets them finish before it ends the pool, which would otherwise drop them unanswered. */
