@@ -14,6 +14,27 @@ export interface CheckedEvent {
 /** What a stored body holds: the writer's part of the envelope, and the data. */
 export type EventBody = Pick<ProposedEvent, 'occurredAt' | 'actor' | 'causationId' | 'correlationId' | 'commandId' | 'data'>;
 
+/** What every store keeps beside the body: the id, the type, the event's place in its stream and in the log. */
+export type EventColumns = Pick<RecordedEvent, 'eventId' | 'type' | 'streamId' | 'streamVersion' | 'position' | 'recordedAt'>;
+
+/** The event as every adapter gives it back: its columns and its body, in the port's member order. */
+export function recordedEvent(columns: EventColumns, body: EventBody): RecordedEvent {
+  return {
+    eventId: columns.eventId,
+    type: columns.type,
+    streamId: columns.streamId,
+    streamVersion: columns.streamVersion,
+    position: columns.position,
+    occurredAt: body.occurredAt,
+    recordedAt: columns.recordedAt,
+    actor: body.actor,
+    causationId: body.causationId,
+    correlationId: body.correlationId,
+    commandId: body.commandId,
+    data: body.data,
+  };
+}
+
 /**
  * What every adapter checks before it queues an append, so that a malformed append fails alone and at
  * once. It returns copies: what the caller does with its own objects after the call cannot change what

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Instant, StreamId } from '@quanze/events';
 import type { RecordedEvent } from '@quanze/events';
-import type { EventBody } from './append-checks.js';
+import { recordedEvent, type EventBody } from './append-checks.js';
 import { EventStoreError, StoreFailure, StoreUnavailable } from './errors.js';
 
 // The pure half of the KurrentDB adapter: how our log is laid out in KurrentDB streams, and how what KurrentDB
@@ -173,21 +173,7 @@ export function toLoggedEvent(logStream: string, record: StoredRecord): LoggedEv
 
 /** A log event as the port shows it: its commit is the adapter's business. */
 export function toRecordedEvent(logged: Omit<LoggedEvent, 'commitFirst' | 'commitLast'>): RecordedEvent {
-  const { body } = logged;
-  return {
-    eventId: logged.eventId,
-    type: logged.type,
-    streamId: logged.streamId,
-    streamVersion: logged.streamVersion,
-    position: logged.position,
-    occurredAt: body.occurredAt,
-    recordedAt: logged.recordedAt,
-    actor: body.actor,
-    causationId: body.causationId,
-    correlationId: body.correlationId,
-    commandId: body.commandId,
-    data: body.data,
-  };
+  return recordedEvent(logged, logged.body);
 }
 
 /** KurrentDB's expected revision for "the stream's last event is our version or position `n`" (0: no events yet). */

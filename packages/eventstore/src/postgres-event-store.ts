@@ -12,7 +12,7 @@ import type {
 } from './event-store.js';
 import { EventStoreError, StoreClosed, StoreFailure, StoreUnavailable } from './errors.js';
 import type { CheckedEvent, EventBody } from './append-checks.js';
-import { checkAppend } from './append-checks.js';
+import { checkAppend, recordedEvent } from './append-checks.js';
 import { decideAppend, type BatchDecisionState, type StoredEventForm } from './append-decision.js';
 import { migrate } from './postgres-migrations.js';
 import { readPages } from './postgres-paged-reader.js';
@@ -507,21 +507,7 @@ function toLoggedEvent(row: EventRow): LoggedEvent {
 }
 
 function toRecordedEvent(logged: LoggedEvent): RecordedEvent {
-  const body = JSON.parse(logged.body) as EventBody;
-  return {
-    eventId: logged.eventId,
-    type: logged.type,
-    streamId: logged.streamId,
-    streamVersion: logged.streamVersion,
-    position: logged.position,
-    occurredAt: body.occurredAt,
-    recordedAt: logged.recordedAt,
-    actor: body.actor,
-    causationId: body.causationId,
-    correlationId: body.correlationId,
-    commandId: body.commandId,
-    data: body.data,
-  };
+  return recordedEvent(logged, JSON.parse(logged.body) as EventBody);
 }
 
 /** SQLSTATE classes and codes after which the same call may succeed: the connection, the server, a lock. */
