@@ -4,7 +4,7 @@ export * from './sqlite-event-store.js';
 export * from './open-event-store.js';
 export { MAX_SUBSCRIPTION_BATCH } from './read-options.js';
 export * from './postgres-event-store.js';
-export { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+export { EVENT_LOG_MIGRATIONS, POSTGRES_MIGRATIONS, migrate as migratePostgres, type MigrationLedger, type PostgresMigration } from './postgres-migrations.js';
 export * from './kurrentdb-event-store.js';
 export type { KurrentDbConnection, KurrentDbAppend, KurrentDbReadOptions, KurrentDbReadRecord } from './kurrentdb-connection.js';
 export { RevisionConflict, parseKurrentDbUrl } from './kurrentdb-mapping.js';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { migratePostgres, type MigrationLedger, type PostgresMigration } from '@quanze/eventstore';
 import {
   RelayCheckpointError,
   RelayCheckpointStoreClosed,
@@ -8,11 +9,7 @@ import {
 } from './relay-checkpoint-store.js';
 import type { RelayCheckpointStore } from './relay-checkpoint-store.js';
 
-export interface RelayMigration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
+export type RelayMigration = PostgresMigration;
 
 /**
  * The relay's schema in the event store's database, versioned apart from the event log's (`quanze_schema_migrations`)
@@ -31,46 +28,17 @@ export const RELAY_POSTGRES_MIGRATIONS: readonly RelayMigration[] = [
   },
 ];
 
-/** Held while migrating: two relays starting on one new database must not both create the table. */
-const MIGRATION_LOCK = '7120546398514790301';
+/** Its own table and lock: two relays starting on one new database must not both create the table. */
+const RELAY_MIGRATIONS: MigrationLedger = {
+  table: 'quanze_relay_migrations',
+  lock: '7120546398514790301',
+  tooNew: (current, known) =>
+    new RelayCheckpointStoreFailure(`the relay's tables have schema version ${current}, newer than this Quanze knows (${known}): upgrade Quanze`),
+};
 
-/**
- * Brings the relay's tables to the newest version this code knows, each migration in a transaction of its own under
- * a transaction-scoped advisory lock and recorded in `quanze_relay_migrations` in that same transaction: applied
- * once whoever else starts at the same moment, and a failed one leaves no trace.
- */
-export async function migrateRelaySchema(client: pg.ClientBase, migrations: readonly RelayMigration[] = RELAY_POSTGRES_MIGRATIONS): Promise<void> {
-  const known = migrations.at(-1)?.version ?? 0;
-  for (;;) {
-    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-    try {
-      await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
-      // After the lock, in a statement of its own: its snapshot then includes whatever the lock's last holder did.
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS quanze_relay_migrations (
-           version     integer     PRIMARY KEY,
-           name        text        NOT NULL,
-           applied_at  timestamptz NOT NULL DEFAULT now()
-         )`,
-      );
-      const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM quanze_relay_migrations');
-      const current = rows[0]?.version ?? 0;
-      if (current > known) {
-        throw new RelayCheckpointStoreFailure(`the relay's tables have schema version ${current}, newer than this Quanze knows (${known}): upgrade Quanze`);
-      }
-      const next = migrations.find((migration) => migration.version > current);
-      if (next === undefined) {
-        await client.query('COMMIT');
-        return;
-      }
-      await client.query(next.sql);
-      await client.query('INSERT INTO quanze_relay_migrations (version, name) VALUES ($1, $2)', [next.version, next.name]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  }
+/** Brings the relay's tables to the newest version this code knows (`migratePostgres` of the event store, its own ledger). */
+export function migrateRelaySchema(client: pg.ClientBase, migrations: readonly RelayMigration[] = RELAY_POSTGRES_MIGRATIONS): Promise<void> {
+  return migratePostgres(client, migrations, RELAY_MIGRATIONS);
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
