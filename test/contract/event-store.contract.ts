@@ -19,6 +19,7 @@ import {
 } from '@quanze/eventstore';
 import type { AppendResult, EventStore, ExpectedVersion } from '@quanze/eventstore';
 import { newStreamId, proposedEvent, proposedEvents } from '../support/events.js';
+import { collect, range, within } from '../support/async.js';
 
 export interface EventStoreFixture {
   /** The URL of a brand-new, empty store, for `openEventStore(url)`; each call gives another one. */
@@ -1344,12 +1345,6 @@ function expectRecordedAs(
   expect(RecordedEvent.safeParse(recorded).error, 'the recorded event against the envelope schema').to.equal(undefined);
 }
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
-
 /** What a store shows of some streams and of the whole log: equal before and after means nothing was written. */
 async function snapshot(store: EventStore, streamIds: readonly string[]) {
   return {
@@ -1472,21 +1467,6 @@ function startAppender(url: string): {
   };
 }
 
-/** Runs `work`, failing with a message naming `what` if it has not settled after `ms`. */
-async function within<T>(ms: number, what: string | (() => string), work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`waited ${ms} ms for ${typeof what === 'string' ? what : what()}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([work(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Asserts that `promise` rejects with an instance of `type` and returns the error for further checks. */
 async function rejectionOf<TError extends Error>(
   promise: Promise<unknown>,
@@ -1516,11 +1496,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
     resolve = done;
   });
   return { promise, resolve };
-}
-
-/** `first`, `first + 1`, …, `last`. */
-function range(first: number, last: number): number[] {
-  return Array.from({ length: Math.max(0, last - first + 1) }, (_, index) => first + index);
 }
 
 /** `length` characters of printable ASCII that no compressor or deduplicator will make small. */

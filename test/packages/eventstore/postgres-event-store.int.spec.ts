@@ -17,6 +17,7 @@ import type { AppendResult, EventStore, PostgresEventStoreOptions } from '@quanz
 import { eventStoreContract } from '../../contract/event-store.contract.js';
 import { newStreamId, proposedEvent, proposedEvents } from '../../support/events.js';
 import { startPostgresCluster, usePostgresCluster } from '../../support/postgres.js';
+import { collect, range, within } from '../../support/async.js';
 
 describe('on a throwaway PostgreSQL cluster', function () {
   const postgres = usePostgresCluster();
@@ -456,26 +457,3 @@ async function take<T>(events: AsyncIterator<T>, count: number): Promise<T[]> {
   return taken;
 }
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
-
-function range(first: number, last: number): number[] {
-  return Array.from({ length: Math.max(0, last - first + 1) }, (_, index) => first + index);
-}
-
-async function within<T>(ms: number, what: () => string, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`waited ${ms} ms for ${what()}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([work(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -22,6 +22,7 @@ import {
 import type { IntegrityStore, StoredCheckpoint } from '@quanze/integrity';
 import { newStreamId, proposedEvents } from '../../support/events.js';
 import { usePostgresCluster } from '../../support/postgres.js';
+import { collect, range, within } from '../../support/async.js';
 
 const ORIGIN = 'quanze.test/sealing-under-concurrency';
 const APPENDERS = 16;
@@ -193,26 +194,3 @@ describe('on a throwaway PostgreSQL cluster', function () {
   });
 });
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
-
-function range(first: number, last: number): number[] {
-  return Array.from({ length: Math.max(0, last - first + 1) }, (_, index) => first + index);
-}
-
-async function within<T>(ms: number, what: () => string, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`waited ${ms} ms for ${what()}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([work(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
