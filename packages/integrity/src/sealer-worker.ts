@@ -2,7 +2,9 @@
  * The worker thread of `startSealerThread` (sealer-thread.ts): a `createSealer` with its own connections to the event
  * store and the integrity store, reporting to the thread that started it and answering its requests.
  */
+import { readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SQLITE_FILE_NAME, openEventStore } from '@quanze/eventstore';
@@ -15,6 +17,23 @@ import { threadError, type SealerRequest, type SealerThreadReport, type SealerWo
 const port = parentPort;
 if (port === null) throw new Error('sealer-worker runs as a worker thread');
 const settings = workerData as SealerWorkerData;
+
+/**
+ * Appends are what people wait for; sealing can lag by a batch. On Linux a thread has a nice value of its own
+ * (setpriority on its thread id, which /proc/thread-self names), so this thread — and the catch-up threads it starts,
+ * which inherit it — yield a core to the appending thread and its garbage collector when both want it. Elsewhere the
+ * thread keeps the process's priority.
+ */
+function yieldToAppends(): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isSafeInteger(threadId) && threadId > 0) setPriority(threadId, SEALER_NICE);
+  } catch {
+    // Not Linux, or not allowed: the sealer runs at the process's priority.
+  }
+}
+const SEALER_NICE = 10;
+yieldToAppends();
 const report = (message: SealerThreadReport) => {
   port.postMessage(message);
 };
