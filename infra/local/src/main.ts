@@ -6,6 +6,7 @@ import type { LedgerLog } from '@quanze/integrity';
 import { ledgerLogConfig, logWitnessReport, openLedgerLog } from '@quanze/integrity';
 import { redactStoreUrl } from '@quanze/eventstore';
 import { READ_MODELS_FILE_NAME } from '@quanze/projections';
+import { createRelayStatusService } from '@quanze/relay';
 import type { Relay } from '@quanze/relay';
 import { loadActionPlanSeeds } from '@quanze/seeds';
 import { runServices, runtimeConfig } from '@quanze/service-kit';
@@ -37,6 +38,8 @@ const system = await runServices(
         witnessPolicy: () => log.witnessPolicy,
         witnessStatus: () => log.witnessStatus(),
       }),
+      // GET /relay: { enabled: false } without Kafka. Not part of readiness: transfers wait in the outbox (docs/RELAY.md).
+      createRelayStatusService(() => relayed.relay),
     ];
   },
   {

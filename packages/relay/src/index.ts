@@ -8,3 +8,5 @@ export * from './open-relay-checkpoint-store.js';
 export * from './outbox-publisher.js';
 export * from './receipt-consumer.js';
 export * from './relay.js';
+export * from './kafka-security.js';
+export * from './relay-routes.js';

@@ -38,6 +38,15 @@ export interface OutboxPublisherOptions {
    * crash republishes. Tests stop the relay here; nothing else should use it.
    */
   readonly afterPublish?: (lastPosition: number) => Promise<void> | void;
+  /** When a publish succeeded or an error happened, for the status (default: the system clock). */
+  readonly clock?: () => Date;
+}
+
+/** An error as an operator sees it in the status: what it said and when. */
+export interface RelayError {
+  readonly message: string;
+  /** ISO 8601. */
+  readonly at: string;
 }
 
 export interface OutboxStatus {
@@ -47,6 +56,10 @@ export interface OutboxStatus {
   readonly running: boolean;
   /** Why publishing stopped, while it waits to try again; null when it runs. */
   readonly failure: string | null;
+  /** When Kafka last acknowledged a page of messages (ISO 8601); null before the first since this process started. */
+  readonly lastPublishedAt: string | null;
+  /** The last failure, kept after publishing resumed: when it happened tells whether it is still news. */
+  readonly lastError: RelayError | null;
 }
 
 export interface OutboxPublisher {
@@ -81,6 +94,9 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   let subscription: AllSubscription | null = null;
   let loop: Promise<void> | null = null;
   let failure: string | null = null;
+  let lastPublishedAt: string | null = null;
+  let lastError: RelayError | null = null;
+  const clock = options.clock ?? (() => new Date());
   let connected = false;
   let retryTimer: NodeJS.Timeout | null = null;
   let retryDelay = options.retryAfterMs ?? 1000;
@@ -212,6 +228,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
     if (byTopic.size > 0) {
       // acks -1: every in-sync replica has it before the checkpoint moves past it.
       await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      lastPublishedAt = clock().toISOString();
       logger.debug({ through: last.position, topics: [...byTopic.keys()] }, 'published');
       await options.afterPublish?.(last.position);
     }
@@ -250,6 +267,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
     loop = run().catch((error: unknown) => {
       connected = false;
       failure = error instanceof Error ? error.message : String(error);
+      lastError = { message: failure, at: clock().toISOString() };
       logger.error({ err: error, checkpoint }, 'the outbox stopped publishing; it will try again from its checkpoint');
       const live = subscription;
       subscription = null;
@@ -283,7 +301,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       await loop;
       loop = null;
     },
-    status: () => ({ checkpoint, running: !stopped && connected && failure === null, failure }),
+    status: () => ({ checkpoint, running: !stopped && connected && failure === null, failure, lastPublishedAt, lastError }),
     waitFor(position, timeoutMs = 10_000) {
       if (checkpoint >= position) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import type { ReceivingAuthorityKind } from '@quanze/events';
 import { ConcurrencyConflict, DomainError } from '@quanze/service-kit';
 import type { ActorCheck, CommandMeta, CommandOutcome } from '@quanze/service-kit';
 import { ReceiptMessageV1 } from './messages.js';
+import type { RelayError } from './outbox-publisher.js';
 import type { RelayOrganisation } from './relay-config.js';
 import { RelayHeaders } from './topics.js';
 import type { RelayTopics } from './topics.js';
@@ -74,6 +75,17 @@ export interface ReceiptConsumerOptions {
   readonly consumer?: Pick<ConsumerConfig, 'sessionTimeout' | 'heartbeatInterval' | 'rebalanceTimeout' | 'retry' | 'maxWaitTimeInMs'>;
   /** The first pause before joining again after the consumer could not start or crashed; doubled up to a minute. */
   readonly retryAfterMs?: number;
+  /** When an error happened, for the status (default: the system clock). */
+  readonly clock?: () => Date;
+}
+
+export interface ReceiptConsumerStatus {
+  /** A member of its group, reading the receipts topics. */
+  readonly running: boolean;
+  /** The receipts topics it reads: none when no organisation is configured, and then it never starts. */
+  readonly topics: readonly string[];
+  /** The last time it could not join or crashed, kept after it joined again. */
+  readonly lastError: RelayError | null;
 }
 
 export interface ReceiptConsumer {
@@ -83,6 +95,7 @@ export interface ReceiptConsumer {
    */
   start(): void;
   stop(): Promise<void>;
+  status(): ReceiptConsumerStatus;
 }
 
 const MAX_DETAIL = 4000;
@@ -157,6 +170,9 @@ export function createReceiptConsumer(options: ReceiptConsumerOptions): ReceiptC
   let retryTimer: NodeJS.Timeout | null = null;
   let retryDelay = options.retryAfterMs ?? 1000;
   let starting: Promise<void> | null = null;
+  let joined = false;
+  let lastError: RelayError | null = null;
+  const clock = options.clock ?? (() => new Date());
 
   async function handleMessage(consumer: Consumer, topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const organisation = byTopic.get(topic);
@@ -168,6 +184,8 @@ export function createReceiptConsumer(options: ReceiptConsumerOptions): ReceiptC
   }
 
   function retryLater(error: unknown): void {
+    joined = false;
+    lastError = { message: error instanceof Error ? error.message : String(error), at: clock().toISOString() };
     logger.error({ err: error }, 'the receipts consumer stopped; it joins its group again');
     if (stopped || retryTimer !== null) return;
     retryTimer = setTimeout(() => {
@@ -179,11 +197,26 @@ export function createReceiptConsumer(options: ReceiptConsumerOptions): ReceiptC
   }
 
   async function join(): Promise<void> {
-    const created = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: true, ...options.consumer });
+    const created = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: true,
+      ...options.consumer,
+      // kafkajs decides to restart a crashed consumer after its own disconnect; a `stop()` that lands in between
+      // would otherwise leave it restarting, and failing, forever with Kafka away, keeping the process alive.
+      retry: { ...options.consumer?.retry, restartOnFailure: () => Promise.resolve(!stopped) },
+    });
     consumer = created;
+    // Joined, or rejoined after kafkajs restarted it; left on a crash (restarted or not) and on stop.
+    created.on(created.events.GROUP_JOIN, () => {
+      if (consumer === created) joined = true;
+    });
     // kafkajs restarts the consumer itself after retriable errors; after any other it stays down, so join again.
     created.on(created.events.CRASH, (event) => {
-      if (event.payload.restart) return;
+      if (consumer === created) joined = false;
+      if (event.payload.restart) {
+        lastError = { message: event.payload.error.message, at: clock().toISOString() };
+        return;
+      }
       if (consumer === created) consumer = null;
       void created.disconnect().catch(() => undefined);
       retryLater(event.payload.error);
@@ -212,6 +245,7 @@ export function createReceiptConsumer(options: ReceiptConsumerOptions): ReceiptC
     },
     async stop() {
       stopped = true;
+      joined = false;
       if (retryTimer !== null) clearTimeout(retryTimer);
       retryTimer = null;
       await starting;
@@ -219,5 +253,6 @@ export function createReceiptConsumer(options: ReceiptConsumerOptions): ReceiptC
       consumer = null;
       await running?.disconnect();
     },
+    status: () => ({ running: joined && !stopped, topics: [...byTopic.keys()], lastError }),
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Id, ReceivingAuthorityKind, ledgerRegistry } from '@quanze/events';
+import { RelaySasl, RelaySsl, securityFromEnv } from './kafka-security.js';
 
 /**
  * An organisation's code in topic names (`transfers.<code>`). Units carry a 机关代字 in Chinese characters, which
@@ -46,6 +47,10 @@ export const RelayConfig = z
     publicEventTypes: z
       .array(z.string().refine((type) => ledgerRegistry.has(type), { message: 'not an event type of the ledger' }))
       .default([]),
+    /** TLS to the brokers (null: plaintext). Files are read when the relay is created (`kafkaConnectionOptions`). */
+    ssl: RelaySsl.nullable().default(null),
+    /** SASL authentication (null: none). The password never appears in logs or errors (`Secret`). */
+    sasl: RelaySasl.nullable().default(null),
   })
   .strict();
 export type RelayConfig = z.infer<typeof RelayConfig>;
@@ -90,7 +95,10 @@ const list = (value: string) =>
  * inbox API). A JSON file (`QUANZE_KAFKA_CONFIG`) gives the fields of `RelayConfig`; the variables below override
  * them one by one: `QUANZE_KAFKA_BROKERS` (host:port,…), `QUANZE_KAFKA_CLIENT_ID`, `QUANZE_KAFKA_TOPIC_PREFIX`,
  * `QUANZE_KAFKA_GROUP_ID`, `QUANZE_KAFKA_ORGANISATIONS` (a JSON array) and `QUANZE_KAFKA_PUBLIC_EVENTS` (types,
- * comma-separated).
+ * comma-separated). Connection security: `QUANZE_KAFKA_SSL` (true/false), `QUANZE_KAFKA_SSL_CA_FILE`,
+ * `QUANZE_KAFKA_SSL_CERT_FILE` + `QUANZE_KAFKA_SSL_KEY_FILE`, `QUANZE_KAFKA_SASL_MECHANISM`,
+ * `QUANZE_KAFKA_SASL_USERNAME`, `QUANZE_KAFKA_SASL_PASSWORD` or `QUANZE_KAFKA_SASL_PASSWORD_FILE`; errors in them name
+ * the variable (docs/RELAY.md).
  */
 export function relayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig | null {
   const brokers = env['QUANZE_KAFKA_BROKERS'];
@@ -125,6 +133,10 @@ export function relayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RelayC
   if (organisations !== undefined) overrides['organisations'] = parseJson(organisations, 'QUANZE_KAFKA_ORGANISATIONS');
   const publicEvents = env['QUANZE_KAFKA_PUBLIC_EVENTS'];
   if (publicEvents !== undefined) overrides['publicEventTypes'] = list(publicEvents);
+  const security = securityFromEnv(env);
+  if (!security.ok) throw new InvalidRelayConfig('environment', security.issues);
+  if (security.ssl !== undefined) overrides['ssl'] = security.ssl;
+  if (security.sasl !== undefined) overrides['sasl'] = security.sasl;
   const source = file === undefined || file === '' ? 'environment' : `${file} and environment`;
   return parseConfig({ ...fromFile, ...overrides }, source);
 }

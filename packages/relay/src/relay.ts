@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import type { EventStore } from '@quanze/eventstore';
 import { createPostHoldingCheck } from '@quanze/service-kit';
 import type { ActorCheck } from '@quanze/service-kit';
+import { describeSecurity, kafkaConnectionOptions, securityWarnings } from './kafka-security.js';
 import { createOutboxPublisher } from './outbox-publisher.js';
-import type { OutboxPublisher, OutboxStatus } from './outbox-publisher.js';
+import type { OutboxPublisher, RelayError } from './outbox-publisher.js';
 import { createReceiptConsumer } from './receipt-consumer.js';
-import type { ReceiptConsumer, TransferAnswerCommands } from './receipt-consumer.js';
+import type { ReceiptConsumer, ReceiptConsumerStatus, TransferAnswerCommands } from './receipt-consumer.js';
 import type { RelayCheckpointStore } from './relay-checkpoint-store.js';
 import type { RelayConfig } from './relay-config.js';
 import { relayTopics } from './topics.js';
@@ -32,6 +33,28 @@ export interface RelayOptions {
   readonly retryAfterMs?: number;
   /** Test hook: between Kafka's acknowledgement of a page and its checkpoint. */
   readonly afterPublish?: (lastPosition: number) => Promise<void> | void;
+  /** For the status's times (default: the system clock). */
+  readonly clock?: () => Date;
+  /** Reads the TLS and password files named by the configuration (default: the file system). */
+  readonly readFile?: (path: string) => string;
+}
+
+/** What an operator needs to know of the relay (`GET /relay`, docs/RELAY.md). */
+export interface RelayStatus {
+  readonly enabled: true;
+  /** The position of the last event the outbox has published and checkpointed. */
+  readonly checkpoint: number;
+  /** The store's last position; null when the store could not be asked. */
+  readonly head: number | null;
+  /** Events appended but not yet through the outbox (head − checkpoint); null when the head is unknown. */
+  readonly lag: number | null;
+  /** Connected to Kafka and publishing. */
+  readonly publishing: boolean;
+  /** When Kafka last acknowledged a page of messages (ISO 8601), since this process started. */
+  readonly lastPublishedAt: string | null;
+  /** The outbox's last failure, kept after it recovered. */
+  readonly lastError: RelayError | null;
+  readonly receipts: ReceiptConsumerStatus;
 }
 
 export interface Relay {
@@ -42,7 +65,7 @@ export interface Relay {
   start(): Promise<void>;
   /** Stops consuming and publishing, then disconnects and closes the checkpoint store. */
   stop(): Promise<void>;
-  status(): OutboxStatus;
+  status(): Promise<RelayStatus>;
   readonly outbox: OutboxPublisher;
 }
 
@@ -62,9 +85,12 @@ export function createRelay(options: RelayOptions): Relay {
   const { config, store } = options;
   const logger = options.logger.child({ component: 'relay' });
   const topics = relayTopics(config.topicPrefix);
+  // Read now: a missing certificate or password file stops the relay here, before it starts, naming the variable.
+  const connection = kafkaConnectionOptions(config, options.readFile);
   const kafka = new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
+    ...connection,
     logLevel: logLevel.INFO,
     logCreator: kafkaLogger(logger),
     // A few quick tries inside kafkajs; beyond them the outbox and the consumer wait and try again themselves, so
@@ -92,6 +118,7 @@ export function createRelay(options: RelayOptions): Relay {
     ...(options.checkpointSize === undefined ? {} : { checkpointSize: options.checkpointSize }),
     ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
     ...(options.afterPublish === undefined ? {} : { afterPublish: options.afterPublish }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const receipts: ReceiptConsumer = createReceiptConsumer({
     kafka,
@@ -104,16 +131,24 @@ export function createRelay(options: RelayOptions): Relay {
     logger,
     ...(options.consumer === undefined ? {} : { consumer: options.consumer }),
     ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
 
   let stopping: Promise<void> | null = null;
   return {
     outbox,
     async start() {
+      for (const warning of securityWarnings(config)) logger.warn(warning);
       await outbox.start();
       receipts.start();
       logger.info(
-        { brokers: config.brokers, organisations: config.organisations.map((organisation) => organisation.code), publicEventTypes: config.publicEventTypes },
+        {
+          brokers: config.brokers,
+          clientId: config.clientId,
+          ...describeSecurity(config),
+          organisations: config.organisations.map((organisation) => organisation.code),
+          publicEventTypes: config.publicEventTypes,
+        },
         'relay started',
       );
     },
@@ -129,6 +164,25 @@ export function createRelay(options: RelayOptions): Relay {
       })();
       return stopping;
     },
-    status: () => outbox.status(),
+    async status() {
+      const { checkpoint, running, lastPublishedAt, lastError } = outbox.status();
+      let head: number | null = null;
+      try {
+        head = await store.headPosition();
+      } catch (error) {
+        // The status must answer when the store is the thing that is down: the head is then unknown, not an error.
+        logger.warn({ err: error }, 'the relay status could not read the store’s head position');
+      }
+      return {
+        enabled: true,
+        checkpoint,
+        head,
+        lag: head === null ? null : Math.max(0, head - checkpoint),
+        publishing: running,
+        lastPublishedAt,
+        lastError,
+        receipts: receipts.status(),
+      };
+    },
   };
 }

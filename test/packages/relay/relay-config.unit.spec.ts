@@ -26,6 +26,8 @@ describe('the relay’s configuration', () => {
       groupId: 'quanze-relay-receipts',
       organisations: [police],
       publicEventTypes: ['case.published.v1'],
+      ssl: null,
+      sasl: null,
     });
   });
 

@@ -104,7 +104,7 @@ describe('the Kafka relay on a PostgreSQL ledger (librdkafka’s mock cluster, a
     relays.push(restarted);
     await restarted.start();
     await restarted.outbox.waitFor(5, 20_000);
-    expect(restarted.status().checkpoint).to.equal(5);
+    expect((await restarted.status()).checkpoint).to.equal(5);
     const published = readTopic(kafka.cluster.brokers, `${prefix}ledger.public`)
       .map((record) => Number(record.headers[RelayHeaders.position]))
       .sort((a, b) => a - b);
