@@ -175,6 +175,10 @@ export async function openLedgerLog(options: {
       witnessing?.checkpointAdded();
       options.onCheckpoint?.(checkpoint);
     },
+    // A thread that died after signing and before reporting it: the witnesses look at the latest checkpoint again.
+    onStarted: () => {
+      witnessing?.checkpointAdded();
+    },
   });
   try {
     await sealer.start();

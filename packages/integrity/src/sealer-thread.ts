@@ -66,7 +66,15 @@ export interface SealerThreadOptions {
   /** A failure of the sealer or of its thread; a thread that died is started again after `retryMs`. */
   readonly onError?: (error: Error) => void;
   readonly onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
+  /**
+   * Each time a thread has started (the first and every restart): a checkpoint signed just before a thread died may
+   * never have been reported, so whoever waits for checkpoints (the witnesses) should look again.
+   */
+  readonly onStarted?: () => void;
+  /** The first wait before a dead thread is started again; doubled per failed start, up to 30 s. */
   readonly retryMs?: number;
+  /** How long `stop()` waits for the thread to write, sign and close before it is terminated (default 30 s). */
+  readonly stopTimeoutMs?: number;
 }
 
 /**
@@ -77,14 +85,30 @@ export interface SealerThreadOptions {
  */
 export function createSealerThread(options: SealerThreadOptions): Sealer {
   const retryMs = options.retryMs ?? 1_000;
-  const onError = options.onError ?? (() => undefined);
+  const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
+  // A callback that throws must not take the message listener, and with it the process, down.
+  const onError = (error: Error) => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // The caller's own failure to report: nothing more can be done with it here.
+    }
+  };
+  const notify = (callback: () => void) => {
+    try {
+      callback();
+    } catch (error) {
+      onError(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
   let worker: Worker | null = null;
   let treeSize = 0;
   let stopping = false;
   let restartTimer: NodeJS.Timeout | null = null;
+  let stopped: Promise<void> | null = null;
   let nextRequest = 1;
   const pending = new Map<number, { resolve: (checkpoint: StoredCheckpoint | null) => void; reject: (error: Error) => void }>();
-  let waiters: { position: number; resolve: () => void }[] = [];
+  let waiters: { position: number; resolve: () => void; reject: (error: Error) => void }[] = [];
 
   function grewTo(size: number): void {
     treeSize = Math.max(treeSize, size);
@@ -108,6 +132,7 @@ export function createSealerThread(options: SealerThreadOptions): Sealer {
             started = true;
             grewTo(report.treeSize);
             resolve();
+            if (options.onStarted !== undefined) notify(options.onStarted);
             return;
           case 'failed-to-start':
             failure = new SealerThreadError(report.error);
@@ -115,9 +140,13 @@ export function createSealerThread(options: SealerThreadOptions): Sealer {
           case 'integrated':
             grewTo(report.treeSize);
             return;
-          case 'checkpoint':
-            options.onCheckpoint?.(report.checkpoint);
+          case 'checkpoint': {
+            const { onCheckpoint } = options;
+            if (onCheckpoint !== undefined) notify(() => {
+              onCheckpoint(report.checkpoint);
+            });
             return;
+          }
           case 'error':
             onError(new SealerThreadError(report.error));
             return;
@@ -145,15 +174,50 @@ export function createSealerThread(options: SealerThreadOptions): Sealer {
         }
         if (stopping) return;
         onError(reason);
-        restartTimer = setTimeout(() => {
-          restartTimer = null;
-          if (stopping) return;
-          launch().catch((error: unknown) => {
-            onError(error instanceof Error ? error : new Error(String(error)));
-          });
-        }, retryMs);
+        relaunch(retryMs);
       });
     });
+  }
+
+  /** Starts a thread again after `delay`, and again after a longer one as long as it fails to start: never gives up. */
+  function relaunch(delay: number): void {
+    restartTimer = setTimeout(() => {
+      restartTimer = null;
+      if (stopping) return;
+      launch().catch((error: unknown) => {
+        onError(error instanceof Error ? error : new Error(String(error)));
+        if (!stopping) relaunch(Math.min(delay * 2, 30_000));
+      });
+    }, delay);
+  }
+
+  async function stopThread(): Promise<void> {
+    stopping = true;
+    if (restartTimer !== null) clearTimeout(restartTimer);
+    const unsealed = waiters;
+    waiters = [];
+    for (const waiter of unsealed) waiter.reject(new Error(`the sealer was stopped at ${treeSize}, before position ${waiter.position}`));
+    const thread = worker;
+    if (thread === null) return;
+    const exited = new Promise<void>((resolve) => {
+      thread.once('exit', () => {
+        resolve();
+      });
+    });
+    // Its connections are closed and its port too, so it ends by itself; one that hangs (a query on a half-open
+    // socket) must not hang the process's shutdown with it.
+    const deadline = setTimeout(() => void thread.terminate(), stopTimeoutMs);
+    try {
+      await ask('stop');
+    } catch (error) {
+      await thread.terminate();
+      throw error;
+    } finally {
+      clearTimeout(deadline);
+    }
+    const lingering = setTimeout(() => void thread.terminate(), 5_000);
+    await exited;
+    clearTimeout(lingering);
   }
 
   function ask(kind: SealerRequest['kind']): Promise<StoredCheckpoint | null> {
@@ -173,31 +237,15 @@ export function createSealerThread(options: SealerThreadOptions): Sealer {
     },
     sealedThrough(position) {
       if (position <= treeSize) return Promise.resolve();
-      return new Promise((resolve) => waiters.push({ position, resolve }));
+      if (stopping) return Promise.reject(new Error(`the sealer was stopped at ${treeSize}, before position ${position}`));
+      return new Promise((resolve, reject) => waiters.push({ position, resolve, reject }));
     },
     checkpointNow() {
       return ask('checkpoint-now');
     },
-    async stop() {
-      stopping = true;
-      if (restartTimer !== null) clearTimeout(restartTimer);
-      const thread = worker;
-      if (thread === null) return;
-      const exited = new Promise<void>((resolve) => {
-        thread.once('exit', () => {
-          resolve();
-        });
-      });
-      try {
-        await ask('stop');
-      } catch (error) {
-        await thread.terminate();
-        throw error;
-      }
-      // Its connections are closed and its port too, so it ends by itself; a handle left open must not hang the process.
-      const lingering = setTimeout(() => void thread.terminate(), 5_000);
-      await exited;
-      clearTimeout(lingering);
+    stop() {
+      stopped ??= stopThread();
+      return stopped;
     },
   };
 }

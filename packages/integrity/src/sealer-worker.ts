@@ -4,7 +4,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SQLITE_FILE_NAME, openEventStore } from '@quanze/eventstore';
@@ -26,13 +26,17 @@ const settings = workerData as SealerWorkerData;
  */
 function yieldToAppends(): void {
   try {
+    // /proc must be this process's own (not a host's mounted into a container): then the thread id is this thread's.
+    if (readlinkSync('/proc/self') !== String(process.pid)) return;
     const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isSafeInteger(threadId) && threadId > 0) setPriority(threadId, SEALER_NICE);
+    if (!Number.isSafeInteger(threadId) || threadId <= 0) return;
+    // Relative to what the process was given (a unit's Nice=, a container's): never higher than it.
+    setPriority(threadId, Math.min(19, getPriority(threadId) + SEALER_NICENESS));
   } catch {
     // Not Linux, or not allowed: the sealer runs at the process's priority.
   }
 }
-const SEALER_NICE = 10;
+const SEALER_NICENESS = 10;
 yieldToAppends();
 const report = (message: SealerThreadReport) => {
   port.postMessage(message);
@@ -42,7 +46,14 @@ try {
   const signer = parseSignerKey((await readFile(settings.signingKeyFile, 'utf8')).trim());
   // It reads one page at a time: two connections of a PostgreSQL pool are plenty (an embedded store ignores it).
   const store = await openEventStore(settings.storeUrl, { pollIntervalMs: settings.pollIntervalMs, maxConnections: 2 });
-  const integrity = await openIntegrityStore({ storeUrl: settings.storeUrl, dataFolder: settings.dataFolder });
+  let integrity;
+  try {
+    integrity = await openIntegrityStore({ storeUrl: settings.storeUrl, dataFolder: settings.dataFolder });
+  } catch (error) {
+    // A pool left open would keep this thread, and the failed start's answer, waiting for its idle timeout.
+    await store.close();
+    throw error;
+  }
   // An embedded store's file can be read by several threads at once: a long backlog is hashed on all the cores.
   const catchUp: SealerCatchUp | undefined = settings.storeUrl.startsWith('sqlite:')
     ? {

@@ -120,6 +120,9 @@ export function createSealer(options: SealerOptions): Sealer {
   let checkpointTimer: NodeJS.Timeout | null = null;
   let subscription: AllSubscription | null = null;
   let failure: Error | null = null;
+  // Set when a batch may not have been stored: the frontier is then ahead of the store, and nothing more may be
+  // written or signed over it until restore() has read back what the store holds.
+  let broken: Error | null = null;
   const state = { stopping: false };
   // A function, not the flag itself: the flag changes under the loop that reads it.
   const stopped = () => state.stopping;
@@ -135,6 +138,7 @@ export function createSealer(options: SealerOptions): Sealer {
     storedRoot = frontier.root();
     pendingNodes = [];
     pendingIds = [];
+    broken = null;
   }
 
   /** Serialises every write: a batch of nodes, then any checkpoint over it, in order. */
@@ -150,6 +154,7 @@ export function createSealer(options: SealerOptions): Sealer {
   async function sign(): Promise<StoredCheckpoint | null> {
     if (checkpointTimer !== null) clearTimeout(checkpointTimer);
     checkpointTimer = null;
+    if (broken !== null) throw broken;
     if (storedSize === 0 || storedSize === signedSize) return null;
     const note = signCheckpoint({ origin: signer.name, size: storedSize, rootHash: storedRoot }, [signer]);
     const checkpoint = await integrity.addCheckpoint({ size: storedSize, rootHash: storedRoot, note, createdAt: clock().toISOString() });
@@ -162,13 +167,21 @@ export function createSealer(options: SealerOptions): Sealer {
     return serially(async () => {
       if (flushTimer !== null) clearTimeout(flushTimer);
       flushTimer = null;
+      if (broken !== null) throw broken;
       if (pendingIds.length === 0) return;
       // Taken together with the root, before any await: the frontier may grow while the batch is written.
       const batch = { from: storedSize, size: storedSize + pendingIds.length, nodes: pendingNodes, eventIds: pendingIds };
       const root = frontier.root();
       pendingNodes = [];
       pendingIds = [];
-      await integrity.integrate(batch);
+      try {
+        await integrity.integrate(batch);
+      } catch (error) {
+        // Not retried: a commit whose outcome is unknown may have stored the batch. The follower restores first.
+        broken = error instanceof Error ? error : new Error(`the sealer could not store a batch: ${String(error)}`);
+        fail(broken);
+        throw broken;
+      }
       storedSize = batch.size;
       storedRoot = root;
       options.onIntegrated?.(storedSize);
@@ -234,6 +247,7 @@ export function createSealer(options: SealerOptions): Sealer {
           pendingIds.push(page.eventIds[index] as string);
           if (pendingIds.length >= batchSize) await write();
         }
+        if (failure !== null) throw failure;
         // Short of what was asked: a missing or unreadable event, which the subscription will name.
         if (page.count < next.count) break;
       }
@@ -244,25 +258,51 @@ export function createSealer(options: SealerOptions): Sealer {
     }
   }
 
+  const pause = () => (stopped() ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, retryMs).unref()));
+
+  /**
+   * Follows the log until stopped. After any failure the in-memory tree is dropped and read back from the store
+   * (retried until the store answers), then following resumes from there. The catch-up is tried on entry and again
+   * only after the subscription has stored a full batch, so that a catch-up that cannot work (or a gap it stops at)
+   * does not start its threads every second: the subscription carries on meanwhile.
+   */
   async function follow(): Promise<void> {
+    let needsRestore = false;
+    let catchUpNext = options.catchUp !== undefined;
     while (!stopped()) {
-      try {
-        if (options.catchUp !== undefined) await catchUpBacklog(options.catchUp);
-      } catch (error) {
-        onError(error);
-        await serially(restore);
-        if (!stopped()) await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
-        continue;
+      if (needsRestore) {
+        try {
+          await serially(restore);
+          needsRestore = false;
+        } catch (error) {
+          onError(error);
+          await pause();
+          continue;
+        }
       }
-      // A stop during the catch-up found no subscription to stop: none must be started after it.
-      if (stopped()) break;
+      if (catchUpNext && options.catchUp !== undefined) {
+        catchUpNext = false;
+        try {
+          await catchUpBacklog(options.catchUp);
+        } catch (error) {
+          failure = null;
+          onError(error);
+          needsRestore = true;
+          await pause();
+          continue;
+        }
+        // A stop during the catch-up found no subscription to stop: none must be started after it.
+        if (stopped()) break;
+      }
       const current = store.subscribeToAll({ fromPosition: frontier.size + 1, batchSize: Math.min(batchSize, 1000) });
       subscription = current;
       try {
         for await (const event of current) {
           integrateEvent(event);
-          if (pendingIds.length >= batchSize) await write();
-          else if (flushTimer === null) {
+          if (pendingIds.length >= batchSize) {
+            await write();
+            catchUpNext = options.catchUp !== undefined;
+          } else if (flushTimer === null) {
             flushTimer = setTimeout(() => {
               flushTimer = null;
               write().catch(fail);
@@ -274,10 +314,10 @@ export function createSealer(options: SealerOptions): Sealer {
       } catch (error) {
         failure = null;
         onError(error);
-        await current.stop();
+        await current.stop().catch(() => undefined);
         // Whatever was integrated in memory and not written is dropped: the store says where the tree stands.
-        await serially(restore);
-        if (!stopped()) await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+        needsRestore = true;
+        await pause();
       }
     }
   }
@@ -291,7 +331,10 @@ export function createSealer(options: SealerOptions): Sealer {
         if (latest !== null && !signedBy(latest.note)) signedSize = -1;
         await sign();
       });
-      following = follow();
+      // follow() handles its own failures; anything else escaping it is reported, never left unhandled.
+      following = follow().catch((error: unknown) => {
+        onError(error);
+      });
     },
     get treeSize() {
       return storedSize;
@@ -308,8 +351,11 @@ export function createSealer(options: SealerOptions): Sealer {
       state.stopping = true;
       await subscription?.stop();
       await following;
-      await write();
-      await serially(sign);
+      // A tree the store may not hold is not written or signed over: the next start restores from the store.
+      if (broken === null) {
+        await write();
+        await serially(sign);
+      }
       if (flushTimer !== null) clearTimeout(flushTimer);
       if (checkpointTimer !== null) clearTimeout(checkpointTimer);
     },

@@ -121,7 +121,9 @@ export function createWitnessSubmitter(options: WitnessSubmitterOptions): Witnes
   /** Keeps the witness's status and passes the report on. */
   function report(witnessReport: WitnessReport): void {
     const before = statuses.get(witnessReport.url);
-    if (before !== undefined) {
+    // Checkpoint 0 is the integrity store failing, not the witness: it is reported, and says nothing of the witness.
+    const aboutTheWitness = witnessReport.kind === 'cosigned' || witnessReport.checkpointId !== 0;
+    if (before !== undefined && aboutTheWitness) {
       const now = clock();
       statuses.set(
         witnessReport.url,

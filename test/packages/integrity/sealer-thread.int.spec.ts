@@ -23,6 +23,7 @@ import {
   storedRoot,
   verifyCheckpoint,
   verifyInclusion,
+  type IntegrityStore,
   type SealerCatchUp,
   type StoredCheckpoint,
 } from '@quanze/integrity';
@@ -251,6 +252,33 @@ describe('the sealer through a long backlog (catch-up)', function () {
     }
   });
 
+  it('falls back to the subscription when the catch-up cannot work, without trying it again on every retry', async function () {
+    for (let i = 0; i < 6; i++) await store.appendToStream(newStreamId(), proposedEvents(5));
+    const integrity = createSqliteIntegrityStore({ path: join(folder, INTEGRITY_FILE_NAME) });
+    let opened = 0;
+    const errors: unknown[] = [];
+    const broken: SealerCatchUp = {
+      headPosition: () => store.headPosition(),
+      minBacklog: 10,
+      open() {
+        opened += 1;
+        throw new Error('no threads to be had');
+      },
+    };
+    const sealer = createSealer({ store, integrity, signer: parseSignerKey(key.signerKey), catchUp: broken, retryMs: 10, onError: (error) => errors.push(error) });
+    try {
+      await sealer.start();
+      await sealer.sealedThrough(30);
+      expect(errors.map((error) => (error as Error).message)).to.deep.equal(['no threads to be had']);
+      expect(opened).to.equal(1);
+      const events = await allEvents(store);
+      expect(Buffer.from(await storedRoot(integrity, 30)).equals(Buffer.from(MemoryTree.of(events.map(eventLeafHash)).root()))).to.equal(true);
+    } finally {
+      await sealer.stop();
+      await integrity.close();
+    }
+  });
+
   it('on its thread, hashes a backlog of an embedded store on worker threads and signs the same tree', async function () {
     for (let i = 0; i < 20; i++) await store.appendToStream(newStreamId(), proposedEvents(100));
     await writeFile(join(folder, 'log.key'), `${key.signerKey}\n`, { mode: 0o600 });
@@ -273,6 +301,126 @@ describe('the sealer through a long backlog (catch-up)', function () {
       expect(await integrity.positionOf((events[1_345] as RecordedEvent).eventId)).to.equal(1_346);
     } finally {
       await integrity.close();
+    }
+  });
+});
+
+describe('the sealer when the integrity store fails to store a batch', function () {
+  this.timeout(20_000);
+  let folder: string;
+  let store: EventStore;
+  const key = generateNoteKey(ORIGIN);
+
+  beforeEach(async function () {
+    folder = await mkdtemp(join(tmpdir(), 'quanze-sealer-failing-'));
+    store = await openEventStore(`sqlite:${folder}`);
+  });
+
+  afterEach(async function () {
+    await store.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  /** The SQLite integrity store, whose next `failures` integrate calls fail without storing anything. */
+  function failingIntegrity(failures: { count: number }): IntegrityStore {
+    const real = createSqliteIntegrityStore({ path: join(folder, INTEGRITY_FILE_NAME) });
+    return {
+      ...real,
+      integrate(batch) {
+        if (failures.count > 0) {
+          failures.count -= 1;
+          return Promise.reject(new Error('the disk said no'));
+        }
+        return real.integrate(batch);
+      },
+    };
+  }
+
+  /** Every checkpoint signed so far states the root a recomputation from the log gives at its size. */
+  async function everyCheckpointTrue(integrity: IntegrityStore): Promise<number[]> {
+    const leaves = (await allEvents(store)).map(eventLeafHash);
+    const checkpoints = await integrity.checkpoints({ limit: 100 });
+    for (const checkpoint of checkpoints) {
+      const expected = MemoryTree.of(leaves.slice(0, checkpoint.size)).root();
+      expect(Buffer.from(checkpoint.rootHash).toString('hex'), `the checkpoint of size ${checkpoint.size}`).to.equal(Buffer.from(expected).toString('hex'));
+    }
+    return checkpoints.map((checkpoint) => checkpoint.size);
+  }
+
+  it('while following: reads back what is stored after the failed batch, and seals the same tree as a recomputation', async function () {
+    const failures = { count: 1 };
+    const integrity = failingIntegrity(failures);
+    const errors: unknown[] = [];
+    const sealer = createSealer({ store, integrity, signer: parseSignerKey(key.signerKey), retryMs: 10, batchSize: 2, onError: (error) => errors.push(error) });
+    try {
+      await sealer.start();
+      await store.appendToStream(newStreamId(), proposedEvents(5));
+      await sealer.sealedThrough(5);
+      await sealer.checkpointNow();
+      expect(await everyCheckpointTrue(integrity)).to.include(5);
+      expect(errors.map((error) => (error as Error).message)).to.include('the disk said no');
+    } finally {
+      await sealer.stop();
+      await integrity.close();
+    }
+  });
+
+  it('when asked for a checkpoint: refuses to sign over the tree in memory until it has read back what is stored', async function () {
+    const failures = { count: 0 };
+    const integrity = failingIntegrity(failures);
+    // Nothing is written but by checkpointNow: a large batch, a long flush delay.
+    const sealer = createSealer({ store, integrity, signer: parseSignerKey(key.signerKey), retryMs: 10, batchSize: 1_000, flushDelayMs: 60_000 });
+    try {
+      await sealer.start();
+      await store.appendToStream(newStreamId(), proposedEvents(1));
+      while ((await sealer.checkpointNow()) === null) await new Promise((resolve) => setTimeout(resolve, 10));
+      await store.appendToStream(newStreamId(), proposedEvents(4));
+      failures.count = 1;
+      // Asked until the four events are in memory: that write fails, and the call with it.
+      let refusal: unknown = null;
+      for (let tries = 0; refusal === null && tries < 500; tries++) {
+        refusal = await sealer.checkpointNow().then(
+          () => null,
+          (error: unknown) => error,
+        );
+        if (refusal === null) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect((refusal as Error | null)?.message).to.equal('the disk said no');
+      let latest: StoredCheckpoint | null = null;
+      for (let tries = 0; latest?.size !== 5 && tries < 500; tries++) {
+        latest = await sealer.checkpointNow().catch(() => null);
+        if (latest?.size !== 5) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(latest?.size).to.equal(5);
+      expect(await everyCheckpointTrue(integrity)).to.deep.equal([5, 1]);
+    } finally {
+      await sealer.stop();
+      await integrity.close();
+    }
+  });
+});
+
+describe('stopping the sealer thread', function () {
+  this.timeout(20_000);
+
+  it('rejects what waits for positions it did not seal, and a second stop is the first', async function () {
+    const folder = await mkdtemp(join(tmpdir(), 'quanze-sealer-stop-'));
+    const key = generateNoteKey(ORIGIN);
+    await writeFile(join(folder, 'log.key'), `${key.signerKey}\n`, { mode: 0o600 });
+    const sealer = createSealerThread({
+      settings: { storeUrl: `sqlite:${folder}`, dataFolder: folder, signingKeyFile: join(folder, 'log.key'), everyEvents: 10, everyMs: 60_000, pollIntervalMs: 10 },
+    });
+    try {
+      await sealer.start();
+      const waiting = sealer.sealedThrough(5);
+      const first = sealer.stop();
+      const second = sealer.stop();
+      expect(second).to.equal(first);
+      await first;
+      await expect(waiting).to.be.rejectedWith('the sealer was stopped at 0, before position 5');
+      await expect(sealer.sealedThrough(1)).to.be.rejectedWith('before position 1');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
     }
   });
 });
