@@ -59,8 +59,12 @@ const READ_PAGE_SIZE = 500;
 /** How many reads or index appends the store has in flight at once: KurrentDB serves them over one HTTP/2 connection. */
 const PARALLELISM = 32;
 
-/** Tries at the log's next revision before an append gives up as unavailable: only writers in other processes contend. */
-const MAX_ATTEMPTS = 200;
+/**
+ * How long an append keeps trying for the log's next revision before it gives up as unavailable: only writers in
+ * other processes contend, each winning round is a commit, and a loaded machine makes the losers' rounds slow — a
+ * time, not a count of tries, so that a slow host does not fail appends a fast one would have made.
+ */
+const CONTENTION_BUDGET_MS = 60_000;
 
 /** The log's last event as one writer knows it. */
 interface Head {
@@ -317,6 +321,7 @@ function kurrentDbEventStore(
   }
 
   async function appendToLog(batch: readonly PendingAppend[]): Promise<Outcome[]> {
+    const since = Date.now();
     for (let attempt = 1; ; attempt += 1) {
       const head = knownHead ?? (await readHead());
       const state = await readState(batch, head);
@@ -341,10 +346,11 @@ function kurrentDbEventStore(
         knownHead = undefined;
         if (!(error instanceof RevisionConflict)) throw error;
         // Another process appended first: read the log again, and decide again against what it wrote.
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new StoreUnavailable(`the log ${names.log} moved on under ${MAX_ATTEMPTS} tries in a row: too many writers contend`);
+        if (Date.now() - since > CONTENTION_BUDGET_MS) {
+          throw new StoreUnavailable(`the log ${names.log} moved on under ${attempt} tries in ${CONTENTION_BUDGET_MS / 1000} s: too many writers contend`);
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 2)));
+        // Jittered and growing, so that writers that keep colliding spread out instead of colliding again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 2 ** Math.min(attempt, 8))));
         continue;
       }
       try {

@@ -160,7 +160,8 @@ interface Job {
  */
 export function openParallelLeafReader(
   file: string,
-  threads = Math.max(1, availableParallelism()),
+  // availableParallelism() ignores a container's CPU quota on Node 20: a 2-CPU container on a 64-core host must not start 64 isolates.
+  threads = Math.max(1, Math.min(availableParallelism(), 8)),
   integrityFile?: string,
 ): { read: LeafReader; close(): Promise<void> } {
   const workers = Array.from({ length: threads }, () => {
