@@ -349,8 +349,8 @@ function kurrentDbEventStore(
         if (Date.now() - since > CONTENTION_BUDGET_MS) {
           throw new StoreUnavailable(`the log ${names.log} moved on under ${attempt} tries in ${CONTENTION_BUDGET_MS / 1000} s: too many writers contend`);
         }
-        // Jittered and growing, so that writers that keep colliding spread out instead of colliding again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 2 ** Math.min(attempt, 8))));
+        // Jittered, a little longer each time (at most 50 ms): colliding writers spread out, and a round stays short.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 2)));
         continue;
       }
       try {
