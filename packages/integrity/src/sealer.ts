@@ -41,8 +41,8 @@ export interface SealerOptions {
   /**
    * A faster way through a long backlog — on start, after downtime, after a restore, or over a ledger sealed for the
    * first time: leaves of whole pages hashed elsewhere (worker threads reading the store's file, `openParallelLeafReader`),
-   * integrated here in order. Taken whenever the log is at least `minBacklog` events ahead of the tree; the
-   * subscription then follows from where it stopped.
+   * integrated here in order. Taken when the sealer starts or resumes after a failure at least `minBacklog` events
+   * behind the log; the subscription then follows from where it stopped.
    */
   readonly catchUp?: SealerCatchUp;
 }
