@@ -13,7 +13,7 @@ import type {
 import { EventStoreError, StoreClosed, StoreFailure, StoreUnavailable } from './errors.js';
 import type { CheckedEvent, EventBody } from './append-checks.js';
 import { checkAppend, recordedEvent } from './append-checks.js';
-import { decideAppend, type BatchDecisionState, type StoredEventForm } from './append-decision.js';
+import { decideAppend, type BatchDecisionState, type PlannedRow, type StoredEventForm } from './append-decision.js';
 import { migrate } from './postgres-migrations.js';
 import { readPages } from './postgres-paged-reader.js';
 import { createPollingSubscription } from './polling-subscription.js';
@@ -106,16 +106,8 @@ interface StateRow extends Partial<EventRow> {
   kind: 'head' | 'stream' | 'stored';
 }
 
-/** A row this store has decided to write, or found written. */
-interface LoggedEvent {
-  readonly position: number;
-  readonly eventId: string;
-  readonly streamId: string;
-  readonly streamVersion: number;
-  readonly type: string;
-  readonly recordedAt: string;
-  readonly body: string;
-}
+/** A row this store has decided to write, or found written: kept as it is inserted, the body as JSON text. */
+type LoggedEvent = PlannedRow;
 
 interface PendingAppend {
   readonly streamId: string;
