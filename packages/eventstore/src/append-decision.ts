@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@quanze/events';
 import { checkExpectedVersion, expectsFirstVersion, sameContent, type CheckedEvent } from './append-checks.js';
-import { DuplicateEventId } from './errors.js';
+import { DuplicateEventId, EventStoreError } from './errors.js';
 import type { AppendResult, ExpectedVersion } from './event-store.js';
 
 /** What deciding needs to know of an event the log holds (or that this batch has accepted). */
@@ -38,6 +38,53 @@ export interface AppendRequest {
   readonly streamId: string;
   readonly events: readonly CheckedEvent[];
   readonly expectedVersion: ExpectedVersion;
+}
+
+/** An append waiting in an adapter's queue for the writer's next batch. */
+export interface QueuedAppend extends AppendRequest {
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** One append's answer within a batch: a store's refusal is that append's alone. */
+export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: EventStoreError };
+
+/** Decides each append of a batch in turn against the batch's view of the log. */
+export function decideBatch<TStored extends StoredEventRef>(
+  batch: readonly AppendRequest[],
+  state: BatchDecisionState<TStored>,
+  form: StoredEventForm<TStored>,
+): AppendOutcome[] {
+  return batch.map((request): AppendOutcome => {
+    try {
+      return { ok: true, result: decideAppend(request, state, form) };
+    } catch (error) {
+      if (error instanceof EventStoreError) return { ok: false, error };
+      throw error;
+    }
+  });
+}
+
+/** Writes a batch and answers each of its appends: with its own outcome, or all of them with the batch's failure. */
+export async function answerBatch(
+  batch: readonly QueuedAppend[],
+  write: (batch: readonly QueuedAppend[]) => Promise<AppendOutcome[]>,
+  translate: (error: unknown) => unknown,
+): Promise<void> {
+  let outcomes: AppendOutcome[];
+  try {
+    outcomes = await write(batch);
+  } catch (error) {
+    const translated = translate(error);
+    for (const pending of batch) pending.reject(translated);
+    return;
+  }
+  outcomes.forEach((outcome, index) => {
+    const pending = batch[index];
+    if (pending === undefined) return;
+    if (outcome.ok) pending.resolve(outcome.result);
+    else pending.reject(outcome.error);
+  });
 }
 
 /** How an adapter keeps an accepted row, and reads a kept one back as the event a later read will give. */

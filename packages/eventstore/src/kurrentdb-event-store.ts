@@ -3,15 +3,14 @@ import type {
   AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedVersion,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeToAllOptions,
 } from './event-store.js';
-import { EventStoreError, StoreClosed, StoreFailure, StoreUnavailable } from './errors.js';
+import { StoreClosed, StoreFailure, StoreUnavailable } from './errors.js';
 import type { CheckedEvent, EventBody } from './append-checks.js';
 import { checkAppend } from './append-checks.js';
-import { decideAppend, type BatchDecisionState, type StoredEventForm } from './append-decision.js';
+import { answerBatch, decideBatch, type AppendOutcome, type BatchDecisionState, type QueuedAppend, type StoredEventForm } from './append-decision.js';
 import type { KurrentDbConnection, KurrentDbReadRecord } from './kurrentdb-connection.js';
 import { connectKurrentDb } from './kurrentdb-connection.js';
 import type { LogStreams, LoggedEvent } from './kurrentdb-mapping.js';
@@ -72,15 +71,9 @@ interface Head {
   readonly recordedAt: string | undefined;
 }
 
-interface PendingAppend {
-  readonly streamId: string;
-  readonly events: readonly CheckedEvent[];
-  readonly expectedVersion: ExpectedVersion;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
-}
+type PendingAppend = QueuedAppend;
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: EventStoreError };
+type Outcome = AppendOutcome;
 
 type PlannedEvent = Omit<LoggedEvent, 'commitFirst' | 'commitLast'>;
 
@@ -303,36 +296,17 @@ function kurrentDbEventStore(
     return batch;
   }
 
-  async function writeBatch(batch: readonly PendingAppend[]): Promise<void> {
-    let outcomes: Outcome[];
-    try {
-      outcomes = await appendToLog(batch);
-    } catch (error) {
-      const translated = translateKurrentDbError(error);
-      for (const pending of batch) pending.reject(translated);
-      return;
-    }
-    outcomes.forEach((outcome, index) => {
-      const pending = batch[index];
-      if (pending === undefined) return;
-      if (outcome.ok) pending.resolve(outcome.result);
-      else pending.reject(outcome.error);
-    });
+  function writeBatch(batch: readonly PendingAppend[]): Promise<void> {
+    return answerBatch(batch, appendToLog, translateKurrentDbError);
   }
+
 
   async function appendToLog(batch: readonly PendingAppend[]): Promise<Outcome[]> {
     const since = Date.now();
     for (let attempt = 1; ; attempt += 1) {
       const head = knownHead ?? (await readHead());
       const state = await readState(batch, head);
-      const outcomes = batch.map((pending): Outcome => {
-        try {
-          return { ok: true, result: decideAppend(pending, state, PLANNED_FORM) };
-        } catch (error) {
-          if (error instanceof EventStoreError) return { ok: false, error };
-          throw error;
-        }
-      });
+      const outcomes = decideBatch(batch, state, PLANNED_FORM);
       if (state.accepted.length === 0) return outcomes;
       const commitFirst = head.position + 1;
       const commit = state.accepted.map((event): LoggedEvent => ({ ...event, commitFirst, commitLast: state.position }));

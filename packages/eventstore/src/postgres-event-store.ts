@@ -5,7 +5,6 @@ import type {
   AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedVersion,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeToAllOptions,
@@ -13,7 +12,7 @@ import type {
 import { EventStoreError, StoreClosed, StoreFailure, StoreUnavailable } from './errors.js';
 import type { CheckedEvent, EventBody } from './append-checks.js';
 import { checkAppend, recordedEvent } from './append-checks.js';
-import { decideAppend, type BatchDecisionState, type PlannedRow, type StoredEventForm } from './append-decision.js';
+import { answerBatch, decideBatch, type AppendOutcome, type BatchDecisionState, type QueuedAppend, type PlannedRow, type StoredEventForm } from './append-decision.js';
 import { migrate } from './postgres-migrations.js';
 import { readPages } from './postgres-paged-reader.js';
 import { createPollingSubscription } from './polling-subscription.js';
@@ -109,15 +108,9 @@ interface StateRow extends Partial<EventRow> {
 /** A row this store has decided to write, or found written: kept as it is inserted, the body as JSON text. */
 type LoggedEvent = PlannedRow;
 
-interface PendingAppend {
-  readonly streamId: string;
-  readonly events: readonly CheckedEvent[];
-  readonly expectedVersion: ExpectedVersion;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
-}
+type PendingAppend = QueuedAppend;
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: EventStoreError };
+type Outcome = AppendOutcome;
 
 /** What one append transaction knows of the log, kept up to date as it decides its appends one by one. */
 type BatchState = BatchDecisionState<LoggedEvent>;
@@ -254,22 +247,10 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
     return batch;
   }
 
-  async function writeBatch(batch: readonly PendingAppend[]): Promise<void> {
-    let outcomes: Outcome[];
-    try {
-      outcomes = await inTransaction(batch);
-    } catch (error) {
-      const translated = translate(error);
-      for (const pending of batch) pending.reject(translated);
-      return;
-    }
-    outcomes.forEach((outcome, index) => {
-      const pending = batch[index];
-      if (pending === undefined) return;
-      if (outcome.ok) pending.resolve(outcome.result);
-      else pending.reject(outcome.error);
-    });
+  function writeBatch(batch: readonly PendingAppend[]): Promise<void> {
+    return answerBatch(batch, inTransaction, translate);
   }
+
 
   async function inTransaction(batch: readonly PendingAppend[]): Promise<Outcome[]> {
     const client = await pool.connect();
@@ -277,14 +258,7 @@ function postgresEventStore(pool: pg.Pool, ownsPool: boolean, options: PostgresE
     try {
       try {
         const state = await lockAndReadState(client, batch);
-        const outcomes = batch.map((pending): Outcome => {
-          try {
-            return { ok: true, result: decideAppend(pending, state, LOGGED_FORM) };
-          } catch (error) {
-            if (error instanceof EventStoreError) return { ok: false, error };
-            throw error;
-          }
-        });
+        const outcomes = decideBatch(batch, state, LOGGED_FORM);
         if (state.accepted.length === 0) {
           await client.query('COMMIT');
         } else if (options.beforeCommit === undefined) {
