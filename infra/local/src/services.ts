@@ -25,7 +25,7 @@ export function createAllServices(deps: {
     createEnforcementService(domain),
     createAccountabilityService({
       store: deps.store,
-      db: deps.readModels.db,
+      readModels: deps.readModels.store,
       runner: deps.readModels.runner,
       clock,
       recordAccess: createAccessRecorder(deps.store, clock),

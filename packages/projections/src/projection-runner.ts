@@ -2,7 +2,8 @@ import type { EventRegistry, LedgerEventDefinition, RecordedEvent } from '@quanz
 import { ledgerRegistry } from '@quanze/events';
 import type { AllSubscription, EventStore } from '@quanze/eventstore';
 import type { LedgerEvent } from './ledger-event.js';
-import type { Projection, ReadModelDatabase } from './projection.js';
+import type { Projection } from './projection.js';
+import type { ReadModelSql, ReadModelStore } from './read-model-store.js';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -39,7 +40,8 @@ export interface ProjectionRunner {
 
 export interface ProjectionRunnerOptions {
   readonly store: EventStore;
-  readonly db: ReadModelDatabase;
+  /** Where the read models live (`openReadModelStore`). */
+  readonly readModels: ReadModelStore;
   readonly projections: readonly Projection[];
   readonly registry?: EventRegistry<LedgerEventDefinition>;
   /** Events per transaction while catching up (default `DEFAULT_PROJECTION_BATCH_SIZE`). */
@@ -81,7 +83,7 @@ export const DEFAULT_PROJECTION_BATCH_SIZE = 5000;
  * applied again, so catching up and following live can overlap safely.
  */
 export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
-  const { store, db, projections } = options;
+  const { store, readModels, projections } = options;
   const registry = options.registry ?? ledgerRegistry;
   const batchSize = options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE;
   const names = new Set<string>();
@@ -90,89 +92,101 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     names.add(projection.name);
   }
 
-  db.exec(`CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL) STRICT`);
-  const readCheckpoint = db.prepare<[string], { version: number; position: number }>(`SELECT version, position FROM ${CHECKPOINTS} WHERE name = ?`);
-  const writeCheckpoint = db.prepare(
-    `INSERT INTO ${CHECKPOINTS} (name, version, position) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position`,
-  );
+  const READ_CHECKPOINT = `SELECT version, position FROM ${CHECKPOINTS} WHERE name = ?`;
+  const readCheckpoint = (tx: ReadModelSql, name: string) => tx.get<{ version: number; position: number }>(READ_CHECKPOINT, [name]);
+  const writeCheckpoint = (tx: ReadModelSql, name: string, version: number, position: number) =>
+    tx.run(
+      `INSERT INTO ${CHECKPOINTS} (name, version, position) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position`,
+      [name, version, position],
+    );
   const checkpoints = new Map<string, number>();
   // Projections replaying into empty tables, whose query indexes are built once they have caught up.
   const indexesDeferred = new Set<Projection>();
 
-  function createQueryIndexes(projection: Projection): void {
-    for (const index of projection.queryIndexes ?? []) db.exec(index);
+  async function createQueryIndexes(tx: ReadModelSql, projection: Projection): Promise<void> {
+    for (const index of projection.queryIndexes ?? []) await tx.exec(index);
     indexesDeferred.delete(projection);
   }
 
-  const reset = db.transaction((projection: Projection) => {
-    for (const table of projection.tables) db.exec(`DROP TABLE IF EXISTS "${table}"`);
-    projection.setup(db);
-    writeCheckpoint.run(projection.name, projection.version, 0);
+  async function reset(tx: ReadModelSql, projection: Projection): Promise<void> {
+    for (const table of projection.tables) await tx.exec(`DROP TABLE IF EXISTS "${table}"`);
+    projection.forget?.(readModels);
+    await projection.setup(tx);
+    await writeCheckpoint(tx, projection.name, projection.version, 0);
     checkpoints.set(projection.name, 0);
     indexesDeferred.add(projection);
-  });
-  for (const projection of projections) {
-    const stored = readCheckpoint.get(projection.name);
-    // A read model written by another version of its projection means something else: rebuild it.
-    if (stored?.version !== projection.version) reset(projection);
-    else {
-      projection.setup(db);
-      checkpoints.set(projection.name, stored.position);
-      // Nothing applied yet: the tables are empty. Otherwise a replay stopped midway (a crash) left rows to index.
-      if (stored.position === 0) indexesDeferred.add(projection);
-      else createQueryIndexes(projection);
-    }
   }
+
+  // The tables are made (or, for another version of a projection, remade) before anything else is done; every
+  // operation waits for it. A failure here is every operation's failure, not an unhandled rejection.
+  const ready = readModels.write(async (tx) => {
+    await tx.exec(`CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL) STRICT`);
+    for (const projection of projections) {
+      const stored = await readCheckpoint(tx, projection.name);
+      // A read model written by another version of its projection means something else: rebuild it.
+      if (stored?.version !== projection.version) await reset(tx, projection);
+      else {
+        await projection.setup(tx);
+        checkpoints.set(projection.name, stored.position);
+        // Nothing applied yet: the tables are empty. Otherwise a replay stopped midway (a crash) left rows to index.
+        if (stored.position === 0) indexesDeferred.add(projection);
+        else await createQueryIndexes(tx, projection);
+      }
+    }
+  });
+  ready.catch(() => undefined);
 
   const lowestCheckpoint = () => Math.min(...projections.map((projection) => checkpoints.get(projection.name) ?? 0));
 
-  const applyBatch = db.transaction((events: readonly RecordedEvent[]) => {
-    // Read under the write lock: another runner on the same file may have applied these events meanwhile.
-    const applied = new Map<string, number>();
-    for (const projection of projections) {
-      const stored = readCheckpoint.get(projection.name)?.position ?? 0;
-      if (stored > (checkpoints.get(projection.name) ?? 0)) {
-        checkpoints.set(projection.name, stored);
-        projection.forget?.(db);
-      }
-    }
-    for (const recorded of events) {
-      let event: LedgerEvent | null = null;
+  const applyBatch = (events: readonly RecordedEvent[]) =>
+    readModels.write(async (tx) => {
+      // Read under the write lock: another runner on the same database may have applied these events meanwhile.
+      const applied = new Map<string, number>();
       for (const projection of projections) {
-        const checkpoint = applied.get(projection.name) ?? checkpoints.get(projection.name) ?? 0;
-        if (recorded.position <= checkpoint) continue;
-        try {
-          event ??= registry.parse(recorded);
-          projection.apply(db, event);
-        } catch (error) {
-          throw new ProjectionFailed(recorded.position, recorded.type, error);
+        const stored = (await readCheckpoint(tx, projection.name))?.position ?? 0;
+        if (stored > (checkpoints.get(projection.name) ?? 0)) {
+          checkpoints.set(projection.name, stored);
+          projection.forget?.(readModels);
         }
-        applied.set(projection.name, recorded.position);
       }
-    }
-    const last = events.at(-1);
-    for (const projection of projections) {
-      try {
-        projection.endBatch?.(db);
-      } catch (error) {
-        throw new ProjectionFailed(last?.position ?? 0, `${last?.type ?? '?'}, at the end of its batch`, error);
+      for (const recorded of events) {
+        let event: LedgerEvent | null = null;
+        for (const projection of projections) {
+          const checkpoint = applied.get(projection.name) ?? checkpoints.get(projection.name) ?? 0;
+          if (recorded.position <= checkpoint) continue;
+          try {
+            event ??= registry.parse(recorded);
+            await projection.apply(tx, event);
+          } catch (error) {
+            throw new ProjectionFailed(recorded.position, recorded.type, error);
+          }
+          applied.set(projection.name, recorded.position);
+        }
       }
-    }
-    for (const [name, position] of applied) {
-      const projection = projections.find((candidate) => candidate.name === name);
-      writeCheckpoint.run(name, projection?.version ?? 0, position);
-    }
-    return applied;
-  });
+      const last = events.at(-1);
+      for (const projection of projections) {
+        try {
+          await projection.endBatch?.(tx);
+        } catch (error) {
+          throw new ProjectionFailed(last?.position ?? 0, `${last?.type ?? '?'}, at the end of its batch`, error);
+        }
+      }
+      for (const [name, position] of applied) {
+        const projection = projections.find((candidate) => candidate.name === name);
+        await writeCheckpoint(tx, name, projection?.version ?? 0, position);
+      }
+      return applied;
+    });
 
-  function apply(events: readonly RecordedEvent[]): void {
+  async function apply(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
+    await ready;
     // Only after the commit: a failed batch leaves the in-memory checkpoints as the database has them.
     let applied: Map<string, number>;
     try {
-      applied = applyBatch.immediate(events);
+      applied = await applyBatch(events);
     } catch (error) {
-      for (const projection of projections) projection.forget?.(db);
+      for (const projection of projections) projection.forget?.(readModels);
       throw error;
     }
     for (const [name, position] of applied) checkpoints.set(name, position);
@@ -188,16 +202,21 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   }
 
   async function catchUp(): Promise<number> {
+    await ready;
     try {
       for (;;) {
         const page: RecordedEvent[] = [];
         for await (const event of store.readAll({ fromPosition: lowestCheckpoint() + 1, limit: batchSize })) page.push(event);
         if (page.length === 0) return lowestCheckpoint();
-        apply(page);
+        await apply(page);
       }
     } finally {
       // Also when the replay failed: queries must find their indexes whatever the read model holds.
-      for (const projection of [...indexesDeferred]) createQueryIndexes(projection);
+      if (indexesDeferred.size > 0) {
+        await readModels.write(async (tx) => {
+          for (const projection of [...indexesDeferred]) await createQueryIndexes(tx, projection);
+        });
+      }
     }
   }
 
@@ -230,31 +249,40 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   async function consume(live: AllSubscription): Promise<void> {
     let buffer: RecordedEvent[] = [];
     let flushScheduled = false;
+    // Batches commit one after another, in order; the first failure stops following.
+    let flushing: Promise<void> = Promise.resolve();
+    let failedAlready = false;
     const flush = () => {
       flushScheduled = false;
       const events = buffer;
       buffer = [];
-      apply(events);
+      if (events.length === 0 || failedAlready) return flushing;
+      flushing = flushing.then(async () => {
+        if (failedAlready) return;
+        try {
+          await apply(events);
+        } catch (error) {
+          failedAlready = true;
+          failed(live, error);
+        }
+      });
+      return flushing;
     };
     try {
       for await (const event of live) {
+        if (failedAlready) break;
         buffer.push(event);
-        if (buffer.length >= batchSize) flush();
+        if (buffer.length >= batchSize) await flush();
         else if (!flushScheduled) {
           flushScheduled = true;
           // Events that arrive together commit together; a lone event commits on the next turn of the loop.
-          setImmediate(() => {
-            try {
-              flush();
-            } catch (error) {
-              failed(live, error);
-            }
-          });
+          setImmediate(() => void flush());
         }
       }
-      if (buffer.length > 0) flush();
+      await flush();
     } catch (error) {
-      failed(live, error);
+      await flushing;
+      if (!failedAlready) failed(live, error);
     }
   }
 
@@ -275,6 +303,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   async function start(): Promise<void> {
     if (!stopped) return;
+    await ready;
     stopped = false;
     failure = null;
     await catchUp();
@@ -325,7 +354,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     async rebuild(only) {
       const wasRunning = !stopped;
       await stop();
-      for (const projection of projections) if (only === undefined || only.includes(projection.name)) reset(projection);
+      await ready;
+      await readModels.write(async (tx) => {
+        for (const projection of projections) if (only === undefined || only.includes(projection.name)) await reset(tx, projection);
+      });
       const reached = await catchUp();
       if (wasRunning) await start();
       return reached;

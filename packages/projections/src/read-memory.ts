@@ -1,4 +1,4 @@
-import type { ReadModelDatabase } from './projection.js';
+import type { ReadModelStore } from './read-model-store.js';
 
 interface Memory<TValue> {
   /** What the current batch has read or written. */
@@ -21,13 +21,13 @@ interface Memory<TValue> {
  * remembers: a batch rolled back, another runner applied events to the same file; so does a rebuild (`setup`).
  */
 export class ReadMemory<TValue> {
-  private readonly memories = new WeakMap<ReadModelDatabase, Memory<TValue>>();
+  private readonly memories = new WeakMap<ReadModelStore, Memory<TValue>>();
   // A projection works on one database at a time: the last one's memory is found without the WeakMap.
-  private last: { readonly db: ReadModelDatabase; readonly memory: Memory<TValue> } | null = null;
+  private last: { readonly db: ReadModelStore; readonly memory: Memory<TValue> } | null = null;
 
   constructor(private readonly capacity: number) {}
 
-  private memoryOf(db: ReadModelDatabase): Memory<TValue> {
+  private memoryOf(db: ReadModelStore): Memory<TValue> {
     if (this.last?.db === db) return this.last.memory;
     let memory = this.memories.get(db);
     if (memory === undefined) {
@@ -39,7 +39,7 @@ export class ReadMemory<TValue> {
   }
 
   /** The entry as the batch has it, or as an earlier batch left it (then taken into this batch); undefined: unknown. */
-  get(db: ReadModelDatabase, key: string): TValue | undefined {
+  get(db: ReadModelStore, key: string): TValue | undefined {
     const memory = this.memoryOf(db);
     const current = memory.batch.get(key);
     if (current !== undefined) return current;
@@ -48,19 +48,19 @@ export class ReadMemory<TValue> {
     return kept;
   }
 
-  set(db: ReadModelDatabase, key: string, value: TValue): void {
+  set(db: ReadModelStore, key: string, value: TValue): void {
     this.memoryOf(db).batch.set(key, value);
   }
 
   /** An entry that is no longer known (its rows changed in a way not remembered): read again when next needed. */
-  delete(db: ReadModelDatabase, key: string): void {
+  delete(db: ReadModelStore, key: string): void {
     const memory = this.memoryOf(db);
     memory.batch.delete(key);
     memory.kept.delete(key);
   }
 
   /** The batch committed: its entries are kept, the most recent last; past the capacity the oldest go. */
-  endBatch(db: ReadModelDatabase, settle?: (value: TValue) => TValue): void {
+  endBatch(db: ReadModelStore, settle?: (value: TValue) => TValue): void {
     const memory = this.memoryOf(db);
     const { batch, kept } = memory;
     memory.batch = new Map();
@@ -76,7 +76,7 @@ export class ReadMemory<TValue> {
     }
   }
 
-  forget(db: ReadModelDatabase): void {
+  forget(db: ReadModelStore): void {
     this.memories.delete(db);
     if (this.last?.db === db) this.last = null;
   }

@@ -1,10 +1,9 @@
-import type Database from 'better-sqlite3';
-import type { ReadModelDatabase } from './projection.js';
+import type { ReadModelSql, ReadModelStore, SqlValue } from './read-model-store.js';
 
 /** Rows per multi-row INSERT: past a few dozen, longer statements stopped paying on the bench (docs/BENCHMARKS.md). */
 const ROWS_PER_STATEMENT = 32;
 
-type Row = unknown[];
+type Row = SqlValue[];
 
 /**
  * Rows of one table that `apply` holds back to write several per INSERT: binding one statement per row is a good
@@ -18,75 +17,66 @@ type Row = unknown[];
  * over the whole table would each dirty a page of their own, in key order they fill the same pages one after another.
  */
 export class RowBuffer {
-  private readonly pending = new WeakMap<ReadModelDatabase, Row[]>();
+  private readonly pending = new WeakMap<ReadModelStore, Row[]>();
   // A projection works on one database at a time: its rows are found without the WeakMap.
-  private last: { readonly db: ReadModelDatabase; rows: Row[] } | null = null;
-  private readonly statements = new WeakMap<ReadModelDatabase, { readonly one: Database.Statement; readonly many: Database.Statement }>();
+  private last: { readonly store: ReadModelStore; rows: Row[] } | null = null;
+  private readonly one: string;
+  private readonly many: string;
 
   /** `insert`: `INSERT INTO <table> (<columns>)`, without VALUES; `columns`: how many. */
   constructor(
     private readonly insert: string,
     private readonly columns: number,
     private readonly keyColumns = 0,
-  ) {}
+  ) {
+    const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+    this.one = `${insert} VALUES ${row}`;
+    this.many = `${insert} VALUES ${Array.from({ length: ROWS_PER_STATEMENT }, () => row).join(', ')}`;
+  }
 
   /** Holds a row; the row itself is returned, so that a projection may still change a value before it is written. */
-  add(db: ReadModelDatabase, ...row: Row): Row {
+  async add(tx: ReadModelSql, ...row: Row): Promise<Row> {
     if (row.length !== this.columns) throw new TypeError(`${this.insert}: ${String(row.length)} values for ${String(this.columns)} columns`);
-    const rows = this.rowsOf(db);
+    const rows = this.rowsOf(tx.store);
     rows.push(row);
     if (this.keyColumns === 0 && rows.length === ROWS_PER_STATEMENT) {
-      this.take(db);
-      this.statementsOf(db).many.run(rows.flat());
+      this.take(tx.store);
+      await tx.run(this.many, rows.flat());
     }
     return row;
   }
 
-  flush(db: ReadModelDatabase): void {
-    const rows = this.take(db);
+  async flush(tx: ReadModelSql): Promise<void> {
+    const rows = this.take(tx.store);
     if (rows.length === 0) return;
     if (this.keyColumns > 0) rows.sort((a, b) => compareKeys(a, b, this.keyColumns));
-    const { one, many } = this.statementsOf(db);
     let at = 0;
-    for (; at + ROWS_PER_STATEMENT <= rows.length; at += ROWS_PER_STATEMENT) many.run(rows.slice(at, at + ROWS_PER_STATEMENT).flat());
-    for (; at < rows.length; at += 1) one.run(rows[at]);
+    for (; at + ROWS_PER_STATEMENT <= rows.length; at += ROWS_PER_STATEMENT) await tx.run(this.many, rows.slice(at, at + ROWS_PER_STATEMENT).flat());
+    for (; at < rows.length; at += 1) await tx.run(this.one, rows[at]);
   }
 
-  clear(db: ReadModelDatabase): void {
-    this.take(db);
+  clear(store: ReadModelStore): void {
+    this.take(store);
   }
 
-  private rowsOf(db: ReadModelDatabase): Row[] {
-    if (this.last?.db === db) return this.last.rows;
-    let rows = this.pending.get(db);
+  private rowsOf(store: ReadModelStore): Row[] {
+    if (this.last?.store === store) return this.last.rows;
+    let rows = this.pending.get(store);
     if (rows === undefined) {
       rows = [];
-      this.pending.set(db, rows);
+      this.pending.set(store, rows);
     }
-    this.last = { db, rows };
+    this.last = { store, rows };
     return rows;
   }
 
   /** The rows held for the database, which holds none from now on. */
-  private take(db: ReadModelDatabase): Row[] {
-    const rows = this.rowsOf(db);
+  private take(store: ReadModelStore): Row[] {
+    const rows = this.rowsOf(store);
     const fresh: Row[] = [];
-    this.pending.set(db, fresh);
-    this.last = { db, rows: fresh };
+    this.pending.set(store, fresh);
+    this.last = { store, rows: fresh };
     return rows;
-  }
-
-  private statementsOf(db: ReadModelDatabase) {
-    let statements = this.statements.get(db);
-    if (statements === undefined) {
-      const row = `(${Array.from({ length: this.columns }, () => '?').join(', ')})`;
-      statements = {
-        one: db.prepare(`${this.insert} VALUES ${row}`),
-        many: db.prepare(`${this.insert} VALUES ${Array.from({ length: ROWS_PER_STATEMENT }, () => row).join(', ')}`),
-      };
-      this.statements.set(db, statements);
-    }
-    return statements;
   }
 }
 

@@ -1,13 +1,16 @@
 import type { EventStore } from '@quanze/eventstore';
 import type { IntegrityStore } from '@quanze/integrity';
-import type { ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import type { ProjectionRunner, ReadModelStore } from '@quanze/projections';
 import type { Principal } from '@quanze/service-kit';
 
 /** What every accountability route group is built from. */
 export interface AccountabilityDeps {
   readonly store: EventStore;
-  /** The read models' database, kept current by `runner`. */
-  readonly db: ReadModelDatabase;
+  /**
+   * The read models' database (SQLite or PostgreSQL), kept current by `runner`. A route answers from one snapshot:
+   * `readModels.read((q) => …)` around all the queries of one answer.
+   */
+  readonly readModels: ReadModelStore;
   readonly runner: ProjectionRunner;
   readonly clock: () => Date;
   /**

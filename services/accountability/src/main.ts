@@ -25,7 +25,7 @@ await runServices(
     return [
       createAccountabilityService({
         store,
-        db: readModels.db,
+        readModels: readModels.store,
         runner: readModels.runner,
         clock,
         recordAccess: createAccessRecorder(store, clock),

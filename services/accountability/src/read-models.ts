@@ -4,12 +4,12 @@ import {
   activityProjection,
   createProjectionRunner,
   flagsProjection,
-  openReadModelDatabase,
+  openReadModelStore,
   organizationProjection,
   publicViewsProjection,
   transfersProjection,
 } from '@quanze/projections';
-import type { Projection, ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import type { Projection, ProjectionRunner, ReadModelStore } from '@quanze/projections';
 
 /**
  * Every read model of packages/projections, kept by one runner in one database: the queries of each route group
@@ -25,7 +25,7 @@ export const accountabilityProjections: readonly Projection[] = [
 ];
 
 export interface AccountabilityReadModels {
-  readonly db: ReadModelDatabase;
+  readonly store: ReadModelStore;
   readonly runner: ProjectionRunner;
   /** null when the read models follow the store; otherwise why they stopped (for `/readyz`). */
   notReady(): Promise<string | null>;
@@ -34,29 +34,30 @@ export interface AccountabilityReadModels {
 }
 
 /**
- * Opens the read models' database at `path` (`<data>/readmodels.sqlite`, or `:memory:`), catches every projection
- * up with the store and follows it live. A projection stored with another version is rebuilt first.
+ * Opens the read models' database `where` names (`<data>/readmodels.sqlite`, `:memory:`, or a PostgreSQL URL:
+ * `openReadModelStore`), catches every projection up with the store and follows it live. A projection stored with
+ * another version is rebuilt first.
  */
 export async function openAccountabilityReadModels(options: {
   readonly store: EventStore;
-  readonly path: string;
+  readonly where: string;
   readonly projections?: readonly Projection[];
   readonly batchSize?: number;
   /** Told when following the store fails; the runner retries on its own and says so in its status. */
   readonly onError?: (error: unknown) => void;
 }): Promise<AccountabilityReadModels> {
-  const db = openReadModelDatabase(options.path);
+  const readModels = await openReadModelStore(options.where);
   try {
     const runner = createProjectionRunner({
       store: options.store,
-      db,
+      readModels,
       projections: options.projections ?? accountabilityProjections,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
     });
     await runner.start();
     return {
-      db,
+      store: readModels,
       runner,
       async notReady() {
         const { failure } = await runner.status();
@@ -64,11 +65,11 @@ export async function openAccountabilityReadModels(options: {
       },
       async close() {
         await runner.stop();
-        db.close();
+        await readModels.close();
       },
     };
   } catch (error) {
-    db.close();
+    await readModels.close();
     throw error;
   }
 }

@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { LedgerEvent } from '../../ledger-event.js';
-import type { Projection, ReadModelDatabase } from '../../projection.js';
+import type { Projection } from '../../projection.js';
 
 /**
  * The organisation chart over time (组织沿革): units with every name and 机关代字 they held and how they ended
@@ -72,17 +71,6 @@ CREATE INDEX IF NOT EXISTS organization_tenures_by_post ON organization_tenures 
 CREATE INDEX IF NOT EXISTS organization_tenures_by_unit ON organization_tenures (unit_id, from_on);
 `;
 
-interface Statements {
-  readonly insertUnit: Database.Statement;
-  readonly insertName: Database.Statement;
-  readonly endUnit: Database.Statement;
-  readonly insertPost: Database.Statement;
-  readonly insertPerson: Database.Statement;
-  readonly retirePerson: Database.Statement;
-  readonly insertTenure: Database.Statement;
-  readonly closeTenure: Database.Statement;
-}
-
 const ORGANIZATION_EVENT_TYPES = [
   'unit.registered.v1',
   'unit.renamed.v1',
@@ -103,77 +91,60 @@ function isOrganizationEvent(event: LedgerEvent): event is OrganizationEvent {
   return organizationEventTypes.has(event.type);
 }
 
-const statementsByDb = new WeakMap<ReadModelDatabase, Statements>();
-
-function statementsOf(db: ReadModelDatabase): Statements {
-  let statements = statementsByDb.get(db);
-  if (statements === undefined) {
-    statements = {
-      insertUnit: db.prepare(
-        `INSERT OR IGNORE INTO organization_units (unit_id, kind, parent_unit_id, established_on, registered_position) VALUES (?, ?, ?, ?, ?)`,
-      ),
-      insertName: db.prepare(`INSERT OR IGNORE INTO organization_unit_names (unit_id, position, from_on, name, code) VALUES (?, ?, ?, ?, ?)`),
-      // The first ending counts: a unit merged or dissolved is ended for good (the service refuses a second).
-      endUnit: db.prepare(
-        `UPDATE organization_units SET ending = ?, ended_on = ?, successor_unit_id = ? WHERE unit_id = ? AND ending IS NULL`,
-      ),
-      insertPost: db.prepare(`INSERT OR IGNORE INTO organization_posts (post_id, unit_id, title, established_position) VALUES (?, ?, ?, ?)`),
-      insertPerson: db.prepare(`INSERT OR IGNORE INTO organization_persons (person_id, name, registered_position) VALUES (?, ?, ?)`),
-      retirePerson: db.prepare(`UPDATE organization_persons SET retired_on = ?, retired_position = ? WHERE person_id = ? AND retired_on IS NULL`),
-      insertTenure: db.prepare(
-        `INSERT OR IGNORE INTO organization_tenures (person_id, appointed_position, post_id, unit_id, from_on) VALUES (?, ?, ?, ?, ?)`,
-      ),
-      // A removal ends the person's open tenure of that post (there is at most one: the service refuses a second).
-      closeTenure: db.prepare(
-        `UPDATE organization_tenures SET to_on = ?, removal_reason = ?, removed_position = ?
-         WHERE person_id = ? AND post_id = ? AND to_on IS NULL`,
-      ),
-    };
-    statementsByDb.set(db, statements);
-  }
-  return statements;
-}
+// ON CONFLICT DO NOTHING: an event applied twice (never, by the runner's checkpoints) would change nothing.
+const INSERT_UNIT = `INSERT INTO organization_units (unit_id, kind, parent_unit_id, established_on, registered_position) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT DO NOTHING`;
+const INSERT_NAME = `INSERT INTO organization_unit_names (unit_id, position, from_on, name, code) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+// The first ending counts: a unit merged or dissolved is ended for good (the service refuses a second).
+const END_UNIT = `UPDATE organization_units SET ending = ?, ended_on = ?, successor_unit_id = ? WHERE unit_id = ? AND ending IS NULL`;
+const INSERT_POST = `INSERT INTO organization_posts (post_id, unit_id, title, established_position) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+const INSERT_PERSON = `INSERT INTO organization_persons (person_id, name, registered_position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`;
+const RETIRE_PERSON = `UPDATE organization_persons SET retired_on = ?, retired_position = ? WHERE person_id = ? AND retired_on IS NULL`;
+const INSERT_TENURE = `INSERT INTO organization_tenures (person_id, appointed_position, post_id, unit_id, from_on) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT DO NOTHING`;
+// A removal ends the person's open tenure of that post (there is at most one: the service refuses a second).
+const CLOSE_TENURE = `UPDATE organization_tenures SET to_on = ?, removal_reason = ?, removed_position = ?
+  WHERE person_id = ? AND post_id = ? AND to_on IS NULL`;
 
 export const organizationProjection: Projection = {
   name: 'organization',
   version: 1,
   tables: Object.values(ORGANIZATION_TABLES),
-  setup(db) {
-    db.exec(SCHEMA);
+  async setup(tx) {
+    await tx.exec(SCHEMA);
   },
-  apply(db, event: LedgerEvent) {
+  async apply(tx, event: LedgerEvent) {
     if (!isOrganizationEvent(event)) return;
-    const s = statementsOf(db);
     switch (event.type) {
       case 'unit.registered.v1': {
         const { data } = event;
-        s.insertUnit.run(data.unitId, data.kind, data.parentUnitId, data.establishedOn, event.position);
-        s.insertName.run(data.unitId, event.position, data.establishedOn, data.name, data.code);
+        await tx.run(INSERT_UNIT, [data.unitId, data.kind, data.parentUnitId, data.establishedOn, event.position]);
+        await tx.run(INSERT_NAME, [data.unitId, event.position, data.establishedOn, data.name, data.code]);
         return;
       }
       case 'unit.renamed.v1':
-        s.insertName.run(event.data.unitId, event.position, event.data.renamedOn, event.data.name, event.data.code);
+        await tx.run(INSERT_NAME, [event.data.unitId, event.position, event.data.renamedOn, event.data.name, event.data.code]);
         return;
       case 'unit.postEstablished.v1':
-        s.insertPost.run(event.data.postId, event.data.unitId, event.data.title, event.position);
+        await tx.run(INSERT_POST, [event.data.postId, event.data.unitId, event.data.title, event.position]);
         return;
       case 'unit.merged.v1':
-        s.endUnit.run('merged', event.data.mergedOn, event.data.successorUnitId, event.data.unitId);
+        await tx.run(END_UNIT, ['merged', event.data.mergedOn, event.data.successorUnitId, event.data.unitId]);
         return;
       case 'unit.dissolved.v1':
-        s.endUnit.run('dissolved', event.data.dissolvedOn, event.data.successorUnitId, event.data.unitId);
+        await tx.run(END_UNIT, ['dissolved', event.data.dissolvedOn, event.data.successorUnitId, event.data.unitId]);
         return;
       case 'person.registered.v1':
-        s.insertPerson.run(event.data.personId, event.data.name, event.position);
+        await tx.run(INSERT_PERSON, [event.data.personId, event.data.name, event.position]);
         return;
       case 'person.appointed.v1':
-        s.insertTenure.run(event.data.personId, event.position, event.data.postId, event.data.unitId, event.data.appointedOn);
+        await tx.run(INSERT_TENURE, [event.data.personId, event.position, event.data.postId, event.data.unitId, event.data.appointedOn]);
         return;
       case 'person.removed.v1':
-        s.closeTenure.run(event.data.removedOn, event.data.reason, event.position, event.data.personId, event.data.postId);
+        await tx.run(CLOSE_TENURE, [event.data.removedOn, event.data.reason, event.position, event.data.personId, event.data.postId]);
         return;
       case 'person.retired.v1':
-        s.retirePerson.run(event.data.retiredOn, event.position, event.data.personId);
+        await tx.run(RETIRE_PERSON, [event.data.retiredOn, event.position, event.data.personId]);
         return;
     }
   },

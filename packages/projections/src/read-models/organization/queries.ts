@@ -1,5 +1,4 @@
-import type { ReadModelDatabase } from '../../projection.js';
-import { prepared } from './statement-cache.js';
+import type { ReadModelSql } from '../../read-model-store.js';
 
 // Pure queries over the organisation read model. "Today" is what the ledger knows now: a unit merged is merged,
 // whatever the day of the merger; a day, where a question is about a day, is a China calendar day (YYYY-MM-DD).
@@ -113,16 +112,15 @@ interface TenureRow {
   title: string | null;
 }
 
-export function getUnit(db: ReadModelDatabase, unitId: string): UnitRecord | null {
-  const row = prepared<[string], UnitRow>(
-      db,
-      `SELECT unit_id, kind, parent_unit_id, established_on, ending, ended_on, successor_unit_id FROM organization_units WHERE unit_id = ?`,
-    )
-    .get(unitId);
+export async function getUnit(q: ReadModelSql, unitId: string): Promise<UnitRecord | null> {
+  const row = await q.get<UnitRow>(
+    `SELECT unit_id, kind, parent_unit_id, established_on, ending, ended_on, successor_unit_id FROM organization_units WHERE unit_id = ?`,
+    [unitId],
+  );
   if (row === undefined) return null;
-  const names = prepared<[string], NameRow>(db, `SELECT name, code, from_on FROM organization_unit_names WHERE unit_id = ? ORDER BY position`)
-    .all(unitId)
-    .map((name) => ({ name: name.name, code: name.code, fromOn: name.from_on }));
+  const names = (await q.all<NameRow>(`SELECT name, code, from_on FROM organization_unit_names WHERE unit_id = ? ORDER BY position`, [unitId])).map(
+    (name) => ({ name: name.name, code: name.code, fromOn: name.from_on }),
+  );
   const latest = names.at(-1);
   return {
     unitId: row.unit_id,
@@ -137,14 +135,12 @@ export function getUnit(db: ReadModelDatabase, unitId: string): UnitRecord | nul
 }
 
 /** The unit's name and code on a day: the latest rename in effect by then (its first name before it existed). */
-export function unitNameOn(db: ReadModelDatabase, unitId: string, day: string): UnitNameRecord | null {
+export async function unitNameOn(q: ReadModelSql, unitId: string, day: string): Promise<UnitNameRecord | null> {
   const row =
-    prepared<[string, string], NameRow>(
-      db,
+    (await q.get<NameRow>(
       `SELECT name, code, from_on FROM organization_unit_names WHERE unit_id = ? AND from_on <= ? ORDER BY from_on DESC, position DESC LIMIT 1`,
-      )
-      .get(unitId, day) ??
-    prepared<[string], NameRow>(db, `SELECT name, code, from_on FROM organization_unit_names WHERE unit_id = ? ORDER BY position LIMIT 1`).get(unitId);
+      [unitId, day],
+    )) ?? (await q.get<NameRow>(`SELECT name, code, from_on FROM organization_unit_names WHERE unit_id = ? ORDER BY position LIMIT 1`, [unitId]));
   return row === undefined ? null : { name: row.name, code: row.code, fromOn: row.from_on };
 }
 
@@ -152,8 +148,8 @@ export function unitNameOn(db: ReadModelDatabase, unitId: string, day: string): 
  * Follows mergers and dissolutions to the live successor. Chains written by services/organization cannot loop,
  * but events can also come from imports; the walk stops at a unit it has seen.
  */
-export function unitAnsweringToday(db: ReadModelDatabase, unitId: string): AnsweringToday {
-  let current = getUnit(db, unitId);
+export async function unitAnsweringToday(q: ReadModelSql, unitId: string): Promise<AnsweringToday> {
+  let current = await getUnit(q, unitId);
   if (current === null) return { unitId, successorChain: [], responsibleToday: null, chainEnds: 'unit-not-registered' };
   const chain: SuccessorStep[] = [];
   const seen = new Set([unitId]);
@@ -162,7 +158,7 @@ export function unitAnsweringToday(db: ReadModelDatabase, unitId: string): Answe
     if (successorUnitId === null) return { unitId, successorChain: chain, responsibleToday: null, chainEnds: 'dissolved-without-successor' };
     if (seen.has(successorUnitId)) return { unitId, successorChain: chain, responsibleToday: null, chainEnds: 'loop' };
     seen.add(successorUnitId);
-    const next = getUnit(db, successorUnitId);
+    const next = await getUnit(q, successorUnitId);
     if (next === null) return { unitId, successorChain: chain, responsibleToday: null, chainEnds: 'successor-not-registered' };
     chain.push({ unitId: next.unitId, name: next.name, via: how, on });
     current = next;
@@ -171,40 +167,49 @@ export function unitAnsweringToday(db: ReadModelDatabase, unitId: string): Answe
 }
 
 /** The unit and every unit merged or dissolved into it, directly or through others: whose records it answers for today. */
-export function unitWithPredecessors(db: ReadModelDatabase, unitId: string): string[] {
-  const rows = prepared<[string], { unit_id: string }>(db, `WITH RECURSIVE lineage(unit_id) AS (
-         SELECT ?
-         UNION
-         SELECT u.unit_id FROM organization_units u JOIN lineage l ON u.successor_unit_id = l.unit_id
-       )
-       SELECT unit_id FROM lineage`,
-    )
-    .all(unitId);
-  return rows.map((row) => row.unit_id);
+export async function unitWithPredecessors(q: ReadModelSql, unitId: string): Promise<string[]> {
+  // Seeded from the table rather than the parameter, a predecessor's successor standing in for a unit never
+  // registered: the recursion's column then has the table's type (and, on PostgreSQL, its collation) in both terms.
+  const rows = await q.all<{ unit_id: string }>(
+    `WITH RECURSIVE lineage(unit_id) AS (
+       SELECT unit_id FROM organization_units WHERE unit_id = ?
+       UNION
+       SELECT successor_unit_id FROM organization_units WHERE successor_unit_id = ?
+       UNION
+       SELECT u.unit_id FROM organization_units u JOIN lineage l ON u.successor_unit_id = l.unit_id
+     )
+     SELECT unit_id FROM lineage`,
+    [unitId, unitId],
+  );
+  const lineage = rows.map((row) => row.unit_id);
+  return lineage.includes(unitId) ? lineage : [unitId, ...lineage];
 }
 
-function tenureRows(db: ReadModelDatabase, personId: string): TenureRow[] {
-  return prepared<[string], TenureRow>(
-      db,
-      `SELECT t.person_id, t.post_id, t.unit_id, t.from_on, t.to_on, t.removal_reason, p.title
-       FROM organization_tenures t LEFT JOIN organization_posts p ON p.post_id = t.post_id
-       WHERE t.person_id = ? ORDER BY t.appointed_position`,
-    )
-    .all(personId);
+function tenureRows(q: ReadModelSql, personId: string): Promise<TenureRow[]> {
+  return q.all<TenureRow>(
+    `SELECT t.person_id, t.post_id, t.unit_id, t.from_on, t.to_on, t.removal_reason, p.title
+     FROM organization_tenures t LEFT JOIN organization_posts p ON p.post_id = t.post_id
+     WHERE t.person_id = ? ORDER BY t.appointed_position`,
+    [personId],
+  );
 }
 
 /** Every tenure of a person, oldest first, with the post's title and the unit's name when the tenure began. */
-export function tenuresOf(db: ReadModelDatabase, personId: string): Tenure[] {
-  return tenureRows(db, personId).map((row) => ({
-    personId: row.person_id,
-    postId: row.post_id,
-    postTitle: row.title,
-    unitId: row.unit_id,
-    unitNameThen: unitNameOn(db, row.unit_id, row.from_on)?.name ?? null,
-    fromOn: row.from_on,
-    toOn: row.to_on,
-    removalReason: row.removal_reason,
-  }));
+export async function tenuresOf(q: ReadModelSql, personId: string): Promise<Tenure[]> {
+  const tenures: Tenure[] = [];
+  for (const row of await tenureRows(q, personId)) {
+    tenures.push({
+      personId: row.person_id,
+      postId: row.post_id,
+      postTitle: row.title,
+      unitId: row.unit_id,
+      unitNameThen: (await unitNameOn(q, row.unit_id, row.from_on))?.name ?? null,
+      fromOn: row.from_on,
+      toOn: row.to_on,
+      removalReason: row.removal_reason,
+    });
+  }
+  return tenures;
 }
 
 /** The tenures that covered a day: appointed on or before it, not yet removed on it (a hand-over day is the successor's). */
@@ -212,23 +217,23 @@ export function tenuresOn(tenures: readonly Tenure[], day: string): Tenure[] {
   return tenures.filter((tenure) => tenure.fromOn <= day && (tenure.toOn === null || tenure.toOn > day));
 }
 
-export function personNow(db: ReadModelDatabase, personId: string, tenures: readonly Tenure[] = tenuresOf(db, personId)): PersonNow {
-  const person = prepared<[string], { retired_on: string | null }>(db, `SELECT retired_on FROM organization_persons WHERE person_id = ?`)
-    .get(personId);
-  const posts = tenures
-    .filter((tenure) => tenure.toOn === null)
-    .map((tenure) => {
-      const unit = getUnit(db, tenure.unitId);
-      const { unitId: _unitId, ...answering } = unitAnsweringToday(db, tenure.unitId);
-      return {
-        postId: tenure.postId,
-        postTitle: tenure.postTitle,
-        unitId: tenure.unitId,
-        unitName: unit?.name ?? null,
-        sinceOn: tenure.fromOn,
-        unitAnsweringToday: answering,
-      };
+export async function personNow(q: ReadModelSql, personId: string, known?: readonly Tenure[]): Promise<PersonNow> {
+  const tenures = known ?? (await tenuresOf(q, personId));
+  const person = await q.get<{ retired_on: string | null }>(`SELECT retired_on FROM organization_persons WHERE person_id = ?`, [personId]);
+  const posts: PersonNow['posts'][number][] = [];
+  for (const tenure of tenures) {
+    if (tenure.toOn !== null) continue;
+    const unit = await getUnit(q, tenure.unitId);
+    const { unitId: _unitId, ...answering } = await unitAnsweringToday(q, tenure.unitId);
+    posts.push({
+      postId: tenure.postId,
+      postTitle: tenure.postTitle,
+      unitId: tenure.unitId,
+      unitName: unit?.name ?? null,
+      sinceOn: tenure.fromOn,
+      unitAnsweringToday: answering,
     });
+  }
   const retiredOn = person?.retired_on ?? null;
   let status: PersonNow['status'] = 'no-post';
   if (person === undefined && tenures.length === 0) status = 'unknown';
@@ -237,15 +242,15 @@ export function personNow(db: ReadModelDatabase, personId: string, tenures: read
   return { status, posts, retiredOn };
 }
 
-export function personName(db: ReadModelDatabase, personId: string): string | null {
-  return prepared<[string], { name: string }>(db, `SELECT name FROM organization_persons WHERE person_id = ?`).get(personId)?.name ?? null;
+export async function personName(q: ReadModelSql, personId: string): Promise<string | null> {
+  return (await q.get<{ name: string }>(`SELECT name FROM organization_persons WHERE person_id = ?`, [personId]))?.name ?? null;
 }
 
-export function getPerson(db: ReadModelDatabase, personId: string): PersonRecord {
-  const tenures = tenuresOf(db, personId);
-  return { personId, name: personName(db, personId), tenures, now: personNow(db, personId, tenures) };
+export async function getPerson(q: ReadModelSql, personId: string): Promise<PersonRecord> {
+  const tenures = await tenuresOf(q, personId);
+  return { personId, name: await personName(q, personId), tenures, now: await personNow(q, personId, tenures) };
 }
 
-export function postTitle(db: ReadModelDatabase, postId: string): string | null {
-  return prepared<[string], { title: string }>(db, `SELECT title FROM organization_posts WHERE post_id = ?`).get(postId)?.title ?? null;
+export async function postTitle(q: ReadModelSql, postId: string): Promise<string | null> {
+  return (await q.get<{ title: string }>(`SELECT title FROM organization_posts WHERE post_id = ?`, [postId]))?.title ?? null;
 }
