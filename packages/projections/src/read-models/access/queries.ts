@@ -1,6 +1,5 @@
 import type { AccessParameters } from '@quanze/events';
-import type { ReadModelDatabase } from '../../projection.js';
-import { cachedStatement } from '../transfers/cached-statement.js';
+import type { ReadModelSql, SqlValue } from '../../read-model-store.js';
 
 /** One recorded query: who asked what, when. */
 export interface AccessRecord {
@@ -51,39 +50,32 @@ function indexFor(query: AccessQuery): string {
   return 'access_query_by_time';
 }
 
-/** 访问记录: the recorded queries that match every filter given, latest first. */
-export function listAccessRecords(db: ReadModelDatabase, query: AccessQuery): { items: AccessRecord[]; next: AccessKey | null } {
+/**
+ * 访问记录: the recorded queries that match every filter given, latest first. The statement is one of a few dozen
+ * shapes (which filters are given); its SQL is the same on both databases, the `INDEXED BY` hint being SQLite's
+ * only (PostgreSQL's store drops it).
+ */
+export async function listAccessRecords(q: ReadModelSql, query: AccessQuery): Promise<{ items: AccessRecord[]; next: AccessKey | null }> {
   const conditions: string[] = [];
-  const parameters: Record<string, string | number> = { limit: query.limit + 1 };
-  const filter = (column: string, name: string, value: string | undefined) => {
-    if (value === undefined) return;
-    conditions.push(`${column} = @${name}`);
-    parameters[name] = value;
+  const parameters: SqlValue[] = [];
+  const where = (condition: string, ...values: SqlValue[]) => {
+    conditions.push(condition);
+    parameters.push(...values);
   };
-  filter('person_id', 'person', query.personId);
-  filter('subject', 'subject', query.subject);
-  filter('unit_id', 'unit', query.unitId);
-  filter('operation_id', 'operation', query.operationId);
-  if (query.from !== undefined) {
-    conditions.push('queried_at >= @from');
-    parameters.from = query.from;
-  }
-  if (query.to !== undefined) {
-    conditions.push('queried_at < @to');
-    parameters.to = query.to;
-  }
+  if (query.personId !== undefined) where('person_id = ?', query.personId);
+  if (query.subject !== undefined) where('subject = ?', query.subject);
+  if (query.unitId !== undefined) where('unit_id = ?', query.unitId);
+  if (query.operationId !== undefined) where('operation_id = ?', query.operationId);
+  if (query.from !== undefined) where('queried_at >= ?', query.from);
+  if (query.to !== undefined) where('queried_at < ?', query.to);
   const before = query.before ?? null;
-  if (before !== null) {
-    conditions.push('(queried_at, position) < (@beforeAt, @beforePosition)');
-    parameters.beforeAt = before[0];
-    parameters.beforePosition = before[1];
-  }
-  const rows = cachedStatement<[Record<string, string | number>], AccessRow>(
-    db,
+  if (before !== null) where('(queried_at, position) < (?, ?)', before[0], before[1]);
+  const rows = await q.all<AccessRow>(
     `SELECT * FROM access_query INDEXED BY ${indexFor(query)}
      ${conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`}
-     ORDER BY queried_at DESC, position DESC LIMIT @limit`,
-  ).all(parameters);
+     ORDER BY queried_at DESC, position DESC LIMIT ?`,
+    [...parameters, query.limit + 1],
+  );
   const items = rows.slice(0, query.limit).map(
     (row): AccessRecord => ({
       position: row.position,

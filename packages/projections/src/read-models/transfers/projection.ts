@@ -1,6 +1,6 @@
 import type { LedgerEvent } from '../../ledger-event.js';
-import type { Projection, ReadModelDatabase } from '../../projection.js';
-import { cachedStatement } from './cached-statement.js';
+import type { Projection } from '../../projection.js';
+import type { ReadModelSql } from '../../read-model-store.js';
 import type { TransferFacts, TransferHolder, TransferStage } from './facts.js';
 import { emptyTransferFacts } from './facts.js';
 
@@ -24,51 +24,49 @@ export type InboxRelation =
 
 const TABLES = ['transfers_case', 'transfers_transfer', 'transfers_inbox', 'transfers_event'] as const;
 
-function setup(db: ReadModelDatabase): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS transfers_case (
-      case_id TEXT PRIMARY KEY,
-      unit_id TEXT NOT NULL
-    ) STRICT;
-    CREATE TABLE IF NOT EXISTS transfers_transfer (
-      case_id TEXT NOT NULL,
-      transfer_id TEXT NOT NULL,
-      stage TEXT NOT NULL,
-      current_unit_id TEXT,
-      current_kind TEXT,
-      last_position INTEGER NOT NULL,
-      last_event_type TEXT NOT NULL,
-      last_event_at TEXT NOT NULL,
-      facts TEXT NOT NULL,
-      PRIMARY KEY (case_id, transfer_id)
-    ) STRICT;
-    CREATE TABLE IF NOT EXISTS transfers_inbox (
-      unit_id TEXT NOT NULL,
-      kind TEXT NOT NULL,
-      case_id TEXT NOT NULL,
-      transfer_id TEXT NOT NULL,
-      relation TEXT NOT NULL,
-      stage TEXT NOT NULL,
-      since_position INTEGER NOT NULL,
-      last_position INTEGER NOT NULL,
-      PRIMARY KEY (unit_id, kind, case_id, transfer_id)
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS transfers_inbox_by_unit ON transfers_inbox (unit_id, last_position);
-    CREATE INDEX IF NOT EXISTS transfers_inbox_by_unit_stage ON transfers_inbox (unit_id, stage, last_position);
-    CREATE INDEX IF NOT EXISTS transfers_inbox_by_transfer ON transfers_inbox (case_id, transfer_id);
-    CREATE TABLE IF NOT EXISTS transfers_event (
-      case_id TEXT NOT NULL,
-      transfer_id TEXT NOT NULL,
-      position INTEGER NOT NULL,
-      type TEXT NOT NULL,
-      occurred_at TEXT NOT NULL,
-      recorded_at TEXT NOT NULL,
-      actor TEXT NOT NULL,
-      data TEXT NOT NULL,
-      PRIMARY KEY (case_id, transfer_id, position)
-    ) STRICT;
-  `);
-}
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS transfers_case (
+    case_id TEXT PRIMARY KEY,
+    unit_id TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS transfers_transfer (
+    case_id TEXT NOT NULL,
+    transfer_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    current_unit_id TEXT,
+    current_kind TEXT,
+    last_position INTEGER NOT NULL,
+    last_event_type TEXT NOT NULL,
+    last_event_at TEXT NOT NULL,
+    facts TEXT NOT NULL,
+    PRIMARY KEY (case_id, transfer_id)
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS transfers_inbox (
+    unit_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    transfer_id TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    since_position INTEGER NOT NULL,
+    last_position INTEGER NOT NULL,
+    PRIMARY KEY (unit_id, kind, case_id, transfer_id)
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS transfers_inbox_by_unit ON transfers_inbox (unit_id, last_position);
+  CREATE INDEX IF NOT EXISTS transfers_inbox_by_unit_stage ON transfers_inbox (unit_id, stage, last_position);
+  CREATE INDEX IF NOT EXISTS transfers_inbox_by_transfer ON transfers_inbox (case_id, transfer_id);
+  CREATE TABLE IF NOT EXISTS transfers_event (
+    case_id TEXT NOT NULL,
+    transfer_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (case_id, transfer_id, position)
+  ) STRICT;
+`;
 
 interface TransferRow {
   readonly stage: TransferStage;
@@ -187,70 +185,71 @@ function reached(event: TransferEvent): { unitId: string; kind: string; relation
   return null;
 }
 
-function apply(db: ReadModelDatabase, event: LedgerEvent): void {
+const UPSERT_CASE = 'INSERT INTO transfers_case (case_id, unit_id) VALUES (?, ?) ON CONFLICT (case_id) DO UPDATE SET unit_id = excluded.unit_id';
+const SELECT_TRANSFER = 'SELECT stage, facts FROM transfers_transfer WHERE case_id = ? AND transfer_id = ?';
+const SELECT_CASE_UNIT = 'SELECT unit_id FROM transfers_case WHERE case_id = ?';
+const UPSERT_TRANSFER = `INSERT INTO transfers_transfer (case_id, transfer_id, stage, current_unit_id, current_kind, last_position, last_event_type, last_event_at, facts)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (case_id, transfer_id) DO UPDATE SET stage = excluded.stage, current_unit_id = excluded.current_unit_id,
+    current_kind = excluded.current_kind, last_position = excluded.last_position, last_event_type = excluded.last_event_type,
+    last_event_at = excluded.last_event_at, facts = excluded.facts`;
+const INSERT_EVENT = 'INSERT INTO transfers_event (case_id, transfer_id, position, type, occurred_at, recorded_at, actor, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+const FORWARDED_ON = `UPDATE transfers_inbox SET relation = 'forwarded-on' WHERE case_id = ? AND transfer_id = ? AND unit_id = ? AND relation = 'addressee'`;
+// A unit reached twice keeps one row: sent or forwarded to it again, it is the addressee; asked to supervise a
+// transfer it already holds, it keeps its relation.
+const REACH_INBOX = `INSERT INTO transfers_inbox (unit_id, kind, case_id, transfer_id, relation, stage, since_position, last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (unit_id, kind, case_id, transfer_id) DO UPDATE SET
+    relation = CASE WHEN excluded.relation = 'addressee' THEN 'addressee' ELSE transfers_inbox.relation END`;
+const UPDATE_INBOX = 'UPDATE transfers_inbox SET stage = ?, last_position = ? WHERE case_id = ? AND transfer_id = ?';
+
+async function apply(tx: ReadModelSql, event: LedgerEvent): Promise<void> {
   if (event.type === 'case.opened.v1') {
-    cachedStatement(db, 'INSERT INTO transfers_case (case_id, unit_id) VALUES (?, ?) ON CONFLICT (case_id) DO UPDATE SET unit_id = excluded.unit_id').run(
-      event.data.caseId,
-      event.data.unitId,
-    );
+    await tx.run(UPSERT_CASE, [event.data.caseId, event.data.unitId]);
     return;
   }
   if (!isTransferEvent(event)) return;
   const { caseId, transferId } = event.data;
-  const row = cachedStatement<[string, string], TransferRow>(db, 'SELECT stage, facts FROM transfers_transfer WHERE case_id = ? AND transfer_id = ?').get(
-    caseId,
-    transferId,
-  );
+  const row = await tx.get<TransferRow>(SELECT_TRANSFER, [caseId, transferId]);
   let before: TransferFacts;
   if (row === undefined) {
-    const unit = cachedStatement<[string], { unit_id: string }>(db, 'SELECT unit_id FROM transfers_case WHERE case_id = ?').get(caseId);
+    const unit = await tx.get<{ unit_id: string }>(SELECT_CASE_UNIT, [caseId]);
     before = emptyTransferFacts(caseId, transferId, unit?.unit_id ?? null);
   } else {
     before = JSON.parse(row.facts) as TransferFacts;
   }
   const { facts, stage } = evolve(before, row?.stage ?? 'reported', event);
   const holder = facts.path.at(-1);
-  cachedStatement(
-    db,
-    `INSERT INTO transfers_transfer (case_id, transfer_id, stage, current_unit_id, current_kind, last_position, last_event_type, last_event_at, facts)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (case_id, transfer_id) DO UPDATE SET stage = excluded.stage, current_unit_id = excluded.current_unit_id,
-       current_kind = excluded.current_kind, last_position = excluded.last_position, last_event_type = excluded.last_event_type,
-       last_event_at = excluded.last_event_at, facts = excluded.facts`,
-  ).run(caseId, transferId, stage, holder?.unitId ?? null, holder?.kind ?? null, event.position, event.type, event.occurredAt, JSON.stringify(facts));
+  await tx.run(UPSERT_TRANSFER, [
+    caseId,
+    transferId,
+    stage,
+    holder?.unitId ?? null,
+    holder?.kind ?? null,
+    event.position,
+    event.type,
+    event.occurredAt,
+    JSON.stringify(facts),
+  ]);
 
   const { caseId: _caseId, transferId: _transferId, ...data } = event.data;
-  cachedStatement(
-    db,
-    'INSERT INTO transfers_event (case_id, transfer_id, position, type, occurred_at, recorded_at, actor, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(caseId, transferId, event.position, event.type, event.occurredAt, event.recordedAt, JSON.stringify(event.actor), JSON.stringify(data));
+  await tx.run(INSERT_EVENT, [caseId, transferId, event.position, event.type, event.occurredAt, event.recordedAt, JSON.stringify(event.actor), JSON.stringify(data)]);
 
-  if (event.type === 'case.transferForwarded.v1') {
-    cachedStatement(
-      db,
-      `UPDATE transfers_inbox SET relation = 'forwarded-on' WHERE case_id = ? AND transfer_id = ? AND unit_id = ? AND relation = 'addressee'`,
-    ).run(caseId, transferId, event.data.fromUnitId);
-  }
+  if (event.type === 'case.transferForwarded.v1') await tx.run(FORWARDED_ON, [caseId, transferId, event.data.fromUnitId]);
   const authority = reached(event);
   if (authority !== null) {
-    // A unit reached twice keeps one row: sent or forwarded to it again, it is the addressee; asked to supervise a
-    // transfer it already holds, it keeps its relation.
-    cachedStatement(
-      db,
-      `INSERT INTO transfers_inbox (unit_id, kind, case_id, transfer_id, relation, stage, since_position, last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (unit_id, kind, case_id, transfer_id) DO UPDATE SET
-         relation = CASE WHEN excluded.relation = 'addressee' THEN 'addressee' ELSE transfers_inbox.relation END`,
-    ).run(authority.unitId, authority.kind, caseId, transferId, authority.relation, stage, event.position, event.position);
+    await tx.run(REACH_INBOX, [authority.unitId, authority.kind, caseId, transferId, authority.relation, stage, event.position, event.position]);
   }
   // Stage and last position are copied to every inbox row of the transfer, so that a unit's inbox is listed, and
   // filtered by stage, from its own index.
-  cachedStatement(db, 'UPDATE transfers_inbox SET stage = ?, last_position = ? WHERE case_id = ? AND transfer_id = ?').run(stage, event.position, caseId, transferId);
+  await tx.run(UPDATE_INBOX, [stage, event.position, caseId, transferId]);
 }
 
 export const transfersProjection: Projection = {
   name: 'transfers',
   version: 1,
   tables: TABLES,
-  setup,
+  async setup(tx) {
+    await tx.exec(SCHEMA);
+  },
   apply,
 };

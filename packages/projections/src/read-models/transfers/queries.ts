@@ -1,6 +1,5 @@
 import type { Actor, CaseReceivingAuthority, CaseTransferredV1 } from '@quanze/events';
-import type { ReadModelDatabase } from '../../projection.js';
-import { cachedStatement } from './cached-statement.js';
+import type { ReadModelSql } from '../../read-model-store.js';
 import { transferDeadlines } from './deadlines.js';
 import type { TransferDeadline } from './deadlines.js';
 import type { TransferFacts, TransferStage } from './facts.js';
@@ -144,6 +143,23 @@ interface Placed {
 
 const byPlaceDescending = (a: Placed, b: Placed): number => b.position - a.position || (a.row.kind < b.row.kind ? 1 : a.row.kind > b.row.kind ? -1 : 0);
 
+// The SQL is the same on both databases: PostgreSQL's store drops `INDEXED BY`, and the columns paged and sorted on
+// (last_position, kind) are never NULL, their text compared by code point in both (BINARY, COLLATE "C").
+
+/** The inbox's latest position now: where the pages after the first stand. */
+const INBOX_HEAD = 'SELECT max(last_position) AS position FROM transfers_inbox INDEXED BY transfers_inbox_by_unit WHERE unit_id = ?';
+
+const TRANSFER_EVENTS = 'SELECT position, type, occurred_at, recorded_at, actor, data FROM transfers_event WHERE case_id = ? AND transfer_id = ? ORDER BY position';
+
+interface EventRow {
+  readonly position: number;
+  readonly type: string;
+  readonly occurred_at: string;
+  readonly recorded_at: string;
+  readonly actor: string;
+  readonly data: string;
+}
+
 /**
  * The transfers an authority received (移送案件收件箱), latest activity first: sent or forwarded to it, forwarded on
  * by it, or put to it for supervision. Only transfers that reached this unit *as one of the given kinds*: a
@@ -153,45 +169,39 @@ const byPlaceDescending = (a: Placed, b: Placed): number => b.position - a.posit
  * two ranges of the unit's index: the rows unchanged since, below the cursor, and the few rows changed since, each
  * put back at the position of its last event by then. Items always show the transfer as it is now.
  */
-export function listTransferInbox(db: ReadModelDatabase, query: InboxQuery): InboxPage {
+export async function listTransferInbox(q: ReadModelSql, query: InboxQuery): Promise<InboxPage> {
   if (query.kinds.length === 0) return { items: [], next: null };
   const after = query.after ?? null;
-  const asOf =
-    after?.asOf ??
-    cachedStatement<[string], { position: number | null }>(
-      db,
-      'SELECT max(last_position) AS position FROM transfers_inbox INDEXED BY transfers_inbox_by_unit WHERE unit_id = ?',
-    ).get(query.unitId)?.position ??
-    0;
+  const asOf = after?.asOf ?? (await q.get<{ position: number | null }>(INBOX_HEAD, [query.unitId]))?.position ?? 0;
   const index = query.stage === undefined ? 'transfers_inbox_by_unit' : 'transfers_inbox_by_unit_stage';
   const owner = [`i.unit_id = ?`, `i.kind IN (${kindPlaceholders(query.kinds)})`, ...(query.stage === undefined ? [] : ['i.stage = ?'])];
   const ownerParameters: string[] = [query.unitId, ...query.kinds, ...(query.stage === undefined ? [] : [query.stage])];
 
   // Unchanged since the first page (any row, on the first page): below the cursor by its last position.
-  const unchanged = cachedStatement<(string | number)[], InboxRow>(
-    db,
-    `${selectInbox(index)} WHERE ${[...owner, 'i.last_position <= ?', '(i.last_position < ? OR i.kind < ?)'].join(' AND ')}
-     ORDER BY i.last_position DESC, i.kind DESC LIMIT ?`,
-  )
-    .all(...ownerParameters, after?.position ?? asOf, after?.position ?? Number.MAX_SAFE_INTEGER, after?.kind ?? '', query.limit + 1)
-    .map((row): Placed => ({ row, position: row.last_position }));
+  const unchanged = (
+    await q.all<InboxRow>(
+      `${selectInbox(index)} WHERE ${[...owner, 'i.last_position <= ?', '(i.last_position < ? OR i.kind < ?)'].join(' AND ')}
+       ORDER BY i.last_position DESC, i.kind DESC LIMIT ?`,
+      [...ownerParameters, after?.position ?? asOf, after?.position ?? Number.MAX_SAFE_INTEGER, after?.kind ?? '', query.limit + 1],
+    )
+  ).map((row): Placed => ({ row, position: row.last_position }));
 
   // Changed since the first page, and in the inbox by then: at the position of their last event as of then.
   const changed =
     after === null
       ? []
-      : cachedStatement<(string | number)[], InboxRow & { readonly position_then: number }>(
-          db,
-          `SELECT * FROM (${selectInbox(
-            index,
-            `, (SELECT max(e.position) FROM transfers_event e WHERE e.case_id = i.case_id AND e.transfer_id = i.transfer_id AND e.position <= ?)
-               AS position_then`,
-          )}
-           WHERE ${[...owner, 'i.last_position > ?', 'i.since_position <= ?'].join(' AND ')})
-           WHERE position_then < ? OR (position_then = ? AND kind < ?)`,
-        )
-          .all(after.asOf, ...ownerParameters, after.asOf, after.asOf, after.position, after.position, after.kind)
-          .map((row): Placed => ({ row, position: row.position_then }));
+      : (
+          await q.all<InboxRow & { readonly position_then: number }>(
+            `SELECT * FROM (${selectInbox(
+              index,
+              `, (SELECT max(e.position) FROM transfers_event e WHERE e.case_id = i.case_id AND e.transfer_id = i.transfer_id AND e.position <= ?)
+                 AS position_then`,
+            )}
+             WHERE ${[...owner, 'i.last_position > ?', 'i.since_position <= ?'].join(' AND ')}) AS inbox_then
+             WHERE position_then < ? OR (position_then = ? AND kind < ?)`,
+            [after.asOf, ...ownerParameters, after.asOf, after.asOf, after.position, after.position, after.kind],
+          )
+        ).map((row): Placed => ({ row, position: row.position_then }));
 
   const placed = [...unchanged, ...changed].sort(byPlaceDescending).slice(0, query.limit + 1);
   const page = placed.slice(0, query.limit);
@@ -206,25 +216,22 @@ export function listTransferInbox(db: ReadModelDatabase, query: InboxQuery): Inb
 }
 
 /** One transfer of the authority's inbox with its facts and events; null when it is not in that inbox. */
-export function getInboxTransfer(db: ReadModelDatabase, owner: InboxOwner, caseId: string, transferId: string): InboxTransferDetail | null {
+export async function getInboxTransfer(q: ReadModelSql, owner: InboxOwner, caseId: string, transferId: string): Promise<InboxTransferDetail | null> {
   if (owner.kinds.length === 0) return null;
-  const row = cachedStatement<string[], InboxRow>(
-    db,
+  const row = await q.get<InboxRow>(
     `${selectInbox(null)} WHERE i.unit_id = ? AND i.kind IN (${kindPlaceholders(owner.kinds)}) AND i.case_id = ? AND i.transfer_id = ? LIMIT 1`,
-  ).get(owner.unitId, ...owner.kinds, caseId, transferId);
+    [owner.unitId, ...owner.kinds, caseId, transferId],
+  );
   if (row === undefined) return null;
-  const events = cachedStatement<[string, string], { position: number; type: string; occurred_at: string; recorded_at: string; actor: string; data: string }>(
-    db,
-    'SELECT position, type, occurred_at, recorded_at, actor, data FROM transfers_event WHERE case_id = ? AND transfer_id = ? ORDER BY position',
-  )
-    .all(caseId, transferId)
-    .map((event) => ({
+  const events = (await q.all<EventRow>(TRANSFER_EVENTS, [caseId, transferId])).map(
+    (event): TransferEventEntry => ({
       position: event.position,
       type: event.type,
       occurredAt: event.occurred_at,
       recordedAt: event.recorded_at,
       recordedBy: JSON.parse(event.actor) as Actor,
       data: JSON.parse(event.data) as Record<string, unknown>,
-    }));
+    }),
+  );
   return { ...itemOf(row), events };
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { accessAuditProjection, createProjectionRunner, listAccessRecords, openReadModelDatabase } from '@quanze/projections';
-import type { AccessQuery, ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import { accessAuditProjection, createProjectionRunner, listAccessRecords } from '@quanze/projections';
+import type { AccessQuery, ProjectionRunner, ReadModelSql, ReadModelStore } from '@quanze/projections';
+import { describeOnEachReadModelStore, statementwise } from '../../../../support/read-models.js';
 import { expectRebuildsIdentically, openHandcraftedLedger } from '../transfers/ledger.js';
 import type { HandcraftedLedger } from '../transfers/ledger.js';
 
@@ -9,9 +10,10 @@ const who = {
   supervisor: { personId: 'person-jw', postId: null, unitId: 'unit-jw', roles: ['supervision', 'analyst'] },
 } as const;
 
-describe('the access audit read model (访问留痕)', () => {
+describeOnEachReadModelStore('the access audit read model (访问留痕)', (target) => {
   let ledger: HandcraftedLedger;
-  let db: ReadModelDatabase;
+  let readModels: ReadModelStore;
+  let db: ReadModelSql;
   let runner: ProjectionRunner;
   const positions: number[] = [];
 
@@ -27,13 +29,14 @@ describe('the access audit read model (访问留痕)', () => {
     );
   }
 
-  const list = (query: Omit<AccessQuery, 'limit'> & { limit?: number }) =>
-    listAccessRecords(db, { limit: 50, ...query }).items.map((record) => [record.who.personId, record.what.operationId, record.when]);
+  const list = async (query: Omit<AccessQuery, 'limit'> & { limit?: number }) =>
+    (await listAccessRecords(db, { limit: 50, ...query })).items.map((record) => [record.who.personId, record.what.operationId, record.when]);
 
   before(async () => {
     ledger = await openHandcraftedLedger();
-    db = openReadModelDatabase(':memory:');
-    runner = createProjectionRunner({ store: ledger.store, db, projections: [accessAuditProjection], batchSize: 2 });
+    readModels = await target.open();
+    db = statementwise(readModels);
+    runner = createProjectionRunner({ store: ledger.store, readModels, projections: [accessAuditProjection], batchSize: 2 });
     await runner.start();
     await queried('judge', 'listTransferInbox', null, '2026-03-01T01:00:00.000Z');
     await queried('judge', 'getInboxTransfer', 'case-c1', '2026-03-02T01:00:00.000Z');
@@ -46,12 +49,12 @@ describe('the access audit read model (访问留痕)', () => {
 
   after(async () => {
     await runner.stop();
-    db.close();
+    await readModels.close();
     await ledger.close();
   });
 
-  it('keeps who asked, in which post, unit and roles, what and when', () => {
-    const [latest] = listAccessRecords(db, { limit: 1 }).items;
+  it('keeps who asked, in which post, unit and roles, what and when', async () => {
+    const [latest] = (await listAccessRecords(db, { limit: 1 })).items;
     expect(latest).to.deep.equal({
       position: positions[3],
       eventId: latest?.eventId,
@@ -61,35 +64,35 @@ describe('the access audit read model (访问留痕)', () => {
     });
   });
 
-  it('finds the queries by person, unit, operation, subject and time, latest asked first', () => {
-    expect(list({ personId: 'person-judge' })).to.deep.equal([
+  it('finds the queries by person, unit, operation, subject and time, latest asked first', async () => {
+    expect(await list({ personId: 'person-judge' })).to.deep.equal([
       ['person-judge', 'listTransferInbox', '2026-03-02T02:00:00.000Z'],
       ['person-judge', 'getInboxTransfer', '2026-03-02T01:00:00.000Z'],
       ['person-judge', 'listTransferInbox', '2026-03-01T01:00:00.000Z'],
     ]);
-    expect(list({ unitId: 'unit-jw' }).map(([, operation]) => operation)).to.deep.equal(['getInboxTransfer', 'listAccessAudit']);
-    expect(list({ operationId: 'getInboxTransfer' }).map(([person]) => person)).to.deep.equal(['person-jw', 'person-judge']);
-    expect(list({ subject: 'case-c1', personId: 'person-judge' })).to.deep.equal([['person-judge', 'getInboxTransfer', '2026-03-02T01:00:00.000Z']]);
-    expect(list({ from: '2026-03-02T01:00:00.000Z', to: '2026-03-02T03:00:00.000Z' }).map(([, , when]) => when)).to.deep.equal([
+    expect((await list({ unitId: 'unit-jw' })).map(([, operation]) => operation)).to.deep.equal(['getInboxTransfer', 'listAccessAudit']);
+    expect((await list({ operationId: 'getInboxTransfer' })).map(([person]) => person)).to.deep.equal(['person-jw', 'person-judge']);
+    expect(await list({ subject: 'case-c1', personId: 'person-judge' })).to.deep.equal([['person-judge', 'getInboxTransfer', '2026-03-02T01:00:00.000Z']]);
+    expect((await list({ from: '2026-03-02T01:00:00.000Z', to: '2026-03-02T03:00:00.000Z' })).map(([, , when]) => when)).to.deep.equal([
       '2026-03-02T02:00:00.000Z',
       '2026-03-02T01:00:00.000Z',
     ]);
-    expect(list({ personId: 'person-nobody' })).to.deep.equal([]);
+    expect(await list({ personId: 'person-nobody' })).to.deep.equal([]);
   });
 
-  it('pages without repeating or skipping', () => {
+  it('pages without repeating or skipping', async () => {
     const seen: string[] = [];
-    let page = listAccessRecords(db, { limit: 2 });
+    let page = await listAccessRecords(db, { limit: 2 });
     seen.push(...page.items.map((record) => record.when));
     while (page.next !== null) {
-      page = listAccessRecords(db, { limit: 2, before: page.next });
+      page = await listAccessRecords(db, { limit: 2, before: page.next });
       seen.push(...page.items.map((record) => record.when));
     }
-    expect(seen).to.deep.equal(list({}).map(([, , when]) => when));
+    expect(seen).to.deep.equal((await list({})).map(([, , when]) => when));
     expect(seen).to.have.length(5);
   });
 
   it('rebuilds to the same dump, in place and from scratch', async () => {
-    await expectRebuildsIdentically(ledger.store, db, accessAuditProjection);
+    await expectRebuildsIdentically(ledger.store, readModels, accessAuditProjection, target);
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { createProjectionRunner, listTransferInbox, openReadModelDatabase, transfersProjection } from '@quanze/projections';
-import type { InboxItem, InboxOwner, InboxPage, ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import { createProjectionRunner, listTransferInbox, transfersProjection } from '@quanze/projections';
+import type { InboxItem, InboxOwner, InboxPage, ProjectionRunner, ReadModelSql, ReadModelStore } from '@quanze/projections';
+import { describeOnEachReadModelStore, statementwise } from '../../../../support/read-models.js';
 import { openHandcraftedLedger } from './ledger.js';
 import type { HandcraftedLedger } from './ledger.js';
 
@@ -8,9 +9,10 @@ const materials = [{ kind: 'transfer-letter', title: '涉嫌犯罪案件移送�
 const officers = ['person-a', 'person-b'];
 const POLICE = { unitId: 'unit-gaj', kind: 'public-security' } as const;
 
-describe('the transfer inbox’s pages (移送案件收件箱, 分页)', () => {
+describeOnEachReadModelStore('the transfer inbox’s pages (移送案件收件箱, 分页)', (target) => {
   let ledger: HandcraftedLedger;
-  let db: ReadModelDatabase;
+  let readModels: ReadModelStore;
+  let db: ReadModelSql;
   let runner: ProjectionRunner;
 
   async function settle(): Promise<void> {
@@ -42,11 +44,11 @@ describe('the transfer inbox’s pages (移送案件收件箱, 分页)', () => {
   }
 
   /** Every page from `first` on, as the transfer ids of each. */
-  function pagesFrom(owner: InboxOwner, first: InboxPage, limit: number): string[][] {
+  async function pagesFrom(owner: InboxOwner, first: InboxPage, limit: number): Promise<string[][]> {
     const key = (item: InboxItem) => item.transferId;
     const pages = [first.items.map(key)];
     for (let next = first.next; next !== null; ) {
-      const page = listTransferInbox(db, { ...owner, limit, after: next });
+      const page = await listTransferInbox(db, { ...owner, limit, after: next });
       pages.push(page.items.map(key));
       next = page.next;
     }
@@ -55,14 +57,15 @@ describe('the transfer inbox’s pages (移送案件收件箱, 分页)', () => {
 
   beforeEach(async () => {
     ledger = await openHandcraftedLedger();
-    db = openReadModelDatabase(':memory:');
-    runner = createProjectionRunner({ store: ledger.store, db, projections: [transfersProjection] });
+    readModels = await target.open();
+    db = statementwise(readModels);
+    runner = createProjectionRunner({ store: ledger.store, readModels, projections: [transfersProjection] });
     await runner.start();
   });
 
   afterEach(async () => {
     await runner.stop();
-    db.close();
+    await readModels.close();
     await ledger.close();
   });
 
@@ -70,7 +73,7 @@ describe('the transfer inbox’s pages (移送案件收件箱, 分页)', () => {
     for (const transferId of ['t1', 't2', 't3', 't4', 't5']) await sent(transferId);
     await settle();
     const owner: InboxOwner = { unitId: POLICE.unitId, kinds: [POLICE.kind] };
-    const first = listTransferInbox(db, { ...owner, limit: 2 });
+    const first = await listTransferInbox(db, { ...owner, limit: 2 });
 
     await received('t2');
     await received('t5');
@@ -78,8 +81,8 @@ describe('the transfer inbox’s pages (移送案件收件箱, 分页)', () => {
     await received('t1');
     await settle();
 
-    expect(pagesFrom(owner, first, 2)).to.deep.equal([['t5', 't4'], ['t3', 't2'], ['t1']]);
-    expect(listTransferInbox(db, { ...owner, limit: 10 }).items.map((item) => item.transferId)).to.deep.equal(['t1', 't6', 't5', 't2', 't4', 't3']);
+    expect(await pagesFrom(owner, first, 2)).to.deep.equal([['t5', 't4'], ['t3', 't2'], ['t1']]);
+    expect((await listTransferInbox(db, { ...owner, limit: 10 })).items.map((item) => item.transferId)).to.deep.equal(['t1', 't6', 't5', 't2', 't4', 't3']);
   });
 
   it('lists a transfer a unit holds as two kinds once for each, even across a page break', async () => {
@@ -97,7 +100,7 @@ describe('the transfer inbox’s pages (移送案件收件箱, 分页)', () => {
     });
     await settle();
     const owner: InboxOwner = { unitId: POLICE.unitId, kinds: ['public-security', 'procuratorate'] };
-    const first = listTransferInbox(db, { ...owner, limit: 1 });
-    expect(pagesFrom(owner, first, 1)).to.deep.equal([['t2'], ['t2'], ['t1']]);
+    const first = await listTransferInbox(db, { ...owner, limit: 1 });
+    expect(await pagesFrom(owner, first, 1)).to.deep.equal([['t2'], ['t2'], ['t1']]);
   });
 });

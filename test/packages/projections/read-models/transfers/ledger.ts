@@ -6,8 +6,9 @@ import type { Actor } from '@quanze/events';
 import { newEventId } from '@quanze/events';
 import { openEventStore } from '@quanze/eventstore';
 import type { EventStore } from '@quanze/eventstore';
-import { createProjectionRunner, dumpProjection, openReadModelDatabase } from '@quanze/projections';
-import type { Projection, ReadModelDatabase } from '@quanze/projections';
+import { createProjectionRunner, dumpProjection } from '@quanze/projections';
+import type { Projection, ReadModelStore } from '@quanze/projections';
+import type { ReadModelTarget } from '../../../../support/read-models.js';
 
 /** A store in a temp folder, to write a handcrafted history into, event by event, as the services would. */
 export interface HandcraftedLedger {
@@ -54,19 +55,26 @@ export async function openHandcraftedLedger(): Promise<HandcraftedLedger> {
 
 /**
  * The rebuild property of a read model: projected live while the history was written (`live`), then rebuilt in
- * place, then projected from scratch into another database in batches of one — three byte-identical dumps.
+ * place, then projected from scratch into another database of the same kind (`target`) in batches of one — three
+ * byte-identical dumps.
  */
-export async function expectRebuildsIdentically(store: EventStore, live: ReadModelDatabase, projection: Projection): Promise<string> {
-  const liveDump = dumpProjection(live, projection);
-  const inPlace = createProjectionRunner({ store, db: live, projections: [projection] });
+export async function expectRebuildsIdentically(
+  store: EventStore,
+  live: ReadModelStore,
+  projection: Projection,
+  target: Pick<ReadModelTarget, 'open'>,
+): Promise<string> {
+  const dumpOf = (readModels: ReadModelStore) => readModels.read((q) => dumpProjection(q, projection));
+  const liveDump = await dumpOf(live);
+  const inPlace = createProjectionRunner({ store, readModels: live, projections: [projection] });
   await inPlace.rebuild();
-  expect(dumpProjection(live, projection), 'rebuilt in place').to.equal(liveDump);
-  const fresh = openReadModelDatabase(':memory:');
+  expect(await dumpOf(live), 'rebuilt in place').to.equal(liveDump);
+  const fresh = await target.open();
   try {
-    await createProjectionRunner({ store, db: fresh, projections: [projection], batchSize: 1 }).catchUp();
-    expect(dumpProjection(fresh, projection), 'projected from scratch').to.equal(liveDump);
+    await createProjectionRunner({ store, readModels: fresh, projections: [projection], batchSize: 1 }).catchUp();
+    expect(await dumpOf(fresh), 'projected from scratch').to.equal(liveDump);
   } finally {
-    fresh.close();
+    await fresh.close();
   }
   return liveDump;
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { createProjectionRunner, getInboxTransfer, listTransferInbox, openReadModelDatabase, transfersProjection } from '@quanze/projections';
-import type { InboxOwner, ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import { createProjectionRunner, getInboxTransfer, listTransferInbox, transfersProjection } from '@quanze/projections';
+import type { InboxOwner, ProjectionRunner, ReadModelSql, ReadModelStore } from '@quanze/projections';
+import { describeOnEachReadModelStore, statementwise } from '../../../../support/read-models.js';
 import { expectRebuildsIdentically, openHandcraftedLedger } from './ledger.js';
 import type { HandcraftedLedger } from './ledger.js';
 
@@ -17,9 +18,10 @@ const officers = ['person-a', 'person-b'];
 
 const inboxOf = (authority: { unitId: string; kind: InboxOwner['kinds'][number] }): InboxOwner => ({ unitId: authority.unitId, kinds: [authority.kind] });
 
-describe('the transfers read model (移送案件收件箱)', () => {
+describeOnEachReadModelStore('the transfers read model (移送案件收件箱)', (target) => {
   let ledger: HandcraftedLedger;
-  let db: ReadModelDatabase;
+  let readModels: ReadModelStore;
+  let db: ReadModelSql;
   let runner: ProjectionRunner;
 
   /** Opened, reported, approved and sent: the agency's side of a transfer, at `at` (China time is 8 h ahead). */
@@ -44,8 +46,9 @@ describe('the transfers read model (移送案件收件箱)', () => {
 
   before(async () => {
     ledger = await openHandcraftedLedger();
-    db = openReadModelDatabase(':memory:');
-    runner = createProjectionRunner({ store: ledger.store, db, projections: [transfersProjection], batchSize: 4 });
+    readModels = await target.open();
+    db = statementwise(readModels);
+    runner = createProjectionRunner({ store: ledger.store, readModels, projections: [transfersProjection], batchSize: 4 });
     await runner.start();
     for (const caseId of ['c1', 'c2', 'c3']) {
       await ledger.append(`case-${caseId}`, 'case.opened.v1', {
@@ -111,34 +114,34 @@ describe('the transfers read model (移送案件收件箱)', () => {
 
   after(async () => {
     await runner.stop();
-    db.close();
+    await readModels.close();
     await ledger.close();
   });
 
-  it('lists each authority’s transfers, latest activity first, with how it came to hold them', () => {
-    const police = listTransferInbox(db, { ...inboxOf(POLICE), limit: 10 });
+  it('lists each authority’s transfers, latest activity first, with how it came to hold them', async () => {
+    const police = await listTransferInbox(db, { ...inboxOf(POLICE), limit: 10 });
     expect(police.items.map((item) => [item.transferId, item.relation, item.stage])).to.deep.equal([
       ['tc', 'addressee', 'supervision-requested'],
       ['ta', 'forwarded-on', 'accepted'],
     ]);
-    expect(listTransferInbox(db, { ...inboxOf(OTHER_POLICE), limit: 10 }).items.map((item) => [item.transferId, item.relation])).to.deep.equal([['ta', 'addressee']]);
-    expect(listTransferInbox(db, { unitId: 'unit-jcy', kinds: ['procuratorate'], limit: 10 }).items.map((item) => [item.transferId, item.relation])).to.deep.equal([
+    expect((await listTransferInbox(db, { ...inboxOf(OTHER_POLICE), limit: 10 })).items.map((item) => [item.transferId, item.relation])).to.deep.equal([['ta', 'addressee']]);
+    expect((await listTransferInbox(db, { unitId: 'unit-jcy', kinds: ['procuratorate'], limit: 10 })).items.map((item) => [item.transferId, item.relation])).to.deep.equal([
       ['tc', 'supervision'],
     ]);
-    expect(listTransferInbox(db, { ...inboxOf(COURT), limit: 10 }).items.map((item) => [item.transferId, item.sendingUnitId])).to.deep.equal([['td', 'unit-scj']]);
+    expect((await listTransferInbox(db, { ...inboxOf(COURT), limit: 10 })).items.map((item) => [item.transferId, item.sendingUnitId])).to.deep.equal([['td', 'unit-scj']]);
   });
 
-  it('keeps an authority’s inbox to the kinds it acts as, and a refused transfer out of every inbox', () => {
-    expect(listTransferInbox(db, { unitId: POLICE.unitId, kinds: ['court', 'procuratorate'], limit: 10 }).items).to.deep.equal([]);
-    expect(listTransferInbox(db, { unitId: POLICE.unitId, kinds: [], limit: 10 }).items).to.deep.equal([]);
-    expect(getInboxTransfer(db, inboxOf(POLICE), 'c1', 'tb')).to.equal(null);
-    expect(getInboxTransfer(db, inboxOf(COURT), 'c1', 'ta')).to.equal(null);
-    const stage = db.prepare(`SELECT stage FROM transfers_transfer WHERE transfer_id = 'tb'`).pluck().get();
+  it('keeps an authority’s inbox to the kinds it acts as, and a refused transfer out of every inbox', async () => {
+    expect((await listTransferInbox(db, { unitId: POLICE.unitId, kinds: ['court', 'procuratorate'], limit: 10 })).items).to.deep.equal([]);
+    expect((await listTransferInbox(db, { unitId: POLICE.unitId, kinds: [], limit: 10 })).items).to.deep.equal([]);
+    expect(await getInboxTransfer(db, inboxOf(POLICE), 'c1', 'tb')).to.equal(null);
+    expect(await getInboxTransfer(db, inboxOf(COURT), 'c1', 'ta')).to.equal(null);
+    const stage = (await db.get<{ stage: string }>(`SELECT stage FROM transfers_transfer WHERE transfer_id = 'tb'`))?.stage;
     expect(stage).to.equal('refused');
   });
 
-  it('counts the 3-day limits in China calendar days and the 24-hour ones in hours', () => {
-    const ta = getInboxTransfer(db, inboxOf(OTHER_POLICE), 'c1', 'ta');
+  it('counts the 3-day limits in China calendar days and the 24-hour ones in hours', async () => {
+    const ta = await getInboxTransfer(db, inboxOf(OTHER_POLICE), 'c1', 'ta');
     expect(ta?.deadlines).to.deep.equal([
       { step: 'dispatch', article: '国务院令第310号 第5条', unitId: 'unit-scj', from: '2026-02-27T17:00:00.000Z', dueBy: '2026-02-28T17:00:00.000Z', doneAt: '2026-02-27T17:00:00.000Z' },
       { step: 'receipt', article: '国务院令第310号 第7条', unitId: POLICE.unitId, from: '2026-02-27T17:00:00.000Z', dueBy: '2026-02-28T17:00:00.000Z', doneAt: '2026-02-27T18:00:00.000Z' },
@@ -158,26 +161,26 @@ describe('the transfers read model (移送案件收件箱)', () => {
       'case.transferAccepted.v1',
       'case.seizedItemsHandedOver.v1',
     ]);
-    const tc = getInboxTransfer(db, { unitId: 'unit-jcy', kinds: ['procuratorate'] }, 'c2', 'tc');
+    const tc = await getInboxTransfer(db, { unitId: 'unit-jcy', kinds: ['procuratorate'] }, 'c2', 'tc');
     expect(tc?.deadlines.slice(2).map((deadline) => [deadline.step, deadline.dueBy, deadline.doneAt])).to.deep.equal([
       ['case-opening-decision', '2026-03-05', '2026-03-03T02:00:00.000Z'],
       ['reconsideration-request', '2026-03-06', '2026-03-04T02:00:00.000Z'],
       ['reconsideration-answer', '2026-03-07', '2026-03-05T02:00:00.000Z'],
       ['supervision-request', '2026-03-08', '2026-03-06T02:00:00.000Z'],
     ]);
-    expect(getInboxTransfer(db, inboxOf(COURT), 'c3', 'td')?.deadlines.map((deadline) => deadline.step)).to.deep.equal(['dispatch', 'receipt']);
+    expect((await getInboxTransfer(db, inboxOf(COURT), 'c3', 'td'))?.deadlines.map((deadline) => deadline.step)).to.deep.equal(['dispatch', 'receipt']);
   });
 
-  it('pages without repeating or skipping', () => {
-    const first = listTransferInbox(db, { ...inboxOf(POLICE), limit: 1 });
+  it('pages without repeating or skipping', async () => {
+    const first = await listTransferInbox(db, { ...inboxOf(POLICE), limit: 1 });
     expect(first.next).to.be.an('object');
-    const second = listTransferInbox(db, { ...inboxOf(POLICE), limit: 1, after: first.next });
+    const second = await listTransferInbox(db, { ...inboxOf(POLICE), limit: 1, after: first.next });
     expect([...first.items, ...second.items].map((item) => item.transferId)).to.deep.equal(['tc', 'ta']);
     expect(second.next).to.equal(null);
   });
 
   it('rebuilds to the same dump, in place and from scratch', async () => {
-    const dump = await expectRebuildsIdentically(ledger.store, db, transfersProjection);
+    const dump = await expectRebuildsIdentically(ledger.store, readModels, transfersProjection, target);
     expect(dump).to.include('# transfers_inbox').and.include('"ta"');
   });
 });
