@@ -110,7 +110,6 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   async function reset(tx: ReadModelSql, projection: Projection): Promise<void> {
     for (const table of projection.tables) await tx.exec(`DROP TABLE IF EXISTS "${table}"`);
-    projection.forget?.(readModels);
     await projection.setup(tx);
     await writeCheckpoint(tx, projection.name, projection.version, 0);
     checkpoints.set(projection.name, 0);
@@ -340,6 +339,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       });
     },
     async status() {
+      await ready;
       const headPosition = await store.headPosition();
       return {
         headPosition,

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReadModelSql, ReadModelStore, SqlParams } from './read-model-store.js';
 import { SerialLock } from './serial-lock.js';
@@ -16,6 +16,21 @@ export const READ_MODELS_FILE_NAME = 'readmodels.sqlite';
  * batch half applied, and a batch never commits in the middle of a query. better-sqlite3 answers synchronously, so
  * a turn lasts as long as its statements, no longer: work must not wait for anything else while it holds the turn.
  */
+// better-sqlite3 waits for a busy database synchronously, holding the thread; two stores of one file in one process
+// whose turns interleave (one awaits mid-transaction, the other begins) would wait on each other for ever. So a
+// process takes turns per file, not per store.
+const locks = new Map<string, SerialLock>();
+function lockOf(path: string): SerialLock {
+  if (path === ':memory:') return new SerialLock();
+  const key = resolve(path);
+  let lock = locks.get(key);
+  if (lock === undefined) {
+    lock = new SerialLock();
+    locks.set(key, lock);
+  }
+  return lock;
+}
+
 export function openSqliteReadModelStore(path: string): ReadModelStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -42,7 +57,7 @@ export function openSqliteReadModelStore(path: string): ReadModelStore {
     }
     return statement;
   };
-  const lock = new SerialLock();
+  const lock = lockOf(path);
   let closed = false;
 
   const session: ReadModelSql = {

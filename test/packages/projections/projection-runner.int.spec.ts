@@ -6,33 +6,37 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { openEventStore } from '@quanze/eventstore';
 import type { EventStore } from '@quanze/eventstore';
-import {
-  ProjectionFailed,
-  createProjectionRunner,
-  dumpDigest,
-  dumpProjection,
-  openReadModelDatabase,
-} from '@quanze/projections';
-import type { Projection, ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import { ProjectionFailed, createProjectionRunner, dumpDigest, dumpProjection, openReadModelStore } from '@quanze/projections';
+import type { Projection, ProjectionRunner, ReadModelSql, ReadModelStore } from '@quanze/projections';
 import { newStreamId, proposedEvent } from '../../support/events.js';
+import { describeOnEachReadModelStore, statementwise } from '../../support/read-models.js';
 import { counted, registry, tallyProjection } from './tally.js';
 
 const PROJECT_UNTIL_KILLED = fileURLToPath(new URL('./project-until-killed.ts', import.meta.url));
 
-describe('the projection runner', () => {
+describeOnEachReadModelStore('the projection runner', (target) => {
   let folder: string;
   let store: EventStore;
-  let db: ReadModelDatabase;
+  let location: string;
+  let readModels: ReadModelStore;
+  let db: ReadModelSql;
   let runners: ProjectionRunner[];
+  let opened: ReadModelStore[];
 
-  function runner(projections: readonly Projection[], batchSize = 50, database = db): ProjectionRunner {
-    const created = createProjectionRunner({ store, db: database, projections, registry, batchSize });
+  function runner(projections: readonly Projection[], batchSize = 50, database = readModels): ProjectionRunner {
+    const created = createProjectionRunner({ store, readModels: database, projections, registry, batchSize });
     runners.push(created);
     return created;
   }
 
-  function totals(name = 'tally'): { stream_id: string; total: number; events: number }[] {
-    return db.prepare(`SELECT stream_id, total, events FROM ${name}_counts ORDER BY stream_id`).all() as never;
+  async function open(where: string): Promise<ReadModelStore> {
+    const another = await openReadModelStore(where);
+    opened.push(another);
+    return another;
+  }
+
+  function totals(name = 'tally'): Promise<{ stream_id: string; total: number; events: number }[]> {
+    return db.all(`SELECT stream_id, total, events FROM ${name}_counts ORDER BY stream_id`);
   }
 
   async function appendTally(streamId: string, values: readonly number[]): Promise<void> {
@@ -42,12 +46,15 @@ describe('the projection runner', () => {
   beforeEach(async () => {
     folder = await mkdtemp(join(tmpdir(), 'quanze-projections-'));
     store = await openEventStore(`sqlite:${folder}`);
-    db = openReadModelDatabase(join(folder, 'readmodels.sqlite'));
+    opened = [];
+    location = await target.newLocation();
+    readModels = await open(location);
+    db = statementwise(readModels);
     runners = [];
   });
   afterEach(async () => {
     for (const each of runners) await each.stop();
-    db.close();
+    for (const each of opened) await each.close();
     await store.close();
     await rm(folder, { recursive: true, force: true });
   });
@@ -57,7 +64,7 @@ describe('the projection runner', () => {
     await appendTally(stream, Array.from({ length: 120 }, (_, index) => index + 1));
     const tally = runner([tallyProjection('tally')]);
     expect(await tally.catchUp()).to.equal(120);
-    expect(totals()).to.deep.equal([{ stream_id: stream, total: 7260, events: 120 }]);
+    expect(await totals()).to.deep.equal([{ stream_id: stream, total: 7260, events: 120 }]);
     const status = await tally.status();
     expect(status.projections).to.deep.equal([{ name: 'tally', version: 1, checkpoint: 120, lag: 0 }]);
   });
@@ -72,7 +79,7 @@ describe('the projection runner', () => {
     const stream = newStreamId('tally');
     await store.appendToStream(stream, [proposedEvent({ type: 'tally.counted.v1', data: { n: 5 } })]);
     await runner([tallyProjection('tally')]).catchUp();
-    expect(db.prepare('SELECT last_unit FROM tally_counts').pluck().get()).to.equal('unknown');
+    expect(await db.get('SELECT last_unit FROM tally_counts')).to.deep.equal({ last_unit: 'unknown' });
   });
 
   it('resumes from its checkpoint after a restart without applying anything twice', async () => {
@@ -81,7 +88,7 @@ describe('the projection runner', () => {
     await runner([tallyProjection('tally')]).catchUp();
     await appendTally(stream, [4, 5]);
     await runner([tallyProjection('tally')]).catchUp();
-    expect(totals()).to.deep.equal([{ stream_id: stream, total: 15, events: 5 }]);
+    expect(await totals()).to.deep.equal([{ stream_id: stream, total: 15, events: 5 }]);
   });
 
   it('commits an event’s changes with its checkpoint: a failing event leaves the batch unapplied and the checkpoint before it', async () => {
@@ -94,11 +101,11 @@ describe('the projection runner', () => {
     );
     expect(error).to.be.instanceOf(ProjectionFailed);
     expect(error).to.include({ position: 4, eventType: 'tally.counted.v2' });
-    expect(totals(), 'the batch holding the failure rolled back whole').to.deep.equal([]);
+    expect(await totals(), 'the batch holding the failure rolled back whole').to.deep.equal([]);
     expect((await failing.status()).projections[0]?.checkpoint).to.equal(0);
 
     await runner([tallyProjection('tally')], 10).catchUp();
-    expect(totals()).to.deep.equal([{ stream_id: stream, total: 15, events: 5 }]);
+    expect(await totals()).to.deep.equal([{ stream_id: stream, total: 15, events: 5 }]);
   });
 
   it('fails on an event type it cannot read instead of skipping it', async () => {
@@ -112,17 +119,17 @@ describe('the projection runner', () => {
     await runner([tallyProjection('tally')]).catchUp();
     await appendTally(stream, [3]);
     await runner([tallyProjection('tally'), tallyProjection('late')]).catchUp();
-    expect(totals('tally')).to.deep.equal([{ stream_id: stream, total: 6, events: 3 }]);
-    expect(totals('late')).to.deep.equal([{ stream_id: stream, total: 6, events: 3 }]);
+    expect(await totals('tally')).to.deep.equal([{ stream_id: stream, total: 6, events: 3 }]);
+    expect(await totals('late')).to.deep.equal([{ stream_id: stream, total: 6, events: 3 }]);
   });
 
   it('rebuilds a projection whose version changed', async () => {
     const stream = newStreamId('tally');
     await appendTally(stream, [1, 2]);
     await runner([tallyProjection('tally')]).catchUp();
-    db.prepare('UPDATE tally_counts SET total = -1').run();
+    await db.run('UPDATE tally_counts SET total = -1');
     await runner([tallyProjection('tally', { version: 2 })]).catchUp();
-    expect(totals()).to.deep.equal([{ stream_id: stream, total: 3, events: 2 }]);
+    expect(await totals()).to.deep.equal([{ stream_id: stream, total: 3, events: 2 }]);
   });
 
   it('follows the store live and lets a reader wait for its own write', async () => {
@@ -131,7 +138,7 @@ describe('the projection runner', () => {
     const stream = newStreamId('tally');
     const appended = await store.appendToStream(stream, [counted(7), counted(8)]);
     await tally.waitFor(appended.positions.at(-1) ?? 0);
-    expect(totals()).to.deep.equal([{ stream_id: stream, total: 15, events: 2 }]);
+    expect(await totals()).to.deep.equal([{ stream_id: stream, total: 15, events: 2 }]);
     expect((await tally.status()).running).to.equal(true);
   });
 
@@ -147,7 +154,7 @@ describe('the projection runner', () => {
     await Promise.all(streams.map((stream) => appendTally(stream, Array.from({ length: 40 }, () => 1))));
     await Promise.all([tally.catchUp(), tally.catchUp()]);
     await tally.waitFor(200);
-    expect(totals().map((row) => row.events)).to.deep.equal([40, 40, 40, 40, 40]);
+    expect((await totals()).map((row) => row.events)).to.deep.equal([40, 40, 40, 40, 40]);
   });
 
   it('rebuilt from scratch, gives a byte-identical dump of what it built while the log grew', async () => {
@@ -158,24 +165,20 @@ describe('the projection runner', () => {
     }
     await tally.waitFor(await store.headPosition());
     const projections = [tallyProjection('tally'), tallyProjection('other')];
-    const before = dumpProjection(db, tallyProjection('tally'));
-    const digestBefore = dumpDigest(db, projections);
+    const before = await dumpProjection(db, tallyProjection('tally'));
+    const digestBefore = await dumpDigest(db, projections);
     expect(await tally.rebuild()).to.equal(120);
-    expect(dumpProjection(db, tallyProjection('tally'))).to.equal(before);
-    expect(dumpDigest(db, projections)).to.equal(digestBefore);
+    expect(await dumpProjection(db, tallyProjection('tally'))).to.equal(before);
+    expect(await dumpDigest(db, projections)).to.equal(digestBefore);
     expect((await tally.status()).running, 'a live runner keeps following after a rebuild').to.equal(true);
   });
 
   it('rebuilds into a fresh database identically', async () => {
     await Promise.all(Array.from({ length: 3 }, (_, index) => appendTally(`tally-${String(index)}`, [index, index + 1])));
     await runner([tallyProjection('tally')]).catchUp();
-    const fresh = openReadModelDatabase(join(folder, 'fresh.sqlite'));
-    try {
-      await runner([tallyProjection('tally')], 1, fresh).catchUp();
-      expect(dumpProjection(fresh, tallyProjection('tally'))).to.equal(dumpProjection(db, tallyProjection('tally')));
-    } finally {
-      fresh.close();
-    }
+    const fresh = await open(await target.newLocation());
+    await runner([tallyProjection('tally')], 1, fresh).catchUp();
+    expect(await dumpProjection(statementwise(fresh), tallyProjection('tally'))).to.equal(await dumpProjection(db, tallyProjection('tally')));
   });
 
   it('says it stopped following when an event fails live, and follows again once the failure is gone', async () => {
@@ -183,12 +186,12 @@ describe('the projection runner', () => {
     const errors: unknown[] = [];
     const fussy: Projection = {
       ...tallyProjection('tally'),
-      apply(database, event) {
+      async apply(database, event) {
         if (refuse) throw new Error('not today');
-        tallyProjection('tally').apply(database, event);
+        await tallyProjection('tally').apply(database, event);
       },
     };
-    const tally = createProjectionRunner({ store, db, projections: [fussy], registry, retryAfterMs: 20, onError: (error) => errors.push(error) });
+    const tally = createProjectionRunner({ store, readModels, projections: [fussy], registry, retryAfterMs: 20, onError: (error) => errors.push(error) });
     runners.push(tally);
     await tally.start();
     await appendTally(newStreamId('tally'), [1]);
@@ -209,36 +212,45 @@ describe('the projection runner', () => {
     expect([recovered.running, recovered.failure, recovered.projections[0]?.lag]).to.deep.equal([true, null, 0]);
   });
 
-  it('applies each event once when two runners share one read-model file', async () => {
+  it('applies each event once when two runners share one read-model database', async () => {
     await Promise.all(Array.from({ length: 4 }, (_, index) => appendTally(`tally-${String(index)}`, Array.from({ length: 50 }, () => 1))));
-    const second = openReadModelDatabase(join(folder, 'readmodels.sqlite'));
-    try {
-      await Promise.all([runner([tallyProjection('tally')], 7).catchUp(), runner([tallyProjection('tally')], 5, second).catchUp()]);
-      expect(totals().map((row) => row.events)).to.deep.equal([50, 50, 50, 50]);
-    } finally {
-      second.close();
-    }
+    const second = await open(location);
+    await Promise.all([runner([tallyProjection('tally')], 7).catchUp(), runner([tallyProjection('tally')], 5, second).catchUp()]);
+    expect((await totals()).map((row) => row.events)).to.deep.equal([50, 50, 50, 50]);
+  });
+
+  it('applies each event once when two runners share one read-model database and both follow the store live', async () => {
+    const second = await open(location);
+    const first = runner([tallyProjection('tally')], 3);
+    const other = runner([tallyProjection('tally')], 4, second);
+    await Promise.all([first.start(), other.start()]);
+    await Promise.all(Array.from({ length: 4 }, (_, index) => appendTally(`tally-${String(index)}`, Array.from({ length: 30 }, () => 1))));
+    const head = await store.headPosition();
+    await Promise.all([first.waitFor(head), other.waitFor(head)]);
+    expect((await totals()).map((row) => row.events)).to.deep.equal([30, 30, 30, 30]);
   });
 
   it('refuses two projections of one name', () => {
-    expect(() => createProjectionRunner({ store, db, projections: [tallyProjection('tally'), tallyProjection('tally')], registry })).to.throw(
+    expect(() => createProjectionRunner({ store, readModels, projections: [tallyProjection('tally'), tallyProjection('tally')], registry })).to.throw(
       TypeError,
       /two projections are named tally/,
     );
   });
 });
 
-describe('the projection runner killed mid-run', () => {
+describeOnEachReadModelStore('the projection runner killed mid-run', (target) => {
   it('has applied each event exactly once when it resumes', async function () {
     this.timeout(60_000);
     const folder = await mkdtemp(join(tmpdir(), 'quanze-projections-kill-'));
     const store = await openEventStore(`sqlite:${folder}`);
-    const db = openReadModelDatabase(join(folder, 'readmodels.sqlite'));
+    const where = await target.newLocation();
+    const readModels = await openReadModelStore(where);
+    const db = statementwise(readModels);
     try {
       for (let index = 0; index < 10; index++) {
         await store.appendToStream(`tally-${String(index)}`, Array.from({ length: 300 }, () => counted(1)));
       }
-      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@quanze/source', PROJECT_UNTIL_KILLED, folder], {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@quanze/source', PROJECT_UNTIL_KILLED, folder, where], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const exited = new Promise<NodeJS.Signals | null>((resolve) => {
@@ -247,22 +259,22 @@ describe('the projection runner killed mid-run', () => {
         });
       });
       // Kill it once it has committed some batches, and not all of them.
-      const checkpoint = () => {
-        const started = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'projection_checkpoints'").get() !== undefined;
-        if (!started) return 0;
-        return (db.prepare("SELECT position FROM projection_checkpoints WHERE name = 'tally'").pluck().get() as number | undefined) ?? 0;
+      const checkpoint = async () => {
+        // Before the child has made the table, there is nothing to read.
+        const position = await db.get<{ position: number }>("SELECT position FROM projection_checkpoints WHERE name = 'tally'").catch(() => undefined);
+        return position?.position ?? 0;
       };
-      while (checkpoint() < 500) await new Promise((resolve) => setTimeout(resolve, 20));
+      while ((await checkpoint()) < 500) await new Promise((resolve) => setTimeout(resolve, 20));
       child.kill('SIGKILL');
       expect(await exited).to.equal('SIGKILL');
-      expect(checkpoint()).to.be.lessThan(3000);
+      expect(await checkpoint()).to.be.lessThan(3000);
 
-      const resumed = createProjectionRunner({ store, db, projections: [tallyProjection('tally')], registry });
+      const resumed = createProjectionRunner({ store, readModels, projections: [tallyProjection('tally')], registry });
       expect(await resumed.catchUp()).to.equal(3000);
-      const rows = db.prepare('SELECT events, total FROM tally_counts ORDER BY stream_id').all();
+      const rows = await db.all('SELECT events, total FROM tally_counts ORDER BY stream_id');
       expect(rows).to.deep.equal(Array.from({ length: 10 }, () => ({ events: 300, total: 300 })));
     } finally {
-      db.close();
+      await readModels.close();
       await store.close();
       await rm(folder, { recursive: true, force: true });
     }

@@ -26,18 +26,19 @@ export function tallyProjection(name: string, options: { version?: number; failO
     name,
     version: options.version ?? 1,
     tables: [table],
-    setup(db) {
-      db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, total INTEGER NOT NULL, last_unit TEXT NOT NULL, events INTEGER NOT NULL) STRICT`);
+    async setup(tx) {
+      await tx.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, total INTEGER NOT NULL, last_unit TEXT NOT NULL, events INTEGER NOT NULL) STRICT`);
     },
-    apply(db, event: LedgerEvent) {
+    async apply(tx, event: LedgerEvent) {
       const counted = event as unknown as Counted;
       if (counted.data.n === options.failOn) throw new Error(`refusing n = ${String(options.failOn)}`);
       // A slow projection, so that a kill lands in the middle of a run.
       if (options.slowMs !== undefined) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, options.slowMs);
-      db.prepare(
-        `INSERT INTO ${table} (stream_id, total, last_unit, events) VALUES (?, ?, ?, 1)
-         ON CONFLICT (stream_id) DO UPDATE SET total = total + excluded.total, last_unit = excluded.last_unit, events = events + 1`,
-      ).run(counted.streamId, counted.data.n, counted.data.unit);
+      await tx.run(
+        `INSERT INTO ${table} AS counts (stream_id, total, last_unit, events) VALUES (?, ?, ?, 1)
+         ON CONFLICT (stream_id) DO UPDATE SET total = counts.total + excluded.total, last_unit = excluded.last_unit, events = counts.events + 1`,
+        [counted.streamId, counted.data.n, counted.data.unit],
+      );
     },
   };
 }
