@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CalendarDate, Id } from '@quanze/events';
 import { MAX_PAGE_SIZE, decodeCursor, subjectBelongsToUnit, unitWithPredecessors } from '@quanze/projections';
-import type { ReadModelDatabase, SubjectKind, SubjectRef } from '@quanze/projections';
+import type { ReadModelSql, SubjectKind, SubjectRef } from '@quanze/projections';
 import { NotPermitted, hasRole } from '@quanze/service-kit';
 import type { Audience, Principal } from '@quanze/service-kit';
 
@@ -95,17 +95,17 @@ export function partsVisibleTo<TPart extends { readonly role: string }>(caller: 
 }
 
 /** A unit-bound caller may read the subject only if it is their unit's (or a predecessor's): 403 otherwise. */
-export function assertSubjectVisible(db: ReadModelDatabase, caller: Principal | null, subject: SubjectRef): void {
+export async function assertSubjectVisible(q: ReadModelSql, caller: Principal | null, subject: SubjectRef): Promise<void> {
   if (readsEverything(caller)) return;
-  if (caller?.unitId === null || caller?.unitId === undefined || !subjectBelongsToUnit(db, subject, caller.unitId)) {
+  if (caller?.unitId === null || caller?.unitId === undefined || !(await subjectBelongsToUnit(q, subject, caller.unitId))) {
     throw new NotPermitted(`${subjectName(subject)} is not a subject of your unit: heads, legal reviewers and clerks read their own unit’s`);
   }
 }
 
 /** A unit-bound caller may read the timeline of their unit, or of a unit merged or dissolved into theirs: 403 otherwise. */
-export function assertUnitVisible(db: ReadModelDatabase, caller: Principal | null, unitId: string): void {
+export async function assertUnitVisible(q: ReadModelSql, caller: Principal | null, unitId: string): Promise<void> {
   if (readsEverything(caller)) return;
-  if (caller?.unitId === null || caller?.unitId === undefined || !unitWithPredecessors(db, caller.unitId).includes(unitId)) {
+  if (caller?.unitId === null || caller?.unitId === undefined || !(await unitWithPredecessors(q, caller.unitId)).includes(unitId)) {
     throw new NotPermitted(`unit ${unitId} is not your unit: heads, legal reviewers and clerks read their own unit’s timeline`);
   }
 }

@@ -67,16 +67,18 @@ export function createAuditRoutes(deps: AccountabilityDeps): RouteDefinition[] {
           },
         });
         await awaitConsistency(deps, query.consistent);
-        const page = listAccessRecords(deps.db, {
-          personId: query.personId,
-          unitId: query.unitId,
-          operationId: query.operation,
-          subject: query.subject,
-          from: query.from,
-          to: query.to,
-          limit: query.limit,
-          before: query.cursor ?? null,
-        });
+        const page = await deps.readModels.read((q) =>
+          listAccessRecords(q, {
+            personId: query.personId,
+            unitId: query.unitId,
+            operationId: query.operation,
+            subject: query.subject,
+            from: query.from,
+            to: query.to,
+            limit: query.limit,
+            before: query.cursor ?? null,
+          }),
+        );
         return ok(pageOf(page.items, page.next));
       },
     }),

@@ -84,9 +84,12 @@ export function createChainRoutes(deps: AccountabilityDeps): RouteDefinition[] {
         const subject = subjectOf(params);
         await deps.recordAccess(caller, { operationId: 'getResponsibilityChain', subject: subjectName(subject), parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
-        const chain = responsibilityChain(deps.db, subject);
-        if (chain === null) throw new SubjectNotFound(subjectName(subject));
-        assertSubjectVisible(deps.db, caller, subject);
+        const chain = await deps.readModels.read(async (q) => {
+          const found = await responsibilityChain(q, subject);
+          if (found === null) throw new SubjectNotFound(subjectName(subject));
+          await assertSubjectVisible(q, caller, subject);
+          return found;
+        });
         // Reasons, conclusions and findings are free text that may name a suspect or a citizen: supervision reads them
         // here; everyone else reads the facts (ids, dates, kinds) with the text marked as given.
         if (hasRole(caller, 'supervision')) return ok(chain);

@@ -85,20 +85,24 @@ export function createDossierRoutes(deps: AccountabilityDeps): RouteDefinition[]
       async handle({ params, query, caller }) {
         await deps.recordAccess(caller, { operationId: 'getPersonDossier', subject: `person-${params.personId}`, parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
-        const dossier = personDossier(deps.db, params.personId, {
-          from: query.from,
-          to: query.to,
-          roles: query.roles,
-          after: query.after,
-          limit: query.limit,
+        const dossier = await deps.readModels.read(async (q) => {
+          const asked = await personDossier(q, params.personId, {
+            from: query.from,
+            to: query.to,
+            roles: query.roles,
+            after: query.after,
+            limit: query.limit,
+          });
+          // 404 when the ledger never met the person — not when the filters left nothing: an outside expert who signed
+          // an opinion holds no post, and a narrow time range may hold none of anyone's acts.
+          const neverMet =
+            asked.person.name === null &&
+            asked.person.tenures.length === 0 &&
+            asked.entries.length === 0 &&
+            (await personDossier(q, params.personId, { limit: 1 })).entries.length === 0;
+          if (neverMet) throw new SubjectNotFound(`person ${params.personId}`);
+          return asked;
         });
-        // 404 when the ledger never met the person — not when the filters left nothing: an outside expert who signed an
-        // opinion holds no post, and a narrow time range may hold none of anyone's acts.
-        const neverMet =
-          dossier.person.name === null &&
-          dossier.person.tenures.length === 0 &&
-          (dossier.entries.length > 0 ? false : personDossier(deps.db, params.personId, { limit: 1 }).entries.length === 0);
-        if (neverMet) throw new SubjectNotFound(`person ${params.personId}`);
         return ok(dossier);
       },
     }),

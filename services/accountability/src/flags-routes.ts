@@ -89,16 +89,18 @@ export function createFlagsRoutes(deps: AccountabilityDeps): RouteDefinition[] {
         if (query.code !== undefined && codes !== undefined && !codes.includes(query.code)) throw new FlagCodeNotPermitted(query.code);
         const day = query.asOf ?? today();
         await deps.recordAccess(caller, { operationId: 'listFlags', subject: null, parameters: { ...query, asOf: day } });
-        const page = listFlags(deps.db, {
-          asOf: day,
-          limit: query.limit,
-          ...(query.unitId === undefined ? {} : { unitId: query.unitId }),
-          ...(query.code === undefined ? {} : { code: query.code }),
-          ...(codes === undefined ? {} : { codes }),
-          ...(query.from === undefined ? {} : { from: query.from }),
-          ...(query.to === undefined ? {} : { to: query.to }),
-          ...(query.after === undefined ? {} : { after: query.after }),
-        });
+        const page = await deps.readModels.read((q) =>
+          listFlags(q, {
+            asOf: day,
+            limit: query.limit,
+            ...(query.unitId === undefined ? {} : { unitId: query.unitId }),
+            ...(query.code === undefined ? {} : { code: query.code }),
+            ...(codes === undefined ? {} : { codes }),
+            ...(query.from === undefined ? {} : { from: query.from }),
+            ...(query.to === undefined ? {} : { to: query.to }),
+            ...(query.after === undefined ? {} : { after: query.after }),
+          }),
+        );
         return ok({ asOf: day, ...page });
       },
     }),
@@ -120,14 +122,16 @@ export function createFlagsRoutes(deps: AccountabilityDeps): RouteDefinition[] {
         const codes = visibleCodes(caller);
         const day = query.asOf ?? today();
         await deps.recordAccess(caller, { operationId: 'countFlags', subject: null, parameters: { ...query, asOf: day } });
-        const counts = flagCounts(deps.db, {
-          asOf: day,
-          by: query.by,
-          interval: query.interval,
-          ...(codes === undefined ? {} : { codes }),
-          ...(query.from === undefined ? {} : { from: query.from }),
-          ...(query.to === undefined ? {} : { to: query.to }),
-        });
+        const counts = await deps.readModels.read((q) =>
+          flagCounts(q, {
+            asOf: day,
+            by: query.by,
+            interval: query.interval,
+            ...(codes === undefined ? {} : { codes }),
+            ...(query.from === undefined ? {} : { from: query.from }),
+            ...(query.to === undefined ? {} : { to: query.to }),
+          }),
+        );
         return ok({ asOf: day, by: query.by, interval: query.interval, counts });
       },
     }),

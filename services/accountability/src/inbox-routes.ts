@@ -123,7 +123,8 @@ export function createInboxRoutes(deps: AccountabilityDeps): RouteDefinition[] {
           parameters: { unitId: owner.unitId, stage: query.stage, limit: query.limit, cursor: query.cursor, consistent: query.consistent },
         });
         await awaitConsistency(deps, query.consistent);
-        const page = listTransferInbox(deps.db, { ...owner, stage: query.stage, limit: query.limit, after: query.cursor ?? null });
+        const page = await deps.readModels.read((q) => listTransferInbox(q, { ...owner, stage: query.stage, limit: query.limit, after: query.cursor ?? null }));
+        // The checkpoints are the integrity store's, not the read models': looked up once the snapshot is let go.
         const items = [];
         for (const item of page.items) items.push(await withTransferEvent(deps, item));
         return ok(pageOf(items, page.next));
@@ -148,7 +149,7 @@ export function createInboxRoutes(deps: AccountabilityDeps): RouteDefinition[] {
           parameters: { unitId: owner.unitId, transferId: params.transferId, consistent: query.consistent },
         });
         await awaitConsistency(deps, query.consistent);
-        const transfer = getInboxTransfer(deps.db, owner, params.caseId, params.transferId);
+        const transfer = await deps.readModels.read((q) => getInboxTransfer(q, owner, params.caseId, params.transferId));
         if (transfer === null) throw new SubjectNotFound(`transfer ${params.transferId} of case ${params.caseId}`);
         return ok(await withTransferEvent(deps, transfer));
       },

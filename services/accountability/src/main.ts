@@ -1,7 +1,5 @@
-import { join } from 'node:path';
 import type { LedgerLog } from '@quanze/integrity';
 import { ledgerLogConfig, logWitnessReport, openLedgerLog } from '@quanze/integrity';
-import { READ_MODELS_FILE_NAME } from '@quanze/projections';
 import { runServices, runtimeConfig } from '@quanze/service-kit';
 import { createAccessRecorder } from './access-audit.js';
 import { createAccountabilityService } from './index.js';
@@ -11,7 +9,8 @@ import type { AccountabilityReadModels } from './read-models.js';
 
 /**
  * This service alone, on the store of QUANZE_STORE_URL (default: ./data, shared with `npm start`), port 3005, with
- * its read models in <data>/readmodels.sqlite: caught up before the server listens, then followed live; and the
+ * its read models where QUANZE_READ_MODELS_URL says (default: <data>/readmodels.sqlite, or the store's PostgreSQL
+ * database): caught up before the server listens, then followed live; and the
  * sealer of the tamper-evident log with its routes under /log.
  */
 const config = runtimeConfig(process.env, { port: 3005 });
@@ -53,16 +52,15 @@ await runServices(
         onWitness: logWitnessReport(logger),
       });
       logger.info({ verifierKey: ledgerLog.verifierKey }, 'sealing the ledger');
-      const path = join(config.dataFolder, READ_MODELS_FILE_NAME);
       readModels = await openAccountabilityReadModels({
         store,
-        path,
+        where: config.readModelsUrl,
         onError: (error) => {
           logger.error({ err: error }, 'read models stopped following the ledger; retrying');
         },
       });
       const status = await readModels.runner.status();
-      logger.info({ path, headPosition: status.headPosition }, 'read models caught up');
+      logger.info({ readModels: readModels.store.location, headPosition: status.headPosition }, 'read models caught up');
     },
     // Stop following the store before it closes; a lost last batch would be replayed from its checkpoint anyway.
     onStop: async () => {

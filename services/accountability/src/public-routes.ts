@@ -53,8 +53,12 @@ export function createPublicRoutes(deps: AccountabilityDeps): RouteDefinition[] 
         const on = query.on ?? chinaDateOf(deps.clock().toISOString());
         await deps.recordAccess(caller, { operationId: 'listPublicValidDocuments', subject: null, parameters: { on, limit: query.limit, cursor: query.cursor } });
         await awaitConsistency(deps, query.consistent);
-        const page = listPublicDocuments(deps.db, { on, limit: query.limit, after: query.cursor ?? null });
-        return ok({ on, total: countPublicDocuments(deps.db, on), ...pageOf(page.items, page.next) });
+        // The page and the total from one snapshot, so that they agree.
+        const { page, total } = await deps.readModels.read(async (q) => ({
+          page: await listPublicDocuments(q, { on, limit: query.limit, after: query.cursor ?? null }),
+          total: await countPublicDocuments(q, on),
+        }));
+        return ok({ on, total, ...pageOf(page.items, page.next) });
       },
     }),
     defineRoute({
@@ -74,7 +78,9 @@ export function createPublicRoutes(deps: AccountabilityDeps): RouteDefinition[] 
           parameters: { unitId: query.unitId, kind: query.kind, limit: query.limit, cursor: query.cursor },
         });
         await awaitConsistency(deps, query.consistent);
-        const page = listPublicEnforcementResults(deps.db, { unitId: query.unitId, kind: query.kind, limit: query.limit, before: query.cursor ?? null });
+        const page = await deps.readModels.read((q) =>
+          listPublicEnforcementResults(q, { unitId: query.unitId, kind: query.kind, limit: query.limit, before: query.cursor ?? null }),
+        );
         return ok(pageOf(page.items, page.next));
       },
     }),
@@ -90,7 +96,7 @@ export function createPublicRoutes(deps: AccountabilityDeps): RouteDefinition[] 
       async handle({ query, caller }) {
         await deps.recordAccess(caller, { operationId: 'listPublicDecisions', subject: null, parameters: { limit: query.limit, cursor: query.cursor } });
         await awaitConsistency(deps, query.consistent);
-        const page = listPublicDecisions(deps.db, { limit: query.limit, before: query.cursor ?? null });
+        const page = await deps.readModels.read((q) => listPublicDecisions(q, { limit: query.limit, before: query.cursor ?? null }));
         return ok(pageOf(page.items, page.next));
       },
     }),

@@ -86,7 +86,7 @@ export function createTimelineRoutes(deps: AccountabilityDeps): RouteDefinition[
       async handle({ query, caller }) {
         await deps.recordAccess(caller, { operationId: 'getCityTimeline', subject: null, parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
-        return ok(visibleTo(caller, timeline(deps.db, { city: true }, optionsOf(query))));
+        return ok(visibleTo(caller, await deps.readModels.read((q) => timeline(q, { city: true }, optionsOf(query)))));
       },
     }),
     defineRoute({
@@ -103,8 +103,11 @@ export function createTimelineRoutes(deps: AccountabilityDeps): RouteDefinition[
       async handle({ params, query, caller }) {
         await deps.recordAccess(caller, { operationId: 'getUnitTimeline', subject: `unit-${params.unitId}`, parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
-        assertUnitVisible(deps.db, caller, params.unitId);
-        return ok(visibleTo(caller, timeline(deps.db, { unitId: params.unitId }, optionsOf(query))));
+        const page = await deps.readModels.read(async (q) => {
+          await assertUnitVisible(q, caller, params.unitId);
+          return timeline(q, { unitId: params.unitId }, optionsOf(query));
+        });
+        return ok(visibleTo(caller, page));
       },
     }),
     defineRoute({
@@ -121,7 +124,7 @@ export function createTimelineRoutes(deps: AccountabilityDeps): RouteDefinition[
       async handle({ params, query, caller }) {
         await deps.recordAccess(caller, { operationId: 'getPersonTimeline', subject: `person-${params.personId}`, parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
-        return ok(visibleTo(caller, timeline(deps.db, { personId: params.personId }, optionsOf(query))));
+        return ok(visibleTo(caller, await deps.readModels.read((q) => timeline(q, { personId: params.personId }, optionsOf(query)))));
       },
     }),
     defineRoute({
@@ -143,9 +146,12 @@ export function createTimelineRoutes(deps: AccountabilityDeps): RouteDefinition[
           throw new NotPermitted('a person’s timeline is personal, like their dossier: supervision only');
         }
         await awaitConsistency(deps, query.consistent);
-        if (getSubject(deps.db, subject) === null) throw new SubjectNotFound(subjectName(subject));
-        assertSubjectVisible(deps.db, caller, subject);
-        return ok(visibleTo(caller, timeline(deps.db, { subject }, optionsOf(query))));
+        const page = await deps.readModels.read(async (q) => {
+          if ((await getSubject(q, subject)) === null) throw new SubjectNotFound(subjectName(subject));
+          await assertSubjectVisible(q, caller, subject);
+          return timeline(q, { subject }, optionsOf(query));
+        });
+        return ok(visibleTo(caller, page));
       },
     }),
   ];

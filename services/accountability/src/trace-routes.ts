@@ -76,7 +76,7 @@ export function createTraceRoutes(deps: AccountabilityDeps): RouteDefinition[] {
       async handle({ params, query, caller }) {
         await deps.recordAccess(caller, { operationId: 'traceFromEvent', subject: `event-${params.eventId}`, parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
-        return answer(reverseTrace(deps.db, { eventId: params.eventId }), `event ${params.eventId} (a step of a subject)`);
+        return answer(await deps.readModels.read((q) => reverseTrace(q, { eventId: params.eventId })), `event ${params.eventId} (a step of a subject)`);
       },
     }),
     defineRoute({
@@ -95,7 +95,10 @@ export function createTraceRoutes(deps: AccountabilityDeps): RouteDefinition[] {
         const finding = await loadFinding(deps, params.findingId);
         // The finding is in the store; the read models may not hold it yet without `consistent=true`.
         await awaitConsistency(deps, query.consistent);
-        return answer(reverseTrace(deps.db, { eventId: finding.recorded.eventId }), `finding ${params.findingId} (not yet in the read models: ask with consistent=true)`);
+        return answer(
+          await deps.readModels.read((q) => reverseTrace(q, { eventId: finding.recorded.eventId })),
+          `finding ${params.findingId} (not yet in the read models: ask with consistent=true)`,
+        );
       },
     }),
     defineRoute({
@@ -113,7 +116,7 @@ export function createTraceRoutes(deps: AccountabilityDeps): RouteDefinition[] {
         const subject = subjectOf(params);
         await deps.recordAccess(caller, { operationId: 'traceFromSubject', subject: subjectName(subject), parameters: { ...query } });
         await awaitConsistency(deps, query.consistent);
-        return answer(reverseTrace(deps.db, { subject }), subjectName(subject));
+        return answer(await deps.readModels.read((q) => reverseTrace(q, { subject })), subjectName(subject));
       },
     }),
   ];

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RecordedEvent } from '@quanze/events';
-import { activityProjection, createProjectionRunner, openReadModelDatabase, organizationProjection } from '@quanze/projections';
-import type { ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import { activityProjection, createProjectionRunner, organizationProjection } from '@quanze/projections';
+import type { ProjectionRunner, ReadModelStore } from '@quanze/projections';
 import type { Principal, ServiceModule } from '@quanze/service-kit';
 import { createAccessRecorder } from '../../../services/accountability/src/access-audit.js';
 import { createChainRoutes } from '../../../services/accountability/src/chain-routes.js';
@@ -13,6 +13,7 @@ import { recordCityHistory, startCity } from '../../packages/projections/read-mo
 import type { CityHistory } from '../../packages/projections/read-models/activity/city-history.js';
 import { authorizationMatrix, expectMatrixMatchesAllow } from '../../support/http.js';
 import type { ServiceFactory, TestResponse } from '../../support/http.js';
+import { describeOnEachReadModelStore } from '../../support/read-models.js';
 
 interface Problem {
   readonly code?: string;
@@ -36,20 +37,20 @@ interface TraceBody extends Problem {
 
 /**
  * Queries 1–4 over HTTP, on the handcrafted history of 尚志市 recorded through the real organisation and decisions
- * services: who may read what, what is recorded as access.queried.v1, and how bad parameters are refused.
+ * services: who may read what, what is recorded as access.queried.v1, and how bad parameters are refused. The same
+ * answers from read models in SQLite and in PostgreSQL: these queries are the read models' most intricate SQL.
  */
-describe('the chain, dossier, trace and timeline routes', () => {
+describeOnEachReadModelStore('the chain, dossier, trace and timeline routes', (target) => {
   let city: CityHistory;
   let service: ServiceModule;
-  const opened: { db?: ReadModelDatabase; runner?: ProjectionRunner } = {};
+  let readModels: ReadModelStore | undefined;
+  let runner: ProjectionRunner | undefined;
 
   const activity: ServiceFactory = ({ store, clock }) => {
-    const db = openReadModelDatabase(':memory:');
-    const runner = createProjectionRunner({ store, db, projections: [organizationProjection, activityProjection] });
-    opened.db = db;
-    opened.runner = runner;
+    if (readModels === undefined) throw new Error('the read models open before the app');
+    runner = createProjectionRunner({ store, readModels, projections: [organizationProjection, activityProjection] });
     const now = clock ?? (() => new Date());
-    const deps: AccountabilityDeps = { store, db, runner, clock: now, recordAccess: createAccessRecorder(store, now) };
+    const deps: AccountabilityDeps = { store, readModels, runner, clock: now, recordAccess: createAccessRecorder(store, now) };
     return {
       name: 'accountability',
       description: 'chains, dossiers, traces and timelines',
@@ -59,15 +60,16 @@ describe('the chain, dossier, trace and timeline routes', () => {
   };
 
   before(async () => {
+    readModels = await target.open();
     const { app, setNow } = await startCity([activity]);
     city = await recordCityHistory(app, setNow);
-    await opened.runner?.catchUp();
+    await runner?.catchUp();
     const module = app.services.at(-1);
     if (module === undefined) throw new Error('no accountability routes');
     service = module;
   });
   after(async () => {
-    opened.db?.close();
+    await readModels?.close();
     await city.app.close();
   });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { accountabilityProjections, createAccessRecorder, createAccountabilityService } from '@quanze/accountability';
-import { createProjectionRunner, openReadModelDatabase } from '@quanze/projections';
-import type { ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import { createProjectionRunner, openSqliteReadModelStore } from '@quanze/projections';
+import type { ProjectionRunner, ReadModelStore } from '@quanze/projections';
 import { recordCityHistory, startCity } from '../../packages/projections/read-models/activity/city-history.js';
 import type { CityHistory } from '../../packages/projections/read-models/activity/city-history.js';
 import type { ServiceFactory } from '../../support/http.js';
@@ -48,16 +48,16 @@ describe('findings in dossiers and reverse traces', () => {
   let supervision: string;
   let findingId: string;
   let findingEventId: string;
-  const opened: { db?: ReadModelDatabase; runner?: ProjectionRunner } = {};
+  const opened: { readModels?: ReadModelStore; runner?: ProjectionRunner } = {};
   let setClock: (instant: string) => void = () => undefined;
 
   const accountability: ServiceFactory = ({ store, clock }) => {
-    const db = openReadModelDatabase(':memory:');
-    const runner = createProjectionRunner({ store, db, projections: accountabilityProjections });
-    opened.db = db;
+    const readModels = openSqliteReadModelStore(':memory:');
+    const runner = createProjectionRunner({ store, readModels, projections: accountabilityProjections });
+    opened.readModels = readModels;
     opened.runner = runner;
     const at = clock ?? (() => new Date());
-    return createAccountabilityService({ store, db, runner, clock: at, recordAccess: createAccessRecorder(store, at) });
+    return createAccountabilityService({ store, readModels, runner, clock: at, recordAccess: createAccessRecorder(store, at) });
   };
 
   const get = async <TBody>(path: string) => {
@@ -99,7 +99,7 @@ describe('findings in dossiers and reverse traces', () => {
   after(async () => {
     await opened.runner?.stop();
     await city.app.close();
-    opened.db?.close();
+    await opened.readModels?.close();
   });
 
   it('shows the finding as what became of the decision a person took part in, long after they moved', async () => {

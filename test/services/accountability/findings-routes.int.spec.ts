@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { accountabilityProjections, createAccessRecorder, createAccountabilityService } from '@quanze/accountability';
 import type { RecordedEvent } from '@quanze/events';
 import { createOrganizationService } from '@quanze/organization';
-import { createProjectionRunner, openReadModelDatabase } from '@quanze/projections';
-import type { ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import { createProjectionRunner, openSqliteReadModelStore } from '@quanze/projections';
+import type { ProjectionRunner, ReadModelStore } from '@quanze/projections';
 import type { ServiceModule } from '@quanze/service-kit';
 import { authorizationMatrix, expectMatrixMatchesAllow, startTestApp } from '../../support/http.js';
 import type { ServiceFactory, TestApp } from '../../support/http.js';
@@ -34,7 +34,7 @@ const FINDING_ROUTES = ['recordFinding', 'withdrawFinding', 'getFinding', 'trace
 describe('the finding routes (问责)', () => {
   let app: TestApp;
   let service: ServiceModule;
-  const opened: { db?: ReadModelDatabase; runner?: ProjectionRunner } = {};
+  const opened: { readModels?: ReadModelStore; runner?: ProjectionRunner } = {};
   // 2026-03-02, 10:00 in Beijing.
   const now = new Date('2026-03-02T02:00:00.000Z');
 
@@ -46,12 +46,12 @@ describe('the finding routes (问责)', () => {
   let developmentUnit: string;
 
   const accountability: ServiceFactory = ({ store, clock }) => {
-    const db = openReadModelDatabase(':memory:');
-    const runner = createProjectionRunner({ store, db, projections: accountabilityProjections });
-    opened.db = db;
+    const readModels = openSqliteReadModelStore(':memory:');
+    const runner = createProjectionRunner({ store, readModels, projections: accountabilityProjections });
+    opened.readModels = readModels;
     opened.runner = runner;
     const at = clock ?? (() => new Date());
-    return createAccountabilityService({ store, db, runner, clock: at, recordAccess: createAccessRecorder(store, at) });
+    return createAccountabilityService({ store, readModels, runner, clock: at, recordAccess: createAccessRecorder(store, at) });
   };
 
   async function post(path: string, token: string, body: unknown, headers: Record<string, string> = {}) {
@@ -114,7 +114,7 @@ describe('the finding routes (问责)', () => {
   after(async () => {
     await opened.runner?.stop();
     await app.close();
-    opened.db?.close();
+    await opened.readModels?.close();
   });
 
   it('lets supervision alone record, withdraw, read and trace findings', async () => {

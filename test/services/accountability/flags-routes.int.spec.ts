@@ -3,8 +3,8 @@ import { expect } from 'chai';
 import { createDecisionsService } from '@quanze/decisions';
 import { ledgerRegistry } from '@quanze/events';
 import type { EventStore } from '@quanze/eventstore';
-import { createProjectionRunner, flagsProjection, openReadModelDatabase } from '@quanze/projections';
-import type { Flag, FlagCount, ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import { createProjectionRunner, flagsProjection, openSqliteReadModelStore } from '@quanze/projections';
+import type { Flag, FlagCount, ProjectionRunner, ReadModelStore } from '@quanze/projections';
 import { commonErrorStatuses } from '@quanze/service-kit';
 import type { ServiceModule } from '@quanze/service-kit';
 import { createEnforcementService } from '../../../services/enforcement/src/index.js';
@@ -21,7 +21,7 @@ import type { TestApp, TestResponse } from '../../support/http.js';
  */
 
 interface FlagsWiring {
-  db: ReadModelDatabase;
+  readModels: ReadModelStore;
   runner: ProjectionRunner;
   deps: AccountabilityDeps;
 }
@@ -29,11 +29,11 @@ interface FlagsWiring {
 /** The flags routes as a service module over the app's store, with their own read-model database. */
 function flagsService(wiring: Partial<FlagsWiring>, recordAccess?: AccountabilityDeps['recordAccess']) {
   return (deps: { store: EventStore; clock?: () => Date }): ServiceModule => {
-    const db = openReadModelDatabase(':memory:');
-    const runner = createProjectionRunner({ store: deps.store, db, projections: [flagsProjection] });
+    const readModels = openSqliteReadModelStore(':memory:');
+    const runner = createProjectionRunner({ store: deps.store, readModels, projections: [flagsProjection] });
     const clock = deps.clock ?? (() => new Date());
-    const accountability: AccountabilityDeps = { store: deps.store, db, runner, clock, recordAccess: recordAccess ?? createAccessRecorder(deps.store, clock) };
-    Object.assign(wiring, { db, runner, deps: accountability });
+    const accountability: AccountabilityDeps = { store: deps.store, readModels, runner, clock, recordAccess: recordAccess ?? createAccessRecorder(deps.store, clock) };
+    Object.assign(wiring, { readModels, runner, deps: accountability });
     return { name: 'flags', description: '预警', routes: createFlagsRoutes(accountability), errorStatuses: commonErrorStatuses };
   };
 }
@@ -154,7 +154,7 @@ describe('the flags routes (预警)', () => {
 
     afterEach(async () => {
       await wiring.runner?.stop();
-      wiring.db?.close();
+      await wiring.readModels?.close();
       await app.close();
     });
 
@@ -330,7 +330,7 @@ describe('the flags routes (预警)', () => {
       expect(response.status).to.equal(500);
       expect(response.body).to.not.have.property('flags');
     } finally {
-      wiring.db?.close();
+      await wiring.readModels?.close();
       await app.close();
     }
   });

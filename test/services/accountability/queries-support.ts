@@ -6,14 +6,14 @@ import { createDocumentsService } from '@quanze/documents';
 import { createEnforcementService } from '@quanze/enforcement';
 import type { EventStore } from '@quanze/eventstore';
 import { createOrganizationService } from '@quanze/organization';
-import { createProjectionRunner, openReadModelDatabase } from '@quanze/projections';
-import type { ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import { createProjectionRunner, openSqliteReadModelStore } from '@quanze/projections';
+import type { ProjectionRunner, ReadModelStore } from '@quanze/projections';
 import type { ServiceModule } from '@quanze/service-kit';
 import { startTestApp } from '../../support/http.js';
 import type { ServiceFactory, TestApp, TestResponse } from '../../support/http.js';
 
 export interface ReadModelsUnderTest {
-  readonly db: ReadModelDatabase;
+  readonly store: ReadModelStore;
   readonly runner: ProjectionRunner;
 }
 
@@ -37,14 +37,14 @@ export async function startAccountabilityApp(
 ): Promise<AccountabilityTestApp> {
   const opened: { readModels?: ReadModelsUnderTest; started?: Promise<void> } = {};
   const accountability: ServiceFactory = ({ store, clock }) => {
-    const db = openReadModelDatabase(':memory:');
-    const runner = createProjectionRunner({ store, db, projections: accountabilityProjections });
-    opened.readModels = { db, runner };
+    const readModels = openSqliteReadModelStore(':memory:');
+    const runner = createProjectionRunner({ store, readModels, projections: accountabilityProjections });
+    opened.readModels = { store: readModels, runner };
     opened.started = runner.start();
     const now = clock ?? (() => new Date());
     const deps: AccountabilityDeps = {
       store,
-      db,
+      readModels,
       runner,
       clock: now,
       recordAccess: createAccessRecorder(options.recordAccessStore?.(store) ?? store, now),
@@ -68,7 +68,7 @@ export async function startAccountabilityApp(
     async close() {
       await readModels.runner.stop();
       await app.close();
-      readModels.db.close();
+      await readModels.store.close();
     },
   };
 }

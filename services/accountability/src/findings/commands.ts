@@ -72,8 +72,11 @@ export function createFindingCommands(deps: AccountabilityDeps): FindingCommands
       // What the ledger knows of the subject and the faulted steps, from the activity read model once it holds
       // everything recorded before this command (so a step just recorded counts); 503 if it cannot catch up in time.
       await awaitConsistency(deps, true);
-      const subjectKnown = getSubject(deps.db, body.subject) !== null;
-      const knownStepIds = body.inResponseTo.filter((eventId) => stepByEventId(deps.db, eventId) !== null);
+      const { subjectKnown, knownStepIds } = await deps.readModels.read(async (q) => {
+        const known: string[] = [];
+        for (const eventId of body.inResponseTo) if ((await stepByEventId(q, eventId)) !== null) known.push(eventId);
+        return { subjectKnown: (await getSubject(q, body.subject)) !== null, knownStepIds: known };
+      });
       return handler.handle(findingStreamId(findingId), { type: 'RecordFinding', findingId, ...body, subjectKnown, knownStepIds }, meta);
     },
     withdraw: (findingId, body, meta) => handler.handle(findingStreamId(findingId), { type: 'WithdrawFinding', findingId, ...body }, meta),
