@@ -1,17 +1,19 @@
 import { expect } from 'chai';
-import { FLAG_CODES, createProjectionRunner, flagsProjection, listFlags, openReadModelDatabase, workingDayCalendarRange } from '@quanze/projections';
-import type { Flag } from '@quanze/projections';
+import { FLAG_CODES, createProjectionRunner, flagsProjection, listFlags, workingDayCalendarRange } from '@quanze/projections';
+import type { Flag, ReadModelStore } from '@quanze/projections';
 import { PLANTED_FLAG_CODES, WORKING_DAY_CALENDAR } from '@quanze/seeds';
 import type { PlantedFlag, SyntheticOptions } from '@quanze/seeds';
+import { describeOnEachReadModelStore } from '../support/read-models.js';
+import type { ReadModelTarget } from '../support/read-models.js';
 import { discard, generateHistory } from './synthetic-support.js';
 import type { GeneratedHistory } from './synthetic-support.js';
 
-/** Every flag of the generated history as of the report's `asOf`, all pages. */
-function allFlags(history: GeneratedHistory, db: ReturnType<typeof openReadModelDatabase>): { flags: Flag[]; undetermined: number } {
+/** Every flag of the generated history as of the report's `asOf`, all pages, each page in a snapshot of its own. */
+async function allFlags(history: GeneratedHistory, readModels: ReadModelStore): Promise<{ flags: Flag[]; undetermined: number }> {
   const flags: Flag[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = listFlags(db, { asOf: history.report.asOf, limit: 500, ...(after === undefined ? {} : { after }) });
+    const page = await readModels.read((q) => listFlags(q, { asOf: history.report.asOf, limit: 500, ...(after === undefined ? {} : { after }) }));
     flags.push(...page.flags);
     if (page.next === null) return { flags, undetermined: page.undetermined };
     after = page.next;
@@ -30,14 +32,14 @@ function shape(flag: Flag | PlantedFlag): Record<string, unknown> {
   };
 }
 
-async function flagsOf(history: GeneratedHistory): Promise<{ flags: Flag[]; undetermined: number }> {
-  const db = openReadModelDatabase(':memory:');
+async function flagsOf(history: GeneratedHistory, target: ReadModelTarget): Promise<{ flags: Flag[]; undetermined: number }> {
+  const readModels = await target.open();
   try {
-    const runner = createProjectionRunner({ store: history.store, db, projections: [flagsProjection] });
+    const runner = createProjectionRunner({ store: history.store, readModels, projections: [flagsProjection] });
     await runner.catchUp();
-    return allFlags(history, db);
+    return await allFlags(history, readModels);
   } finally {
-    db.close();
+    await readModels.close();
   }
 }
 
@@ -67,20 +69,22 @@ describe('flags on a generated history', function () {
     expect(WORKING_DAY_CALENDAR).to.deep.equal(workingDayCalendarRange());
   });
 
-  for (const options of [
-    { events: 20_000, seed: 42 },
-    { events: 15_000, seed: 7, startYear: 2019, years: 4, violationsPerCode: 3 },
-  ] satisfies SyntheticOptions[]) {
-    it(`raises exactly the planted violations, no more, no fewer (${options.events.toLocaleString('en-US')} events, seed ${options.seed}, from ${options.startYear ?? 2016})`, async function () {
-      const history = await generateHistory(options);
-      try {
-        const { flags, undetermined } = await flagsOf(history);
-        expect(undetermined).to.equal(0);
-        expect(history.report.planted.total).to.equal(PLANTED_FLAG_CODES.length * (options.violationsPerCode ?? 2));
-        compare(history, flags);
-      } finally {
-        await discard(history);
-      }
-    });
-  }
+  describeOnEachReadModelStore('read back from the read models', (target) => {
+    for (const options of [
+      { events: 20_000, seed: 42 },
+      { events: 15_000, seed: 7, startYear: 2019, years: 4, violationsPerCode: 3 },
+    ] satisfies SyntheticOptions[]) {
+      it(`raises exactly the planted violations, no more, no fewer (${options.events.toLocaleString('en-US')} events, seed ${options.seed}, from ${options.startYear ?? 2016})`, async function () {
+        const history = await generateHistory(options);
+        try {
+          const { flags, undetermined } = await flagsOf(history, target);
+          expect(undetermined).to.equal(0);
+          expect(history.report.planted.total).to.equal(PLANTED_FLAG_CODES.length * (options.violationsPerCode ?? 2));
+          compare(history, flags);
+        } finally {
+          await discard(history);
+        }
+      });
+    }
+  });
 });

@@ -1,8 +1,8 @@
 import { chinaDateOf } from '@quanze/events';
-import type Database from 'better-sqlite3';
 import type { LedgerEvent } from '../../ledger-event.js';
-import type { Projection, ReadModelDatabase } from '../../projection.js';
+import type { Projection } from '../../projection.js';
 import { ReadMemory } from '../../read-memory.js';
+import type { ReadModelSql, ReadModelStore } from '../../read-model-store.js';
 import type { FlagCode, FlagSeverity, FlagSubjectKind } from './catalogue.js';
 import { WorkingDayCalendarOutOfRange, addDays, addWorkingDays, daysBetween, workingDayCalendarRange, workingDaysBetween } from './working-days.js';
 
@@ -55,10 +55,9 @@ const QUERY_INDEXES = [
   'CREATE INDEX IF NOT EXISTS flags_flags_undetermined ON flags_flags (code, unit_id) WHERE raised_on IS NULL',
 ];
 
-function setup(db: ReadModelDatabase): void {
-  statements.delete(db);
-  forget(db);
-  db.exec(`
+async function setup(tx: ReadModelSql): Promise<void> {
+  forget(tx.store);
+  await tx.exec(`
     CREATE TABLE IF NOT EXISTS flags_flags (
       flag_id TEXT PRIMARY KEY,
       code TEXT NOT NULL,
@@ -155,25 +154,6 @@ function setup(db: ReadModelDatabase): void {
   `);
 }
 
-// ── Statements, prepared once per database ───────────────────────────────────────────────────────────────────
-
-const statements = new WeakMap<ReadModelDatabase, Map<string, Database.Statement>>();
-
-/** Preparing costs more than running, and a rebuild runs each statement once per event. */
-function sql<TRow = unknown>(db: ReadModelDatabase, source: string): Database.Statement<unknown[], TRow> {
-  let forDb = statements.get(db);
-  if (forDb === undefined) {
-    forDb = new Map();
-    statements.set(db, forDb);
-  }
-  let statement = forDb.get(source);
-  if (statement === undefined) {
-    statement = db.prepare(source);
-    forDb.set(source, statement);
-  }
-  return statement as Database.Statement<unknown[], TRow>;
-}
-
 // ── What the projection remembers ────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -184,14 +164,15 @@ function sql<TRow = unknown>(db: ReadModelDatabase, source: string): Database.St
 const caseMemory = new ReadMemory<CaseRow>(2_000);
 const certificateMemory = new ReadMemory<readonly CertificateRow[]>(2_000);
 
-function endBatch(db: ReadModelDatabase): void {
-  caseMemory.endBatch(db);
-  certificateMemory.endBatch(db);
+function endBatch(tx: ReadModelSql): Promise<void> {
+  caseMemory.endBatch(tx.store);
+  certificateMemory.endBatch(tx.store);
+  return Promise.resolve();
 }
 
-function forget(db: ReadModelDatabase): void {
-  caseMemory.forget(db);
-  certificateMemory.forget(db);
+function forget(store: ReadModelStore): void {
+  caseMemory.forget(store);
+  certificateMemory.forget(store);
 }
 
 // ── Days ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -244,13 +225,13 @@ function flagIdOf(flag: FlagBase, first: FlagEventRef): string {
 const INSERT_FLAG = `INSERT INTO flags_flags (flag_id, code, severity, subject_kind, subject_id, unit_id, raised_on, due_on, due_at,
   ended_on, ended_by, pending_key, raised_by, details, undetermined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)`;
 
-function insertFlag(
-  db: ReadModelDatabase,
+async function insertFlag(
+  tx: ReadModelSql,
   flag: FlagBase,
   first: FlagEventRef,
   at: { raisedOn: string | null; dueOn: string | null; dueAt: string | null; pendingKey: string | null; undetermined: string | null },
-): void {
-  sql(db, INSERT_FLAG).run(
+): Promise<void> {
+  await tx.run(INSERT_FLAG, [
     flagIdOf(flag, first),
     flag.code,
     flag.severity,
@@ -264,17 +245,23 @@ function insertFlag(
     JSON.stringify(byPosition(flag.raisedBy)),
     JSON.stringify(flag.details),
     at.undetermined,
-  );
+  ]);
 }
 
 /** A flag judged on one event, standing from `raisedOn`. */
-function raise(db: ReadModelDatabase, event: LedgerEvent, flag: FlagBase, raisedOn: string): void {
-  insertFlag(db, flag, refOf(event), { raisedOn, dueOn: null, dueAt: null, pendingKey: null, undetermined: null });
+async function raise(tx: ReadModelSql, event: LedgerEvent, flag: FlagBase, raisedOn: string): Promise<void> {
+  await insertFlag(tx, flag, refOf(event), { raisedOn, dueOn: null, dueAt: null, pendingKey: null, undetermined: null });
 }
 
 /** A flag the working-day calendar could not judge: kept, never listed, counted as undetermined. */
-function undetermined(db: ReadModelDatabase, event: LedgerEvent, flag: FlagBase, error: WorkingDayCalendarOutOfRange, pendingKey: string | null = null): void {
-  insertFlag(db, flag, refOf(event), { raisedOn: null, dueOn: null, dueAt: null, pendingKey, undetermined: error.message });
+async function undetermined(
+  tx: ReadModelSql,
+  event: LedgerEvent,
+  flag: FlagBase,
+  error: WorkingDayCalendarOutOfRange,
+  pendingKey: string | null = null,
+): Promise<void> {
+  await insertFlag(tx, flag, refOf(event), { raisedOn: null, dueOn: null, dueAt: null, pendingKey, undetermined: error.message });
 }
 
 function calendarJudgement<T>(judge: () => T): T | WorkingDayCalendarOutOfRange {
@@ -289,14 +276,14 @@ function calendarJudgement<T>(judge: () => T): T | WorkingDayCalendarOutOfRange 
 type Due = { readonly on: string } | { readonly at: string };
 
 /** A deadline starts: a pending flag, listed from the day after it passes unless ended in time. */
-function startDeadline(db: ReadModelDatabase, event: LedgerEvent, flag: FlagBase, pendingKey: string, due: () => Due): void {
+async function startDeadline(tx: ReadModelSql, event: LedgerEvent, flag: FlagBase, pendingKey: string, due: () => Due): Promise<void> {
   const judged = calendarJudgement(due);
   if (judged instanceof WorkingDayCalendarOutOfRange) {
-    undetermined(db, event, flag, judged, pendingKey);
+    await undetermined(tx, event, flag, judged, pendingKey);
     return;
   }
   const raisedOn = 'on' in judged ? addDays(judged.on, 1) : dayAfterInstant(judged.at);
-  insertFlag(db, flag, refOf(event), {
+  await insertFlag(tx, flag, refOf(event), {
     raisedOn,
     dueOn: 'on' in judged ? judged.on : null,
     dueAt: 'at' in judged ? judged.at : null,
@@ -316,25 +303,25 @@ interface PendingRow {
  * The step a deadline waited for (or the end of the duty) happened: in time, the pending flag goes; late, it stays
  * with the day it ended and the event that ended it.
  */
-function endDeadlines(db: ReadModelDatabase, pendingKey: string, event: LedgerEvent, when: { day: string; instant?: string }): void {
-  const rows = sql<PendingRow>(db, 'SELECT flag_id, due_on, due_at, undetermined FROM flags_flags WHERE pending_key = ? ORDER BY flag_id').all(pendingKey);
+async function endDeadlines(tx: ReadModelSql, pendingKey: string, event: LedgerEvent, when: { day: string; instant?: string }): Promise<void> {
+  const rows = await tx.all<PendingRow>('SELECT flag_id, due_on, due_at, undetermined FROM flags_flags WHERE pending_key = ? ORDER BY flag_id', [pendingKey]);
   for (const row of rows) {
     const inTime =
       row.undetermined === null &&
       (row.due_on !== null ? when.day <= row.due_on : row.due_at !== null && Date.parse(when.instant ?? `${when.day}T00:00:00Z`) <= Date.parse(row.due_at));
-    if (inTime) sql(db, 'DELETE FROM flags_flags WHERE flag_id = ?').run(row.flag_id);
+    if (inTime) await tx.run('DELETE FROM flags_flags WHERE flag_id = ?', [row.flag_id]);
     else {
-      sql(db, 'UPDATE flags_flags SET ended_on = ?, ended_by = ?, pending_key = NULL WHERE flag_id = ?').run(
+      await tx.run('UPDATE flags_flags SET ended_on = ?, ended_by = ?, pending_key = NULL WHERE flag_id = ?', [
         when.day,
         JSON.stringify(refOf(event)),
         row.flag_id,
-      );
+      ]);
     }
   }
 }
 
 /** What an event does to the read model, by type; events of other types leave it as it is. */
-type Handlers = { readonly [TType in LedgerEvent['type']]?: (db: ReadModelDatabase, event: Extract<LedgerEvent, { type: TType }>) => void };
+type Handlers = { readonly [TType in LedgerEvent['type']]?: (tx: ReadModelSql, event: Extract<LedgerEvent, { type: TType }>) => Promise<void> };
 
 // ── Decisions (重大行政决策, 国务院令第713号) ─────────────────────────────────────────────────────────────────
 
@@ -347,25 +334,25 @@ interface DecisionRow {
   readonly risk_statement: string | null;
 }
 
-function decisionOf(db: ReadModelDatabase, decisionId: string): DecisionRow | undefined {
-  return sql<DecisionRow>(
-    db,
+async function decisionOf(tx: ReadModelSql, decisionId: string): Promise<DecisionRow | undefined> {
+  return tx.get<DecisionRow>(
     'SELECT lead_unit_id, organ_unit_id, review, review_conclusion, review_completed_on, risk_statement FROM flags_decisions WHERE decision_id = ?',
-  ).get(decisionId);
+    [decisionId],
+  );
 }
 
-function ensureDecision(db: ReadModelDatabase, decisionId: string): void {
-  sql(db, 'INSERT INTO flags_decisions (decision_id) VALUES (?) ON CONFLICT (decision_id) DO NOTHING').run(decisionId);
+async function ensureDecision(tx: ReadModelSql, decisionId: string): Promise<void> {
+  await tx.run('INSERT INTO flags_decisions (decision_id) VALUES (?) ON CONFLICT (decision_id) DO NOTHING', [decisionId]);
 }
 
-function checkDiscussion(db: ReadModelDatabase, event: LedgerEvent, decisionId: string, heldOn: string, exploratoryReform: boolean): void {
-  const decision = decisionOf(db, decisionId);
+async function checkDiscussion(tx: ReadModelSql, event: LedgerEvent, decisionId: string, heldOn: string, exploratoryReform: boolean): Promise<void> {
+  const decision = await decisionOf(tx, decisionId);
   const conclusion = decision?.review_conclusion ?? null;
   const completedOn = decision?.review_completed_on ?? null;
   const passed = conclusion !== null && conclusion !== 'unlawful' && completedOn !== null && completedOn <= heldOn;
   if (passed) return;
-  raise(
-    db,
+  await raise(
+    tx,
     event,
     {
       code: 'decision.discussion-without-passed-review',
@@ -406,89 +393,89 @@ function differsFromMajority(majority: Majority, outcome: string): boolean {
 }
 
 const decisionHandlers: Handlers = {
-  'decision.proposed.v1': (db, event) => {
-    sql(
-      db,
+  'decision.proposed.v1': async (tx, event) => {
+    await tx.run(
       `INSERT INTO flags_decisions (decision_id, lead_unit_id, organ_unit_id) VALUES (?, ?, ?)
        ON CONFLICT (decision_id) DO UPDATE SET lead_unit_id = excluded.lead_unit_id, organ_unit_id = excluded.organ_unit_id`,
-    ).run(event.data.decisionId, event.data.leadUnitId, event.data.decisionOrganUnitId);
+      [event.data.decisionId, event.data.leadUnitId, event.data.decisionOrganUnitId],
+    );
   },
-  'decision.commentPeriodOpened.v1': (db, event) => {
+  'decision.commentPeriodOpened.v1': async (tx, event) => {
     const { decisionId, openedOn, closesOn, shortPeriodReason } = event.data;
     const days = daysBetween(openedOn, closesOn);
     if (days >= 30 || shortPeriodReason !== null) return;
-    raise(
-      db,
+    await raise(
+      tx,
       event,
       {
         code: 'decision.short-comment-period',
         severity: 'medium',
         subject: { kind: 'decision', id: decisionId },
-        unitId: decisionOf(db, decisionId)?.lead_unit_id ?? event.actor.unitId,
+        unitId: (await decisionOf(tx, decisionId))?.lead_unit_id ?? event.actor.unitId,
         raisedBy: [refOf(event)],
         details: { openedOn, closesOn, days },
       },
       openedOn,
     );
   },
-  'decision.legalityReviewed.v1': (db, event) => {
+  'decision.legalityReviewed.v1': async (tx, event) => {
     const { decisionId, startedOn, completedOn, conclusion } = event.data;
-    ensureDecision(db, decisionId);
-    sql(db, 'UPDATE flags_decisions SET review = ?, review_conclusion = ?, review_completed_on = ? WHERE decision_id = ?').run(
+    await ensureDecision(tx, decisionId);
+    await tx.run('UPDATE flags_decisions SET review = ?, review_conclusion = ?, review_completed_on = ? WHERE decision_id = ?', [
       JSON.stringify(refOf(event)),
       conclusion,
       completedOn,
       decisionId,
-    );
+    ]);
     const flag: FlagBase = {
       code: 'decision.short-legality-review',
       severity: 'medium',
       subject: { kind: 'decision', id: decisionId },
-      unitId: decisionOf(db, decisionId)?.lead_unit_id ?? event.actor.unitId,
+      unitId: (await decisionOf(tx, decisionId))?.lead_unit_id ?? event.actor.unitId,
       raisedBy: [refOf(event)],
       details: { startedOn, completedOn },
     };
     const workingDays = calendarJudgement(() => workingDaysBetween(startedOn, completedOn));
-    if (workingDays instanceof WorkingDayCalendarOutOfRange) undetermined(db, event, flag, workingDays);
-    else if (workingDays < 7) raise(db, event, { ...flag, details: { ...flag.details, workingDays } }, completedOn);
+    if (workingDays instanceof WorkingDayCalendarOutOfRange) await undetermined(tx, event, flag, workingDays);
+    else if (workingDays < 7) await raise(tx, event, { ...flag, details: { ...flag.details, workingDays } }, completedOn);
   },
-  'decision.legalRiskStated.v1': (db, event) => {
-    ensureDecision(db, event.data.decisionId);
-    sql(db, 'UPDATE flags_decisions SET risk_statement = ? WHERE decision_id = ?').run(JSON.stringify(refOf(event)), event.data.decisionId);
+  'decision.legalRiskStated.v1': async (tx, event) => {
+    await ensureDecision(tx, event.data.decisionId);
+    await tx.run('UPDATE flags_decisions SET risk_statement = ? WHERE decision_id = ?', [JSON.stringify(refOf(event)), event.data.decisionId]);
   },
-  'decision.collectiveDiscussionConvened.v1': (db, event) => {
+  'decision.collectiveDiscussionConvened.v1': async (tx, event) => {
     const { decisionId, meetingId, heldOn, legality } = event.data;
-    sql(db, 'INSERT INTO flags_decision_meetings (decision_id, meeting_id) VALUES (?, ?) ON CONFLICT DO NOTHING').run(decisionId, meetingId);
-    checkDiscussion(db, event, decisionId, heldOn, legality.exploratoryReform !== null);
+    await tx.run('INSERT INTO flags_decision_meetings (decision_id, meeting_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [decisionId, meetingId]);
+    await checkDiscussion(tx, event, decisionId, heldOn, legality.exploratoryReform !== null);
   },
-  'decision.memberOpinionGiven.v1': (db, event) => {
+  'decision.memberOpinionGiven.v1': async (tx, event) => {
     const { decisionId, meetingId, memberPersonId, opinion } = event.data;
-    sql(
-      db,
+    await tx.run(
       `INSERT INTO flags_decision_opinions (decision_id, meeting_id, member_person_id, opinion, event, position) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (decision_id, meeting_id, member_person_id) DO UPDATE SET opinion = excluded.opinion, event = excluded.event, position = excluded.position`,
-    ).run(decisionId, meetingId, memberPersonId, opinion, JSON.stringify(refOf(event)), event.position);
+      [decisionId, meetingId, memberPersonId, opinion, JSON.stringify(refOf(event)), event.position],
+    );
   },
-  'decision.made.v1': (db, event) => {
+  'decision.made.v1': async (tx, event) => {
     const { decisionId, meeting, outcome, headReasons } = event.data;
-    ensureDecision(db, decisionId);
-    sql(db, 'UPDATE flags_decisions SET lead_unit_id = coalesce(lead_unit_id, ?) WHERE decision_id = ?').run(event.data.leadUnitId, decisionId);
-    const convened = sql(db, 'SELECT 1 FROM flags_decision_meetings WHERE decision_id = ? AND meeting_id = ?').get(decisionId, meeting.meetingId);
-    if (convened === undefined) checkDiscussion(db, event, decisionId, meeting.heldOn, false);
-    const opinions = sql<{ opinion: MemberOpinion; event: string }>(
-      db,
+    await ensureDecision(tx, decisionId);
+    await tx.run('UPDATE flags_decisions SET lead_unit_id = coalesce(lead_unit_id, ?) WHERE decision_id = ?', [event.data.leadUnitId, decisionId]);
+    const convened = await tx.get('SELECT 1 FROM flags_decision_meetings WHERE decision_id = ? AND meeting_id = ?', [decisionId, meeting.meetingId]);
+    if (convened === undefined) await checkDiscussion(tx, event, decisionId, meeting.heldOn, false);
+    const opinions = await tx.all<{ opinion: MemberOpinion; event: string }>(
       'SELECT opinion, event FROM flags_decision_opinions WHERE decision_id = ? AND meeting_id = ? ORDER BY position',
-    ).all(decisionId, meeting.meetingId);
+      [decisionId, meeting.meetingId],
+    );
     const majority = majorityOf(opinions.map((row) => row.opinion));
     if (!differsFromMajority(majority, outcome) && !event.data.differsFromMajority) return;
-    raise(
-      db,
+    await raise(
+      tx,
       event,
       {
         code: 'decision.head-overrode-majority',
         severity: headReasons === null ? 'high' : 'medium',
         subject: { kind: 'decision', id: decisionId },
-        unitId: decisionOf(db, decisionId)?.organ_unit_id ?? event.actor.unitId,
+        unitId: (await decisionOf(tx, decisionId))?.organ_unit_id ?? event.actor.unitId,
         raisedBy: [refOf(event), ...opinions.map((row) => parseRef(row.event))],
         details: { majority, outcome, headPersonId: event.data.headPersonId, headReasonsGiven: headReasons !== null },
       },
@@ -499,69 +486,69 @@ const decisionHandlers: Handlers = {
 
 // ── Normative documents (规范性文件) ──────────────────────────────────────────────────────────────────────────
 
-function noteIssuingUnit(db: ReadModelDatabase, documentId: string, issuingUnitId: string): void {
-  sql(
-    db,
+async function noteIssuingUnit(tx: ReadModelSql, documentId: string, issuingUnitId: string): Promise<void> {
+  await tx.run(
     `INSERT INTO flags_documents (document_id, issuing_unit_id) VALUES (?, ?)
      ON CONFLICT (document_id) DO UPDATE SET issuing_unit_id = coalesce(flags_documents.issuing_unit_id, excluded.issuing_unit_id)`,
-  ).run(documentId, issuingUnitId);
+    [documentId, issuingUnitId],
+  );
 }
 
-function issuingUnitOf(db: ReadModelDatabase, documentId: string, event: LedgerEvent): string | null {
-  const row = sql<{ issuing_unit_id: string | null }>(db, 'SELECT issuing_unit_id FROM flags_documents WHERE document_id = ?').get(documentId);
+async function issuingUnitOf(tx: ReadModelSql, documentId: string, event: LedgerEvent): Promise<string | null> {
+  const row = await tx.get<{ issuing_unit_id: string | null }>('SELECT issuing_unit_id FROM flags_documents WHERE document_id = ?', [documentId]);
   return row?.issuing_unit_id ?? event.actor.unitId;
 }
 
 const documentHandlers: Handlers = {
-  'document.drafted.v1': (db, event) => {
-    noteIssuingUnit(db, event.data.documentId, event.data.issuingUnitId);
+  'document.drafted.v1': async (tx, event) => {
+    await noteIssuingUnit(tx, event.data.documentId, event.data.issuingUnitId);
   },
-  'document.commentSolicited.v1': (db, event) => {
+  'document.commentSolicited.v1': async (tx, event) => {
     const { documentId, openedOn, closesOn, affectsBusiness, shortPeriodReason } = event.data;
     const days = daysBetween(openedOn, closesOn);
     if (!affectsBusiness || days >= 30 || shortPeriodReason !== null) return;
-    raise(
-      db,
+    await raise(
+      tx,
       event,
       {
         code: 'document.short-comment-period',
         severity: 'medium',
         subject: { kind: 'document', id: documentId },
-        unitId: issuingUnitOf(db, documentId, event),
+        unitId: await issuingUnitOf(tx, documentId, event),
         raisedBy: [refOf(event)],
         details: { openedOn, closesOn, days },
       },
       openedOn,
     );
   },
-  'document.legalityReviewed.v1': (db, event) => {
+  'document.legalityReviewed.v1': async (tx, event) => {
     const { documentId, submittedOn, completedOn } = event.data;
     const flag: FlagBase = {
       code: 'document.legality-review-outside-window',
       severity: 'medium',
       subject: { kind: 'document', id: documentId },
-      unitId: issuingUnitOf(db, documentId, event),
+      unitId: await issuingUnitOf(tx, documentId, event),
       raisedBy: [refOf(event)],
       details: { submittedOn, completedOn },
     };
     const workingDays = calendarJudgement(() => workingDaysBetween(submittedOn, completedOn));
-    if (workingDays instanceof WorkingDayCalendarOutOfRange) undetermined(db, event, flag, workingDays);
+    if (workingDays instanceof WorkingDayCalendarOutOfRange) await undetermined(tx, event, flag, workingDays);
     else if (workingDays < 5 || workingDays > 15) {
-      raise(db, event, { ...flag, details: { ...flag.details, workingDays, variant: workingDays < 5 ? 'short' : 'long' } }, completedOn);
+      await raise(tx, event, { ...flag, details: { ...flag.details, workingDays, variant: workingDays < 5 ? 'short' : 'long' } }, completedOn);
     }
   },
-  'document.numberAssigned.v1': (db, event) => {
+  'document.numberAssigned.v1': async (tx, event) => {
     const { documentId, issuingUnitId, number, assignedOn } = event.data;
-    noteIssuingUnit(db, documentId, issuingUnitId);
-    const register = sql<{ max_serial: number }>(db, 'SELECT max_serial FROM flags_registers WHERE authority_code = ? AND year = ?').get(
+    await noteIssuingUnit(tx, documentId, issuingUnitId);
+    const register = await tx.get<{ max_serial: number }>('SELECT max_serial FROM flags_registers WHERE authority_code = ? AND year = ?', [
       number.authorityCode,
       number.year,
-    );
+    ]);
     const max = register?.max_serial ?? 0;
     if (number.serial > max + 1) {
       const missingSerials = Array.from({ length: number.serial - max - 1 }, (_, index) => max + 1 + index);
-      raise(
-        db,
+      await raise(
+        tx,
         event,
         {
           code: 'document.numbering-gap',
@@ -574,31 +561,33 @@ const documentHandlers: Handlers = {
         assignedOn,
       );
     }
-    sql(
-      db,
+    // The register was read just above, in this transaction: the larger serial is known here, and one statement
+    // serves both databases (SQLite's scalar max() is PostgreSQL's greatest()).
+    await tx.run(
       `INSERT INTO flags_registers (authority_code, year, max_serial) VALUES (?, ?, ?)
-       ON CONFLICT (authority_code, year) DO UPDATE SET max_serial = max(max_serial, excluded.max_serial)`,
-    ).run(number.authorityCode, number.year, number.serial);
+       ON CONFLICT (authority_code, year) DO UPDATE SET max_serial = excluded.max_serial`,
+      [number.authorityCode, number.year, Math.max(max, number.serial)],
+    );
   },
-  'document.registered.v1': (db, event) => {
-    noteIssuingUnit(db, event.data.documentId, event.data.issuingUnitId);
+  'document.registered.v1': async (tx, event) => {
+    await noteIssuingUnit(tx, event.data.documentId, event.data.issuingUnitId);
   },
-  'document.issued.v1': (db, event) => {
+  'document.issued.v1': async (tx, event) => {
     const { documentId, issuingUnitId, number, issuedOn, effectiveFrom, validUntil } = event.data;
-    noteIssuingUnit(db, documentId, issuingUnitId);
-    sql(
-      db,
+    await noteIssuingUnit(tx, documentId, issuingUnitId);
+    await tx.run(
       `INSERT INTO flags_document_numbers (formatted, document_id, issued, effective_from, valid_until) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (formatted) DO NOTHING`,
-    ).run(number.formatted, documentId, JSON.stringify(refOf(event)), effectiveFrom, validUntil);
-    startDeadline(
-      db,
+      [number.formatted, documentId, JSON.stringify(refOf(event)), effectiveFrom, validUntil],
+    );
+    await startDeadline(
+      tx,
       event,
       {
         code: 'document.filing-late',
         severity: 'medium',
         subject: { kind: 'document', id: documentId },
-        unitId: issuingUnitOf(db, documentId, event),
+        unitId: await issuingUnitOf(tx, documentId, event),
         raisedBy: [refOf(event)],
         details: { number: number.formatted, issuedOn },
       },
@@ -606,15 +595,15 @@ const documentHandlers: Handlers = {
       () => ({ on: addDays(issuedOn, 30) }),
     );
   },
-  'document.filed.v1': (db, event) => {
-    endDeadlines(db, `filing:${event.data.documentId}`, event, { day: event.data.filedOn });
+  'document.filed.v1': async (tx, event) => {
+    await endDeadlines(tx, `filing:${event.data.documentId}`, event, { day: event.data.filedOn });
   },
-  'document.abolished.v1': (db, event) => {
-    sql(db, 'UPDATE flags_document_numbers SET abolished_on = ?, abolished = ? WHERE document_id = ? AND abolished_on IS NULL').run(
+  'document.abolished.v1': async (tx, event) => {
+    await tx.run('UPDATE flags_document_numbers SET abolished_on = ?, abolished = ? WHERE document_id = ? AND abolished_on IS NULL', [
       event.data.abolishedOn,
       JSON.stringify(refOf(event)),
       event.data.documentId,
-    );
+    ]);
   },
 };
 
@@ -641,35 +630,35 @@ const NEW_CASE: CaseRow = { unit_id: null, enforcement_kind: null, team: '[]', s
  * The case's row, created empty for a case whose opening was not recorded (imported histories). A snapshot, like
  * a row read from the database: a later change gives the case a new object and leaves this one as it was.
  */
-function ensureCase(db: ReadModelDatabase, caseId: string): CaseRow {
-  const remembered = caseMemory.get(db, caseId);
+async function ensureCase(tx: ReadModelSql, caseId: string): Promise<CaseRow> {
+  const remembered = caseMemory.get(tx.store, caseId);
   if (remembered !== undefined) return remembered;
-  let row = sql<CaseRow>(
-    db,
+  let row = await tx.get<CaseRow>(
     'SELECT unit_id, enforcement_kind, team, suspected, penalty, publication_standing, police_answered FROM flags_cases WHERE case_id = ?',
-  ).get(caseId);
+    [caseId],
+  );
   if (row === undefined) {
-    sql(db, `INSERT INTO flags_cases (case_id, team, publication_standing, police_answered) VALUES (?, '[]', 0, 0)`).run(caseId);
+    await tx.run(`INSERT INTO flags_cases (case_id, team, publication_standing, police_answered) VALUES (?, '[]', 0, 0)`, [caseId]);
     row = NEW_CASE;
   }
-  caseMemory.set(db, caseId, row);
+  caseMemory.set(tx.store, caseId, row);
   return row;
 }
 
 /** A change just written to an existing case's row, made to what is remembered of it too. */
-function changeCase(db: ReadModelDatabase, caseId: string, change: Partial<CaseRow>): void {
-  const remembered = caseMemory.get(db, caseId);
-  if (remembered !== undefined) caseMemory.set(db, caseId, { ...remembered, ...change });
+function changeCase(tx: ReadModelSql, caseId: string, change: Partial<CaseRow>): void {
+  const remembered = caseMemory.get(tx.store, caseId);
+  if (remembered !== undefined) caseMemory.set(tx.store, caseId, { ...remembered, ...change });
 }
 
-function setCase(db: ReadModelDatabase, caseId: string, column: 'team' | 'suspected' | 'penalty', value: string | null): void {
-  sql(db, `UPDATE flags_cases SET ${column} = ? WHERE case_id = ?`).run(value, caseId);
-  changeCase(db, caseId, { [column]: value });
+async function setCase(tx: ReadModelSql, caseId: string, column: 'team' | 'suspected' | 'penalty', value: string | null): Promise<void> {
+  await tx.run(`UPDATE flags_cases SET ${column} = ? WHERE case_id = ?`, [value, caseId]);
+  changeCase(tx, caseId, { [column]: value });
 }
 
-function setCaseNumber(db: ReadModelDatabase, caseId: string, column: 'publication_standing' | 'police_answered', value: number): void {
-  sql(db, `UPDATE flags_cases SET ${column} = ? WHERE case_id = ?`).run(value, caseId);
-  changeCase(db, caseId, { [column]: value });
+async function setCaseNumber(tx: ReadModelSql, caseId: string, column: 'publication_standing' | 'police_answered', value: number): Promise<void> {
+  await tx.run(`UPDATE flags_cases SET ${column} = ? WHERE case_id = ?`, [value, caseId]);
+  changeCase(tx, caseId, { [column]: value });
 }
 
 interface CertificateRow {
@@ -692,26 +681,27 @@ function problemOf(certificate: CertificateRow, day: string): CertificateProblem
 }
 
 /** Every certificate of the person, in the order they were issued. */
-function certificatesOf(db: ReadModelDatabase, personId: string): readonly CertificateRow[] {
-  let held = certificateMemory.get(db, personId);
+async function certificatesOf(tx: ReadModelSql, personId: string): Promise<readonly CertificateRow[]> {
+  let held = certificateMemory.get(tx.store, personId);
   if (held === undefined) {
-    held = sql<CertificateRow>(
-      db,
+    held = await tx.all<CertificateRow>(
       'SELECT certificate_id, valid_from, valid_until, issued, position, revoked_on, revoked FROM flags_certificates WHERE person_id = ? ORDER BY position',
-    ).all(personId);
-    certificateMemory.set(db, personId, held);
+      [personId],
+    );
+    certificateMemory.set(tx.store, personId, held);
   }
   return held;
 }
 
 /** Why the person held no valid certificate that day (the one named, or any of theirs), or null when they did. */
-function certificateProblem(
-  db: ReadModelDatabase,
+async function certificateProblem(
+  tx: ReadModelSql,
   personId: string,
   certificateId: string | null,
   day: string,
-): { problem: CertificateProblem; certificateId: string | null; refs: (FlagEventRef | null)[] } | null {
-  const certificates = certificateId === null ? certificatesOf(db, personId) : certificatesOf(db, personId).filter((held) => held.certificate_id === certificateId);
+): Promise<{ problem: CertificateProblem; certificateId: string | null; refs: (FlagEventRef | null)[] } | null> {
+  const held = await certificatesOf(tx, personId);
+  const certificates = certificateId === null ? held : held.filter((certificate) => certificate.certificate_id === certificateId);
   if (certificates.some((certificate) => problemOf(certificate, day) === null)) return null;
   const latest = certificates.at(-1);
   if (latest === undefined) return { problem: 'no-such-certificate', certificateId, refs: [] };
@@ -723,14 +713,21 @@ function certificateProblem(
   };
 }
 
-function checkOfficers(db: ReadModelDatabase, event: LedgerEvent, caseId: string, personIds: readonly string[], day: string, team: readonly TeamMember[]): void {
-  const unitId = ensureCase(db, caseId).unit_id ?? event.actor.unitId;
+async function checkOfficers(
+  tx: ReadModelSql,
+  event: LedgerEvent,
+  caseId: string,
+  personIds: readonly string[],
+  day: string,
+  team: readonly TeamMember[],
+): Promise<void> {
+  const unitId = (await ensureCase(tx, caseId)).unit_id ?? event.actor.unitId;
   for (const personId of new Set(personIds)) {
     const named = team.find((member) => member.personId === personId)?.certificateId ?? null;
-    const found = certificateProblem(db, personId, named, day);
+    const found = await certificateProblem(tx, personId, named, day);
     if (found === null) continue;
-    raise(
-      db,
+    await raise(
+      tx,
       event,
       {
         code: 'case.officer-not-certified',
@@ -760,21 +757,24 @@ interface NumberRow {
   readonly abolished: string | null;
 }
 
-function checkCitations(db: ReadModelDatabase, event: LedgerEvent, caseId: string, legalBasis: CitedBasis, day: string): void {
+async function checkCitations(tx: ReadModelSql, event: LedgerEvent, caseId: string, legalBasis: CitedBasis, day: string): Promise<void> {
   const numbers = new Set<string>();
   for (const entry of legalBasis) if ('documentNumber' in entry) numbers.add(entry.documentNumber);
   if (numbers.size === 0) return;
-  const unitId = ensureCase(db, caseId).unit_id ?? event.actor.unitId;
+  const unitId = (await ensureCase(tx, caseId)).unit_id ?? event.actor.unitId;
   for (const cited of numbers) {
-    const document = sql<NumberRow>(db, 'SELECT issued, effective_from, valid_until, abolished_on, abolished FROM flags_document_numbers WHERE formatted = ?').get(cited);
+    const document = await tx.get<NumberRow>(
+      'SELECT issued, effective_from, valid_until, abolished_on, abolished FROM flags_document_numbers WHERE formatted = ?',
+      [cited],
+    );
     let reason: 'not-issued' | 'not-yet-effective' | 'abolished' | 'expired' | null = null;
     if (document === undefined) reason = 'not-issued';
     else if (day < document.effective_from) reason = 'not-yet-effective';
     else if (document.abolished_on !== null && document.abolished_on <= day) reason = 'abolished';
     else if (document.valid_until !== null && day > document.valid_until) reason = 'expired';
     if (reason === null) continue;
-    raise(
-      db,
+    await raise(
+      tx,
       event,
       {
         code: 'case.cites-invalid-document',
@@ -790,114 +790,122 @@ function checkCitations(db: ReadModelDatabase, event: LedgerEvent, caseId: strin
   }
 }
 
-function caseFlag(db: ReadModelDatabase, event: LedgerEvent, caseId: string, code: FlagCode, details: Record<string, unknown>, unitId?: string | null): FlagBase {
+async function caseFlag(
+  tx: ReadModelSql,
+  event: LedgerEvent,
+  caseId: string,
+  code: FlagCode,
+  details: Record<string, unknown>,
+  unitId?: string | null,
+): Promise<FlagBase> {
   return {
     code,
     severity: code === 'case.publication-late' ? 'low' : 'medium',
     subject: { kind: 'case', id: caseId },
-    unitId: unitId === undefined ? (ensureCase(db, caseId).unit_id ?? event.actor.unitId) : unitId,
+    unitId: unitId === undefined ? ((await ensureCase(tx, caseId)).unit_id ?? event.actor.unitId) : unitId,
     raisedBy: [refOf(event)],
     details,
   };
 }
 
 /** 立案 or 不予立案 (310号 第8条): the receiving authority answered the transfer. */
-function answeredByAuthority(
-  db: ReadModelDatabase,
+async function answeredByAuthority(
+  tx: ReadModelSql,
   event: Extract<LedgerEvent, { type: 'case.transferAccepted.v1' | 'case.transferReturned.v1' }>,
   instant: string,
-): void {
+): Promise<void> {
   const { caseId, transferId, unitId } = event.data;
   const when = { day: chinaDateOf(instant), instant };
-  ensureCase(db, caseId);
-  endDeadlines(db, `receipt:${caseId}:${transferId}`, event, when);
-  endDeadlines(db, `police:${caseId}:${transferId}:${unitId}`, event, when);
-  setCaseNumber(db, caseId, 'police_answered', 1);
+  await ensureCase(tx, caseId);
+  await endDeadlines(tx, `receipt:${caseId}:${transferId}`, event, when);
+  await endDeadlines(tx, `police:${caseId}:${transferId}:${unitId}`, event, when);
+  await setCaseNumber(tx, caseId, 'police_answered', 1);
 }
 
 const caseHandlers: Handlers = {
-  'case.opened.v1': (db, event) => {
+  'case.opened.v1': async (tx, event) => {
     const { caseId, unitId, enforcementKind, openedOn, legalBasis } = event.data;
-    const opened = ensureCase(db, caseId);
-    sql(db, 'UPDATE flags_cases SET unit_id = coalesce(unit_id, ?), enforcement_kind = coalesce(enforcement_kind, ?) WHERE case_id = ?').run(
+    const opened = await ensureCase(tx, caseId);
+    await tx.run('UPDATE flags_cases SET unit_id = coalesce(unit_id, ?), enforcement_kind = coalesce(enforcement_kind, ?) WHERE case_id = ?', [
       unitId,
       enforcementKind,
       caseId,
-    );
-    changeCase(db, caseId, { unit_id: opened.unit_id ?? unitId, enforcement_kind: opened.enforcement_kind ?? enforcementKind });
-    checkCitations(db, event, caseId, legalBasis, openedOn);
-    startDeadline(db, event, caseFlag(db, event, caseId, 'case.decision-overdue', { openedOn }), `decision:${caseId}`, () => ({ on: addDays(openedOn, 90) }));
+    ]);
+    changeCase(tx, caseId, { unit_id: opened.unit_id ?? unitId, enforcement_kind: opened.enforcement_kind ?? enforcementKind });
+    await checkCitations(tx, event, caseId, legalBasis, openedOn);
+    const overdue = await caseFlag(tx, event, caseId, 'case.decision-overdue', { openedOn });
+    await startDeadline(tx, event, overdue, `decision:${caseId}`, () => ({ on: addDays(openedOn, 90) }));
   },
-  'case.officersAssigned.v1': (db, event) => {
+  'case.officersAssigned.v1': async (tx, event) => {
     const { caseId, officers, assignedOn } = event.data;
-    ensureCase(db, caseId);
+    await ensureCase(tx, caseId);
     const team = officers.map((officer) => ({ personId: officer.personId, certificateId: officer.certificateId }));
-    setCase(db, caseId, 'team', JSON.stringify(team));
-    checkOfficers(db, event, caseId, team.map((member) => member.personId), assignedOn, team);
+    await setCase(tx, caseId, 'team', JSON.stringify(team));
+    await checkOfficers(tx, event, caseId, team.map((member) => member.personId), assignedOn, team);
   },
-  'case.evidenceRecorded.v1': (db, event) => {
+  'case.evidenceRecorded.v1': async (tx, event) => {
     const { caseId, collectedBy, recordedOn } = event.data;
-    checkOfficers(db, event, caseId, [collectedBy], recordedOn, teamOf(ensureCase(db, caseId)));
+    await checkOfficers(tx, event, caseId, [collectedBy], recordedOn, teamOf(await ensureCase(tx, caseId)));
   },
-  'case.decided.v1': (db, event) => {
+  'case.decided.v1': async (tx, event) => {
     const { caseId, decidedOn, legalBasis, outcome } = event.data;
-    const row = ensureCase(db, caseId);
-    endDeadlines(db, `decision:${caseId}`, event, { day: decidedOn });
-    checkCitations(db, event, caseId, legalBasis, decidedOn);
+    const row = await ensureCase(tx, caseId);
+    await endDeadlines(tx, `decision:${caseId}`, event, { day: decidedOn });
+    await checkCitations(tx, event, caseId, legalBasis, decidedOn);
     const team = teamOf(row);
-    checkOfficers(db, event, caseId, team.map((member) => member.personId), decidedOn, team);
-    setCase(db, caseId, 'penalty', outcome === 'penalty' ? JSON.stringify(refOf(event)) : null);
+    await checkOfficers(tx, event, caseId, team.map((member) => member.personId), decidedOn, team);
+    await setCase(tx, caseId, 'penalty', outcome === 'penalty' ? JSON.stringify(refOf(event)) : null);
     const penaltyKind = row.enforcement_kind === null ? outcome === 'penalty' : row.enforcement_kind === 'penalty';
     const workingDays = penaltyKind ? 7 : 20;
-    startDeadline(
-      db,
+    await startDeadline(
+      tx,
       event,
-      caseFlag(db, event, caseId, 'case.publication-late', { decidedOn, workingDays }),
+      await caseFlag(tx, event, caseId, 'case.publication-late', { decidedOn, workingDays }),
       `publication:${caseId}`,
       () => ({ on: addWorkingDays(decidedOn, workingDays) }),
     );
   },
-  'case.published.v1': (db, event) => {
-    ensureCase(db, event.data.caseId);
-    endDeadlines(db, `publication:${event.data.caseId}`, event, { day: event.data.publishedOn });
-    setCaseNumber(db, event.data.caseId, 'publication_standing', 1);
+  'case.published.v1': async (tx, event) => {
+    await ensureCase(tx, event.data.caseId);
+    await endDeadlines(tx, `publication:${event.data.caseId}`, event, { day: event.data.publishedOn });
+    await setCaseNumber(tx, event.data.caseId, 'publication_standing', 1);
   },
-  'case.decisionChanged.v1': (db, event) => {
+  'case.decisionChanged.v1': async (tx, event) => {
     const { caseId, change, changedOn, wasPublished } = event.data;
-    const row = ensureCase(db, caseId);
+    const row = await ensureCase(tx, caseId);
     if (change === 'revoked' || change === 'annulled') {
-      endDeadlines(db, `publication:${caseId}`, event, { day: changedOn });
-      setCase(db, caseId, 'penalty', null);
+      await endDeadlines(tx, `publication:${caseId}`, event, { day: changedOn });
+      await setCase(tx, caseId, 'penalty', null);
     }
     if (wasPublished || row.publication_standing === 1) {
-      startDeadline(
-        db,
+      await startDeadline(
+        tx,
         event,
-        caseFlag(db, event, caseId, 'case.withdrawal-late', { change, changedOn }),
+        await caseFlag(tx, event, caseId, 'case.withdrawal-late', { change, changedOn }),
         `withdrawal:${caseId}`,
         () => ({ on: addDays(changedOn, 3) }),
       );
     }
   },
-  'case.publicationWithdrawn.v1': (db, event) => {
-    ensureCase(db, event.data.caseId);
-    endDeadlines(db, `withdrawal:${event.data.caseId}`, event, { day: event.data.withdrawnOn });
-    setCaseNumber(db, event.data.caseId, 'publication_standing', 0);
+  'case.publicationWithdrawn.v1': async (tx, event) => {
+    await ensureCase(tx, event.data.caseId);
+    await endDeadlines(tx, `withdrawal:${event.data.caseId}`, event, { day: event.data.withdrawnOn });
+    await setCaseNumber(tx, event.data.caseId, 'publication_standing', 0);
   },
-  'case.crimeSuspected.v1': (db, event) => {
-    const row = ensureCase(db, event.data.caseId);
-    if (row.suspected === null) setCase(db, event.data.caseId, 'suspected', JSON.stringify(refOf(event)));
+  'case.crimeSuspected.v1': async (tx, event) => {
+    const row = await ensureCase(tx, event.data.caseId);
+    if (row.suspected === null) await setCase(tx, event.data.caseId, 'suspected', JSON.stringify(refOf(event)));
   },
-  'case.closed.v1': (db, event) => {
+  'case.closed.v1': async (tx, event) => {
     const { caseId, closedOn, suspectedCrime, penaltyImposed } = event.data;
-    ensureCase(db, caseId);
-    endDeadlines(db, `decision:${caseId}`, event, { day: closedOn });
-    const row = ensureCase(db, caseId);
+    await ensureCase(tx, caseId);
+    await endDeadlines(tx, `decision:${caseId}`, event, { day: closedOn });
+    const row = await ensureCase(tx, caseId);
     const suspected = suspectedCrime || row.suspected !== null;
     const penalty = penaltyImposed || row.penalty !== null;
     if (!suspected || !penalty || row.police_answered === 1) return;
-    raise(
-      db,
+    await raise(
+      tx,
       event,
       {
         code: 'case.penalty-instead-of-transfer',
@@ -910,130 +918,130 @@ const caseHandlers: Handlers = {
       closedOn,
     );
   },
-  'case.transferReported.v1': (db, event) => {
+  'case.transferReported.v1': async (tx, event) => {
     const { caseId, transferId, reportingOfficerIds, reportedAt } = event.data;
     const day = chinaDateOf(reportedAt);
-    const row = ensureCase(db, caseId);
-    endDeadlines(db, `decision:${caseId}`, event, { day, instant: reportedAt });
-    if (row.suspected === null) setCase(db, caseId, 'suspected', JSON.stringify(refOf(event)));
-    checkOfficers(db, event, caseId, reportingOfficerIds, day, teamOf(row));
-    startDeadline(
-      db,
+    const row = await ensureCase(tx, caseId);
+    await endDeadlines(tx, `decision:${caseId}`, event, { day, instant: reportedAt });
+    if (row.suspected === null) await setCase(tx, caseId, 'suspected', JSON.stringify(refOf(event)));
+    await checkOfficers(tx, event, caseId, reportingOfficerIds, day, teamOf(row));
+    await startDeadline(
+      tx,
       event,
-      caseFlag(db, event, caseId, 'case.transfer-approval-late', { transferId, reportedAt }),
+      await caseFlag(tx, event, caseId, 'case.transfer-approval-late', { transferId, reportedAt }),
       `approval:${caseId}:${transferId}`,
       () => ({ on: addDays(day, 3) }),
     );
   },
-  'case.transferApproved.v1': (db, event) => {
+  'case.transferApproved.v1': async (tx, event) => {
     const { caseId, transferId, approvedAt } = event.data;
-    ensureCase(db, caseId);
-    endDeadlines(db, `approval:${caseId}:${transferId}`, event, { day: chinaDateOf(approvedAt), instant: approvedAt });
-    sql(
-      db,
+    await ensureCase(tx, caseId);
+    await endDeadlines(tx, `approval:${caseId}:${transferId}`, event, { day: chinaDateOf(approvedAt), instant: approvedAt });
+    await tx.run(
       'INSERT INTO flags_transfers (case_id, transfer_id, approved) VALUES (?, ?, 1) ON CONFLICT (case_id, transfer_id) DO UPDATE SET approved = 1',
-    ).run(caseId, transferId);
-    startDeadline(
-      db,
+      [caseId, transferId],
+    );
+    await startDeadline(
+      tx,
       event,
-      caseFlag(db, event, caseId, 'case.transfer-dispatch-late', { transferId, approvedAt }),
+      await caseFlag(tx, event, caseId, 'case.transfer-dispatch-late', { transferId, approvedAt }),
       `dispatch:${caseId}:${transferId}`,
       () => ({ at: addHours(approvedAt, 24) }),
     );
   },
-  'case.transferRefused.v1': (db, event) => {
+  'case.transferRefused.v1': async (tx, event) => {
     const { caseId, transferId, refusedAt } = event.data;
-    endDeadlines(db, `approval:${caseId}:${transferId}`, event, { day: chinaDateOf(refusedAt), instant: refusedAt });
+    await endDeadlines(tx, `approval:${caseId}:${transferId}`, event, { day: chinaDateOf(refusedAt), instant: refusedAt });
   },
-  'case.transferred.v1': (db, event) => {
+  'case.transferred.v1': async (tx, event) => {
     const { caseId, transferId, approvedAt, receivingAuthority } = event.data;
-    ensureCase(db, caseId);
-    endDeadlines(db, `approval:${caseId}:${transferId}`, event, { day: chinaDateOf(approvedAt), instant: approvedAt });
+    await ensureCase(tx, caseId);
+    await endDeadlines(tx, `approval:${caseId}:${transferId}`, event, { day: chinaDateOf(approvedAt), instant: approvedAt });
     const dispatchKey = `dispatch:${caseId}:${transferId}`;
-    const approval = sql<{ approved: number }>(db, 'SELECT approved FROM flags_transfers WHERE case_id = ? AND transfer_id = ?').get(caseId, transferId);
+    const approval = await tx.get<{ approved: number }>('SELECT approved FROM flags_transfers WHERE case_id = ? AND transfer_id = ?', [caseId, transferId]);
     if (approval?.approved !== 1) {
       // A transfer imported without its approval: the clock starts and stops on this one event.
-      startDeadline(
-        db,
+      await startDeadline(
+        tx,
         event,
-        caseFlag(db, event, caseId, 'case.transfer-dispatch-late', { transferId, approvedAt }),
+        await caseFlag(tx, event, caseId, 'case.transfer-dispatch-late', { transferId, approvedAt }),
         dispatchKey,
         () => ({ at: addHours(approvedAt, 24) }),
       );
     }
-    endDeadlines(db, dispatchKey, event, { day: chinaDateOf(event.occurredAt), instant: event.occurredAt });
-    startDeadline(
-      db,
+    await endDeadlines(tx, dispatchKey, event, { day: chinaDateOf(event.occurredAt), instant: event.occurredAt });
+    await startDeadline(
+      tx,
       event,
-      caseFlag(db, event, caseId, 'case.transfer-receipt-late', { transferId, sentAt: event.occurredAt }, receivingAuthority.unitId),
+      await caseFlag(tx, event, caseId, 'case.transfer-receipt-late', { transferId, sentAt: event.occurredAt }, receivingAuthority.unitId),
       `receipt:${caseId}:${transferId}`,
       () => ({ at: addHours(event.occurredAt, 24) }),
     );
   },
-  'case.transferReceived.v1': (db, event) => {
+  'case.transferReceived.v1': async (tx, event) => {
     const { caseId, transferId, unitId, receivedAt } = event.data;
-    ensureCase(db, caseId);
-    endDeadlines(db, `receipt:${caseId}:${transferId}`, event, { day: chinaDateOf(receivedAt), instant: receivedAt });
-    startDeadline(
-      db,
+    await ensureCase(tx, caseId);
+    await endDeadlines(tx, `receipt:${caseId}:${transferId}`, event, { day: chinaDateOf(receivedAt), instant: receivedAt });
+    await startDeadline(
+      tx,
       event,
-      caseFlag(db, event, caseId, 'case.police-decision-late', { transferId, receivedAt }, unitId),
+      await caseFlag(tx, event, caseId, 'case.police-decision-late', { transferId, receivedAt }, unitId),
       `police:${caseId}:${transferId}:${unitId}`,
       () => ({ on: addDays(chinaDateOf(receivedAt), 3) }),
     );
   },
-  'case.transferForwarded.v1': (db, event) => {
+  'case.transferForwarded.v1': async (tx, event) => {
     const { caseId, transferId, fromUnitId, forwardedAt } = event.data;
     const when = { day: chinaDateOf(forwardedAt), instant: forwardedAt };
-    endDeadlines(db, `receipt:${caseId}:${transferId}`, event, when);
-    endDeadlines(db, `police:${caseId}:${transferId}:${fromUnitId}`, event, when);
+    await endDeadlines(tx, `receipt:${caseId}:${transferId}`, event, when);
+    await endDeadlines(tx, `police:${caseId}:${transferId}:${fromUnitId}`, event, when);
   },
-  'case.transferAccepted.v1': (db, event) => {
-    answeredByAuthority(db, event, event.data.acceptedAt);
+  'case.transferAccepted.v1': async (tx, event) => {
+    await answeredByAuthority(tx, event, event.data.acceptedAt);
   },
-  'case.transferReturned.v1': (db, event) => {
-    answeredByAuthority(db, event, event.data.returnedAt);
+  'case.transferReturned.v1': async (tx, event) => {
+    await answeredByAuthority(tx, event, event.data.returnedAt);
   },
 };
 
 // ── Persons' certificates and random inspections ────────────────────────────────────────────────────────────
 
 const otherHandlers: Handlers = {
-  'person.certified.v1': (db, event) => {
+  'person.certified.v1': async (tx, event) => {
     const { personId, certificateId, validFrom, validUntil } = event.data;
-    sql(
-      db,
+    await tx.run(
       `INSERT INTO flags_certificates (person_id, certificate_id, valid_from, valid_until, issued, position) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (person_id, certificate_id) DO UPDATE SET valid_from = excluded.valid_from, valid_until = excluded.valid_until,
          issued = excluded.issued, position = excluded.position`,
-    ).run(personId, certificateId, validFrom, validUntil, JSON.stringify(refOf(event)), event.position);
-    certificateMemory.delete(db, personId);
+      [personId, certificateId, validFrom, validUntil, JSON.stringify(refOf(event)), event.position],
+    );
+    certificateMemory.delete(tx.store, personId);
   },
-  'person.certificationRevoked.v1': (db, event) => {
-    sql(db, 'UPDATE flags_certificates SET revoked_on = ?, revoked = ? WHERE person_id = ? AND certificate_id = ? AND revoked_on IS NULL').run(
+  'person.certificationRevoked.v1': async (tx, event) => {
+    await tx.run('UPDATE flags_certificates SET revoked_on = ?, revoked = ? WHERE person_id = ? AND certificate_id = ? AND revoked_on IS NULL', [
       event.data.revokedOn,
       JSON.stringify(refOf(event)),
       event.data.personId,
       event.data.certificateId,
-    );
-    certificateMemory.delete(db, event.data.personId);
+    ]);
+    certificateMemory.delete(tx.store, event.data.personId);
   },
-  'inspection.planned.v1': (db, event) => {
-    sql(db, 'INSERT INTO flags_inspections (inspection_id, unit_id) VALUES (?, ?) ON CONFLICT (inspection_id) DO NOTHING').run(
+  'inspection.planned.v1': async (tx, event) => {
+    await tx.run('INSERT INTO flags_inspections (inspection_id, unit_id) VALUES (?, ?) ON CONFLICT (inspection_id) DO NOTHING', [
       event.data.inspectionId,
       event.data.inspectingUnitId,
-    );
+    ]);
   },
-  'inspection.resultsRecorded.v1': (db, event) => {
+  'inspection.resultsRecorded.v1': async (tx, event) => {
     const { inspectionId, targetId, inspectorIds, inspectedOn, concludedOn } = event.data;
-    const row = sql<{ unit_id: string | null }>(db, 'SELECT unit_id FROM flags_inspections WHERE inspection_id = ?').get(inspectionId);
+    const row = await tx.get<{ unit_id: string | null }>('SELECT unit_id FROM flags_inspections WHERE inspection_id = ?', [inspectionId]);
     const unitId = row?.unit_id ?? event.actor.unitId;
     const subject = { kind: 'inspection', id: inspectionId } as const;
     for (const personId of new Set(inspectorIds)) {
-      const found = certificateProblem(db, personId, null, inspectedOn);
+      const found = await certificateProblem(tx, personId, null, inspectedOn);
       if (found === null) continue;
-      raise(
-        db,
+      await raise(
+        tx,
         event,
         {
           code: 'inspection.inspector-not-certified',
@@ -1047,26 +1055,26 @@ const otherHandlers: Handlers = {
         inspectedOn,
       );
     }
-    startDeadline(
-      db,
+    await startDeadline(
+      tx,
       event,
       { code: 'inspection.results-publication-late', severity: 'low', subject, unitId, raisedBy: [refOf(event)], details: { targetId, concludedOn } },
       `inspection-publication:${inspectionId}:${targetId}`,
       () => ({ on: addWorkingDays(concludedOn, 20) }),
     );
   },
-  'inspection.resultsPublished.v1': (db, event) => {
+  'inspection.resultsPublished.v1': async (tx, event) => {
     for (const targetId of new Set(event.data.targetIds)) {
-      endDeadlines(db, `inspection-publication:${event.data.inspectionId}:${targetId}`, event, { day: event.data.publishedOn });
+      await endDeadlines(tx, `inspection-publication:${event.data.inspectionId}:${targetId}`, event, { day: event.data.publishedOn });
     }
   },
 };
 
 const handlers: Handlers = { ...decisionHandlers, ...documentHandlers, ...caseHandlers, ...otherHandlers };
 
-function apply(db: ReadModelDatabase, event: LedgerEvent): void {
-  const handler = handlers[event.type] as ((db: ReadModelDatabase, event: LedgerEvent) => void) | undefined;
-  handler?.(db, event);
+async function apply(tx: ReadModelSql, event: LedgerEvent): Promise<void> {
+  const handler = handlers[event.type] as ((tx: ReadModelSql, event: LedgerEvent) => Promise<void>) | undefined;
+  await handler?.(tx, event);
 }
 
 /** The flags read model; its version follows the rules and the working-day calendar's coverage. */

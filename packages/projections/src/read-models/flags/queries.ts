@@ -1,4 +1,4 @@
-import type { ReadModelDatabase } from '../../projection.js';
+import type { ReadModelSql, SqlValue } from '../../read-model-store.js';
 import type { FlagCode, FlagSeverity, FlagSubjectKind } from './catalogue.js';
 import { flagRules } from './catalogue.js';
 import type { FlagEventRef } from './projection.js';
@@ -127,7 +127,7 @@ function toFlag(row: FlagRow, asOf: string): Flag {
 
 interface Filter {
   readonly where: string[];
-  readonly params: unknown[];
+  readonly params: SqlValue[];
 }
 
 function codeFilter(filter: Filter, code: FlagCode | undefined, codes: readonly FlagCode[] | undefined): boolean {
@@ -146,7 +146,7 @@ function codeFilter(filter: Filter, code: FlagCode | undefined, codes: readonly 
 const COLUMNS = 'flag_id, code, severity, subject_kind, subject_id, unit_id, raised_on, due_on, due_at, ended_on, ended_by, raised_by, details';
 
 /** The flags standing as of `asOf`, oldest first, each with the events that raised it. */
-export function listFlags(db: ReadModelDatabase, options: ListFlagsOptions): FlagPage {
+export async function listFlags(q: ReadModelSql, options: ListFlagsOptions): Promise<FlagPage> {
   const listed: Filter = { where: [], params: [] };
   const unjudged: Filter = { where: ['raised_on IS NULL'], params: [] };
   if (!codeFilter(listed, options.code, options.codes)) return { flags: [], next: null, undetermined: 0 };
@@ -169,18 +169,17 @@ export function listFlags(db: ReadModelDatabase, options: ListFlagsOptions): Fla
     listed.where.push('(raised_on > ? OR (raised_on = ? AND flag_id > ?))');
     listed.params.push(raisedOn, raisedOn, flagId);
   }
-  const rows = db
-    .prepare<unknown[], FlagRow>(`SELECT ${COLUMNS} FROM flags_flags WHERE ${listed.where.join(' AND ')} ORDER BY raised_on, flag_id LIMIT ?`)
-    .all(...listed.params, options.limit + 1);
+  const rows = await q.all<FlagRow>(`SELECT ${COLUMNS} FROM flags_flags WHERE ${listed.where.join(' AND ')} ORDER BY raised_on, flag_id LIMIT ?`, [
+    ...listed.params,
+    options.limit + 1,
+  ]);
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
-  const { count } = db
-    .prepare<unknown[], { count: number }>(`SELECT count(*) AS count FROM flags_flags WHERE ${unjudged.where.join(' AND ')}`)
-    .get(...unjudged.params) ?? { count: 0 };
+  const unjudgedCount = await q.get<{ count: number }>(`SELECT count(*) AS count FROM flags_flags WHERE ${unjudged.where.join(' AND ')}`, unjudged.params);
   return {
     flags: page.map((row) => toFlag(row, options.asOf)),
     next: rows.length > options.limit && last !== undefined ? encodeCursor(last) : null,
-    undetermined: count,
+    undetermined: unjudgedCount?.count ?? 0,
   };
 }
 
@@ -202,7 +201,7 @@ export interface FlagCount {
 }
 
 /** How many flags were raised per unit or per code, month by month or year by year, as of `asOf`. */
-export function flagCounts(db: ReadModelDatabase, options: FlagCountsOptions): FlagCount[] {
+export async function flagCounts(q: ReadModelSql, options: FlagCountsOptions): Promise<FlagCount[]> {
   const filter: Filter = { where: ['raised_on IS NOT NULL'], params: [] };
   if (!codeFilter(filter, undefined, options.codes)) return [];
   const upTo = options.to !== undefined && options.to < options.asOf ? options.to : options.asOf;
@@ -214,10 +213,10 @@ export function flagCounts(db: ReadModelDatabase, options: FlagCountsOptions): F
   }
   const period = options.interval === 'month' ? 'substr(raised_on, 1, 7)' : 'substr(raised_on, 1, 4)';
   const key = options.by === 'unit' ? 'unit_id' : 'code';
-  return db
-    .prepare<unknown[], FlagCount>(
-      `SELECT ${period} AS period, ${key} AS key, count(*) AS count FROM flags_flags WHERE ${filter.where.join(' AND ')}
-       GROUP BY period, key ORDER BY period, key`,
-    )
-    .all(...filter.params);
+  // Flags of no unit come first, as SQLite orders NULLs ascending; PostgreSQL is told to.
+  return q.all<FlagCount>(
+    `SELECT ${period} AS period, ${key} AS key, count(*) AS count FROM flags_flags WHERE ${filter.where.join(' AND ')}
+     GROUP BY period, key ORDER BY period, key NULLS FIRST`,
+    filter.params,
+  );
 }

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
-import { InvalidFlagCursor, createProjectionRunner, dumpProjection, flagCounts, flagsProjection, listFlags, openReadModelDatabase } from '@quanze/projections';
+import { InvalidFlagCursor, createProjectionRunner, dumpProjection, flagCounts, flagsProjection, listFlags } from '@quanze/projections';
+import { describeOnEachReadModelStore, statementwise } from '../../../../support/read-models.js';
 import {
+  CLERK,
   caseDecided,
   caseOpened,
   casePublished,
@@ -39,10 +41,10 @@ async function smallCity(h: FlagHistory, part: 1 | 2): Promise<void> {
   await h.append('document-x', 'document.filed.v1', { documentId: 'x', filedOn: '2025-03-10', filedWith: '哈尔滨市人民政府', filedWithUnitId: null, reference: null });
 }
 
-describe('the flags queries', () => {
+describeOnEachReadModelStore('the flags queries', (target) => {
   let h: FlagHistory;
   beforeEach(async () => {
-    h = await openFlagHistory();
+    h = await openFlagHistory(target);
     await smallCity(h, 1);
     await smallCity(h, 2);
   });
@@ -74,32 +76,33 @@ describe('the flags queries', () => {
     );
     const sorted = all.map((flag) => `${flag.raisedOn} ${flag.flagId}`);
     expect(sorted).to.deep.equal([...sorted].sort());
-    expect(listFlags(h.db, { asOf: '2025-12-31', unitId: 'unit-b', limit: 10 }).flags.map((flag) => flag.code)).to.deep.equal([
+    expect((await listFlags(h.db, { asOf: '2025-12-31', unitId: 'unit-b', limit: 10 })).flags.map((flag) => flag.code)).to.deep.equal([
       'case.cites-invalid-document',
       'case.decision-overdue',
     ]);
     // Both raised on 2025-04-02: within a day the order is the flag ids', which name event ids, not the units'.
-    expect(listFlags(h.db, { asOf: '2025-12-31', code: 'case.decision-overdue', limit: 10 }).flags.map((flag) => flag.unitId)).to.have.members([
+    expect((await listFlags(h.db, { asOf: '2025-12-31', code: 'case.decision-overdue', limit: 10 })).flags.map((flag) => flag.unitId)).to.have.members([
       'unit-a',
       'unit-b',
     ]);
-    expect(listFlags(h.db, { asOf: '2025-12-31', from: '2025-04-02', to: '2025-04-15', limit: 10 }).flags.map((flag) => flag.raisedOn)).to.deep.equal([
+    expect((await listFlags(h.db, { asOf: '2025-12-31', from: '2025-04-02', to: '2025-04-15', limit: 10 })).flags.map((flag) => flag.raisedOn)).to.deep.equal([
       '2025-04-02',
       '2025-04-02',
       '2025-04-11',
       '2025-04-11',
       '2025-04-15',
     ]);
-    expect(listFlags(h.db, { asOf: '2025-04-14', from: '2025-04-02', to: '2025-12-31', limit: 10 }).flags).to.have.length(4);
+    expect((await listFlags(h.db, { asOf: '2025-04-14', from: '2025-04-02', to: '2025-12-31', limit: 10 })).flags).to.have.length(4);
   });
 
   it('tells the status as of the day: the late decision of case c0 is open until the day it was taken', async () => {
-    const status = (asOf: string) => listFlags(h.db, { asOf, code: 'case.decision-overdue', unitId: 'unit-a', limit: 10 }).flags.map((flag) => flag.status);
+    const status = async (asOf: string) =>
+      (await listFlags(h.db, { asOf, code: 'case.decision-overdue', unitId: 'unit-a', limit: 10 })).flags.map((flag) => flag.status);
     await h.flags('2025-12-31');
-    expect(status('2025-04-01')).to.deep.equal([]);
-    expect(status('2025-04-02')).to.deep.equal(['open']);
-    expect(status('2025-04-09')).to.deep.equal(['open']);
-    expect(status('2025-04-10')).to.deep.equal(['late']);
+    expect(await status('2025-04-01')).to.deep.equal([]);
+    expect(await status('2025-04-02')).to.deep.equal(['open']);
+    expect(await status('2025-04-09')).to.deep.equal(['open']);
+    expect(await status('2025-04-10')).to.deep.equal(['late']);
   });
 
   it('pages with an opaque cursor, and refuses a cursor it did not give', async () => {
@@ -108,33 +111,33 @@ describe('the flags queries', () => {
     let after: string | undefined;
     let pages = 0;
     do {
-      const page = listFlags(h.db, { asOf: '2025-12-31', limit: 2, ...(after === undefined ? {} : { after }) });
+      const page = await listFlags(h.db, { asOf: '2025-12-31', limit: 2, ...(after === undefined ? {} : { after }) });
       seen.push(...page.flags.map((flag) => flag.flagId));
       after = page.next ?? undefined;
       pages += 1;
     } while (after !== undefined);
     expect(pages).to.equal(7);
     expect(seen).to.deep.equal((await h.flags('2025-12-31')).map((flag) => flag.flagId));
-    expect(() => listFlags(h.db, { asOf: '2025-12-31', limit: 2, after: 'not-a-cursor' })).to.throw(InvalidFlagCursor);
+    await expect(listFlags(h.db, { asOf: '2025-12-31', limit: 2, after: 'not-a-cursor' })).to.be.rejectedWith(InvalidFlagCursor);
   });
 
   it('restricts to the codes a caller may see', async () => {
     await h.flags('2025-12-31');
     const codes = ['case.transfer-approval-late', 'case.transfer-receipt-late'] as const;
-    expect(listFlags(h.db, { asOf: '2025-12-31', codes, limit: 10 }).flags.map((flag) => flag.code)).to.deep.equal([...codes]);
-    expect(listFlags(h.db, { asOf: '2025-12-31', codes, code: 'case.decision-overdue', limit: 10 }).flags).to.deep.equal([]);
+    expect((await listFlags(h.db, { asOf: '2025-12-31', codes, limit: 10 })).flags.map((flag) => flag.code)).to.deep.equal([...codes]);
+    expect((await listFlags(h.db, { asOf: '2025-12-31', codes, code: 'case.decision-overdue', limit: 10 })).flags).to.deep.equal([]);
   });
 
   it('counts flags per unit or code, by month or year, as of a day', async () => {
     await h.flags('2025-12-31');
-    expect(flagCounts(h.db, { asOf: '2025-12-31', by: 'unit', interval: 'year' })).to.deep.equal([
+    expect(await flagCounts(h.db, { asOf: '2025-12-31', by: 'unit', interval: 'year' })).to.deep.equal([
       { period: '2025', key: 'unit-a', count: 8 },
       { period: '2025', key: 'unit-b', count: 2 },
       { period: '2025', key: 'unit-gaj', count: 1 },
       { period: '2025', key: 'unit-gov', count: 1 },
       { period: '2025', key: 'unit-jtj', count: 1 },
     ]);
-    expect(flagCounts(h.db, { asOf: '2025-04-15', by: 'code', interval: 'month', from: '2025-03-01' })).to.deep.equal([
+    expect(await flagCounts(h.db, { asOf: '2025-04-15', by: 'code', interval: 'month', from: '2025-03-01' })).to.deep.equal([
       { period: '2025-03', key: 'case.publication-late', count: 1 },
       { period: '2025-03', key: 'decision.short-legality-review', count: 1 },
       { period: '2025-03', key: 'document.filing-late', count: 1 },
@@ -142,40 +145,62 @@ describe('the flags queries', () => {
       { period: '2025-04', key: 'case.officer-not-certified', count: 2 },
       { period: '2025-04', key: 'case.transfer-approval-late', count: 1 },
     ]);
-    expect(flagCounts(h.db, { asOf: '2025-12-31', by: 'code', interval: 'year', codes: ['case.transfer-receipt-late'] })).to.deep.equal([
+    expect(await flagCounts(h.db, { asOf: '2025-12-31', by: 'code', interval: 'year', codes: ['case.transfer-receipt-late'] })).to.deep.equal([
       { period: '2025', key: 'case.transfer-receipt-late', count: 1 },
+    ]);
+  });
+
+  it('counts the flags no unit answers for first, before the units', async () => {
+    // A decision never proposed, its comment period opened by a clerk of no unit: the flag names no unit.
+    await h.append(
+      'decision-d9',
+      'decision.commentPeriodOpened.v1',
+      { decisionId: 'd9', channel: 'website', reference: 'r', openedOn: '2025-06-01', closesOn: '2025-06-10', periodDays: 9, shortPeriodReason: null },
+      { actor: { ...CLERK, unitId: null } },
+    );
+    await h.flags('2025-12-31');
+    expect(await flagCounts(h.db, { asOf: '2025-12-31', by: 'unit', interval: 'month', from: '2025-06-01' })).to.deep.equal([
+      { period: '2025-06', key: null, count: 1 },
+    ]);
+    expect((await flagCounts(h.db, { asOf: '2025-12-31', by: 'unit', interval: 'year' })).map((count) => count.key)).to.deep.equal([
+      null,
+      'unit-a',
+      'unit-b',
+      'unit-gaj',
+      'unit-gov',
+      'unit-jtj',
     ]);
   });
 
   it('rebuilds to the very dump it built event by event, whatever the batches', async () => {
     await h.flags('2025-12-31');
-    const incremental = dumpProjection(h.db, flagsProjection);
-    const fresh = openReadModelDatabase(':memory:');
+    const incremental = await dumpProjection(h.db, flagsProjection);
+    const fresh = await target.open();
     try {
-      const oneByOne = createProjectionRunner({ store: h.store, db: fresh, projections: [flagsProjection], batchSize: 1 });
+      const oneByOne = createProjectionRunner({ store: h.store, readModels: fresh, projections: [flagsProjection], batchSize: 1 });
       await oneByOne.catchUp();
-      expect(dumpProjection(fresh, flagsProjection)).to.equal(incremental);
+      expect(await dumpProjection(statementwise(fresh), flagsProjection)).to.equal(incremental);
       await oneByOne.rebuild();
-      expect(dumpProjection(fresh, flagsProjection)).to.equal(incremental);
+      expect(await dumpProjection(statementwise(fresh), flagsProjection)).to.equal(incremental);
     } finally {
-      fresh.close();
+      await fresh.close();
     }
     expect(incremental).to.include('case.transfer-receipt-late');
   });
 });
 
-describe('the flags read model built while the history grows', () => {
+describeOnEachReadModelStore('the flags read model built while the history grows', (target) => {
   it('equals its rebuild when the events came in two parts', async () => {
-    const h = await openFlagHistory();
+    const h = await openFlagHistory(target);
     try {
       await smallCity(h, 1);
       await h.flags('2025-12-31');
       await smallCity(h, 2);
       await h.flags('2025-12-31');
-      const grown = dumpProjection(h.db, flagsProjection);
-      const runner = createProjectionRunner({ store: h.store, db: h.db, projections: [flagsProjection] });
+      const grown = await dumpProjection(h.db, flagsProjection);
+      const runner = createProjectionRunner({ store: h.store, readModels: h.readModels, projections: [flagsProjection] });
       await runner.rebuild();
-      expect(dumpProjection(h.db, flagsProjection)).to.equal(grown);
+      expect(await dumpProjection(h.db, flagsProjection)).to.equal(grown);
     } finally {
       await h.close();
     }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { listFlags } from '@quanze/projections';
 import type { Flag } from '@quanze/projections';
+import { describeOnEachReadModelStore } from '../../../../support/read-models.js';
 import {
   CLERK,
   POLICE,
@@ -27,10 +28,10 @@ import type { FlagHistory } from './history.js';
 
 // Every flag of docs/FLAGS.md on a handcrafted history: raised exactly when it should be, not a day earlier.
 
-describe('the flags read model (预警)', () => {
+describeOnEachReadModelStore('the flags read model (预警)', (target) => {
   let h: FlagHistory;
   beforeEach(async () => {
-    h = await openFlagHistory();
+    h = await openFlagHistory(target);
   });
   afterEach(async () => {
     await h.close();
@@ -480,7 +481,7 @@ describe('the flags read model (预警)', () => {
       await h.append('decision-d0', 'decision.legalityReviewed.v1', legalityReview('d0', '2003-12-01', '2003-12-02'));
       await h.append('decision-d1', 'decision.legalityReviewed.v1', legalityReview('d1', '2025-03-03', '2025-03-04'));
       await h.flags('2030-01-01');
-      const page = listFlags(h.db, { asOf: '2030-01-01', limit: 10 });
+      const page = await listFlags(h.db, { asOf: '2030-01-01', limit: 10 });
       expect(codes(page.flags)).to.deep.equal(['decision.short-legality-review']);
       expect(page.undetermined).to.equal(1);
     });

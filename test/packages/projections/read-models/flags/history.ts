@@ -6,13 +6,16 @@ import { ledgerRegistry } from '@quanze/events';
 import type { Actor } from '@quanze/events';
 import { openEventStore } from '@quanze/eventstore';
 import type { EventStore } from '@quanze/eventstore';
-import { createProjectionRunner, flagsProjection, listFlags, openReadModelDatabase } from '@quanze/projections';
-import type { Flag, FlagCode, ReadModelDatabase } from '@quanze/projections';
+import { createProjectionRunner, flagsProjection, listFlags } from '@quanze/projections';
+import type { Flag, FlagCode, ReadModelSql, ReadModelStore } from '@quanze/projections';
+import { statementwise } from '../../../../support/read-models.js';
+import type { ReadModelTarget } from '../../../../support/read-models.js';
 
 /**
  * Handcrafted histories for the flags: events appended straight to a real SQLite store, each validated first
- * against the catalogue (`ledgerRegistry.validateProposed`), as an imported history would be. The shapes are the
- * catalogue's, which the services write.
+ * against the catalogue (`ledgerRegistry.validateProposed`), as an imported history would be, and projected into
+ * the read-model database the suite runs on (SQLite or PostgreSQL). The shapes are the catalogue's, which the
+ * services write.
  */
 export const CLERK: Actor = { personId: 'person-clerk', postId: 'post-clerk', unitId: 'unit-clerk' };
 
@@ -25,7 +28,9 @@ export function chinaTime(day: string, time = '09:00', seconds = '00.000'): stri
 
 export interface FlagHistory {
   readonly store: EventStore;
-  readonly db: ReadModelDatabase;
+  readonly readModels: ReadModelStore;
+  /** For a test's own queries, each statement on its own (`statementwise`). */
+  readonly db: ReadModelSql;
   /** Appends one validated event; the event's id. */
   append(streamId: string, type: string, data: unknown, options?: { occurredAt?: string; actor?: Actor }): Promise<string>;
   /** Catches the flags read model up and lists every flag standing as of `asOf`. */
@@ -33,14 +38,22 @@ export interface FlagHistory {
   close(): Promise<void>;
 }
 
-export async function openFlagHistory(): Promise<FlagHistory> {
+export async function openFlagHistory(target: ReadModelTarget): Promise<FlagHistory> {
   const folder = await mkdtemp(join(tmpdir(), 'quanze-flags-'));
   const store = await openEventStore(`sqlite:${folder}`);
-  const db = openReadModelDatabase(join(folder, 'readmodels.sqlite'));
-  const runner = createProjectionRunner({ store, db, projections: [flagsProjection] });
+  let readModels: ReadModelStore;
+  try {
+    readModels = await target.open();
+  } catch (error) {
+    await store.close();
+    await rm(folder, { recursive: true, force: true });
+    throw error;
+  }
+  const runner = createProjectionRunner({ store, readModels, projections: [flagsProjection] });
   return {
     store,
-    db,
+    readModels,
+    db: statementwise(readModels),
     async append(streamId, type, data, options = {}) {
       const event = ledgerRegistry.validateProposed({
         eventId: randomUUID(),
@@ -57,11 +70,12 @@ export async function openFlagHistory(): Promise<FlagHistory> {
     },
     async flags(asOf, filter = {}) {
       await runner.catchUp();
-      return [...listFlags(db, { asOf, limit: 500, ...filter }).flags];
+      const page = await readModels.read((q) => listFlags(q, { asOf, limit: 500, ...filter }));
+      return [...page.flags];
     },
     async close() {
       await runner.stop();
-      db.close();
+      await readModels.close();
       await store.close();
       await rm(folder, { recursive: true, force: true });
     },
