@@ -3,6 +3,7 @@ export * from './ledger-event.js';
 export * from './read-model-store.js';
 export * from './sqlite-read-model-store.js';
 export * from './postgres-read-model-store.js';
+export { postgresSchema, postgresStatement } from './postgres-dialect.js';
 export * from './open-read-model-store.js';
 export * from './projection-runner.js';
 export * from './dump.js';

@@ -12,14 +12,18 @@ export function postgresSchema(script: string): string {
     .replace(/\bINTEGER\b/g, 'BIGINT')
     .replace(/\bREAL\b/g, 'DOUBLE PRECISION')
     .replace(/\bBLOB\b/g, 'BYTEA')
-    .replace(/\bTEXT\b/g, 'TEXT COLLATE "C"');
+    // A column's type, not a CAST's target (`CAST(x AS TEXT)` in an index expression takes no collation there).
+    .replace(/(?<!\bAS\s+)\bTEXT\b(?!\s+COLLATE)/gi, 'TEXT COLLATE "C"');
 }
 
 const placeholders = new Map<string, string>();
+/** Read models use a few hundred statements; SQL built from values (a mistake) is translated each time, not kept. */
+const MAX_REMEMBERED = 2_000;
 
 /**
- * `?` placeholders as PostgreSQL's `$1, $2, …`, outside quoted text and identifiers; `INDEXED BY` (a SQLite planner
- * hint) dropped. Remembered per statement: the same few hundred statements come again and again.
+ * `?` placeholders as PostgreSQL's `$1, $2, …`, outside quoted text, identifiers and comments; `INDEXED BY` (a SQLite
+ * planner hint) dropped. So a `?` is always a placeholder: PostgreSQL's jsonb `?` operators are spelt `jsonb_exists…`.
+ * Remembered per statement: the same few hundred statements come again and again.
  */
 export function postgresStatement(sql: string): string {
   let translated = placeholders.get(sql);
@@ -27,14 +31,20 @@ export function postgresStatement(sql: string): string {
   let out = '';
   let n = 0;
   let quote: string | null = null;
-  let comment = false;
+  let comment: '--' | '/*' | null = null;
   for (let at = 0; at < sql.length; at += 1) {
     const char = sql.charAt(at);
-    if (comment) {
-      if (char === '\n') comment = false;
+    if (comment === '--') {
+      if (char === '\n') comment = null;
+      out += char;
+    } else if (comment === '/*') {
+      if (char === '/' && sql.charAt(at - 1) === '*') comment = null;
       out += char;
     } else if (quote === null && char === '-' && sql.charAt(at + 1) === '-') {
-      comment = true;
+      comment = '--';
+      out += char;
+    } else if (quote === null && char === '/' && sql.charAt(at + 1) === '*') {
+      comment = '/*';
       out += char;
     } else if (quote !== null) {
       if (char === quote) quote = null;
@@ -48,6 +58,6 @@ export function postgresStatement(sql: string): string {
     } else out += char;
   }
   translated = out.replace(/\s+INDEXED\s+BY\s+\w+/gi, '');
-  placeholders.set(sql, translated);
+  if (placeholders.size < MAX_REMEMBERED) placeholders.set(sql, translated);
   return translated;
 }

@@ -6,6 +6,8 @@ import type { ReadModelSql, ReadModelStore, SqlParams } from './read-model-store
 /** The schema the read models live in, unless told otherwise: beside the event log's tables, apart from them. */
 export const DEFAULT_READ_MODELS_SCHEMA = 'quanze_read_models';
 
+const MAX_NAMED_STATEMENTS = 2_000;
+
 export interface PostgresReadModelStoreOptions {
   readonly connectionString: string;
   readonly schema?: string;
@@ -14,6 +16,8 @@ export interface PostgresReadModelStoreOptions {
 
 const INT8 = 20;
 const NUMERIC = 1700;
+const JSON_OID = 114;
+const JSONB_OID = 3802;
 
 /** Counts and positions come back as numbers, as from SQLite; past 2^53 they would not be exact, so they fail. */
 function exactNumber(text: string): number {
@@ -22,12 +26,16 @@ function exactNumber(text: string): number {
   return value;
 }
 
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === INT8 || oid === NUMERIC) return exactNumber;
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+type TextParser = (text: string) => unknown;
+const builtInParser = pg.types.getTypeParser as (oid: number, format?: 'text' | 'binary') => TextParser;
+
+function parserOf(oid: number, format?: 'text' | 'binary'): TextParser {
+  if (oid === INT8 || oid === NUMERIC) return exactNumber;
+  // JSON comes back as text, as SQLite's JSON functions give it: the caller parses it, whichever database answered.
+  if (oid === JSON_OID || oid === JSONB_OID) return (text) => text;
+  return builtInParser(oid, format);
+}
+const types: pg.CustomTypesConfig = { getTypeParser: parserOf };
 
 /**
  * The read models in a schema of a PostgreSQL database (by default the event log's, schema `quanze_read_models`),
@@ -55,25 +63,32 @@ export async function openPostgresReadModelStore(options: PostgresReadModelStore
   try {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw error;
+    // Two instances starting together both try; the loser's "already exists" means the schema is there.
+    if (!(error instanceof Error && 'code' in error && (error.code === '23505' || error.code === '42P06'))) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
   }
 
-  // Named statements are parsed and planned once per connection.
+  // Named statements are parsed and planned once per connection. Read models use a few hundred texts; past
+  // MAX_NAMED_STATEMENTS (SQL built from values, a mistake) the rest are planned each time rather than kept for ever.
   const names = new Map<string, string>();
-  function nameOf(text: string): string {
+  function nameOf(text: string): string | undefined {
     let name = names.get(text);
-    if (name === undefined) {
+    if (name === undefined && names.size < MAX_NAMED_STATEMENTS) {
       name = `qrm_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
       names.set(text, name);
     }
     return name;
   }
 
-  function sessionOn(client: pg.PoolClient): ReadModelSql {
+  function sessionOn(client: pg.PoolClient, ended: () => boolean): ReadModelSql {
     const query = async (sql: string, params: SqlParams, rowMode?: 'array') => {
+      // A statement after its transaction settled would run on a connection someone else may hold by now.
+      if (ended()) throw new Error('a read-model query outside its transaction (a promise not awaited inside read or write?)');
       const text = postgresStatement(sql);
-      return client.query({ name: nameOf(text), text, values: params as unknown[], ...(rowMode === undefined ? {} : { rowMode }) });
+      const name = nameOf(text);
+      return client.query({ ...(name === undefined ? {} : { name }), text, values: params as unknown[], ...(rowMode === undefined ? {} : { rowMode }) });
     };
     return {
       dialect: 'postgres',
@@ -83,6 +98,7 @@ export async function openPostgresReadModelStore(options: PostgresReadModelStore
       run: async (sql: string, params: SqlParams = []) => (await query(sql, params)).rowCount ?? 0,
       rows: async (sql: string, params: SqlParams = []) => (await query(sql, params, 'array')).rows as unknown[][],
       async exec(script: string) {
+        if (ended()) throw new Error('a read-model statement outside its transaction (a promise not awaited inside read or write?)');
         await client.query(postgresSchema(script));
       },
     };
@@ -90,15 +106,23 @@ export async function openPostgresReadModelStore(options: PostgresReadModelStore
 
   async function inTransaction<T>(begin: string, work: (session: ReadModelSql) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    let ended = false;
     // A connection whose transaction may still be open is closed rather than handed to the next caller.
     const settle = async (ending: 'COMMIT' | 'ROLLBACK') => {
+      ended = true;
+      let answer: pg.QueryResult;
       try {
-        await client.query(ending);
+        answer = await client.query(ending);
       } catch (error) {
         client.release(true);
         throw error;
       }
       client.release();
+      // A statement that failed inside `work`, its error caught there, aborted the transaction: PostgreSQL then
+      // answers COMMIT with ROLLBACK. SQLite would have kept the rest; here nothing was kept, and the caller must know.
+      if (ending === 'COMMIT' && answer.command !== 'COMMIT') {
+        throw new Error('the read models\' transaction was rolled back: a statement in it failed (its error was caught inside the transaction)');
+      }
     };
     try {
       await client.query(begin);
@@ -108,7 +132,7 @@ export async function openPostgresReadModelStore(options: PostgresReadModelStore
     }
     let result: T;
     try {
-      result = await work(sessionOn(client));
+      result = await work(sessionOn(client, () => ended));
     } catch (error) {
       await settle('ROLLBACK').catch(() => undefined);
       throw error;
@@ -120,6 +144,8 @@ export async function openPostgresReadModelStore(options: PostgresReadModelStore
   const store: ReadModelStore = {
     dialect: 'postgres',
     location,
+    // READ COMMITTED, on purpose: each statement sees what was committed before it, so the checkpoints read after the
+    // lock is granted include the batch of the writer who held it. Under REPEATABLE READ the snapshot would be older.
     write: (work) =>
       inTransaction('BEGIN', async (tx) => {
         await tx.run(`SELECT pg_advisory_xact_lock(${writeLock})`);

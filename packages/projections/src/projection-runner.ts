@@ -67,6 +67,29 @@ export class ProjectionFailed extends Error {
   }
 }
 
+/**
+ * The database holds a read model under another version than this process's projection: a newer (or older) Quanze
+ * sharing the read models rebuilt it. This process must not write into it; it fails, visibly, until it is upgraded.
+ */
+export class ReadModelVersionChanged extends Error {
+  constructor(projection: Projection, stored: number | null) {
+    super(
+      stored === null
+        ? `the read model ${projection.name} has no checkpoint any more (dropped by another process?)`
+        : `the read model ${projection.name} is at version ${String(stored)} in the database; this process knows version ${String(projection.version)}: upgrade it, or give it read models of its own`,
+    );
+    this.name = 'ReadModelVersionChanged';
+  }
+}
+
+/** A batch read before another runner rebuilt the read model: applied, it would leave the events before it out. */
+class BatchDoesNotConnect extends Error {
+  constructor(name: string, checkpoint: number, first: number) {
+    super(`the read model ${name} stands at ${String(checkpoint)}; a batch from ${String(first)} does not follow on`);
+    this.name = 'BatchDoesNotConnect';
+  }
+}
+
 const CHECKPOINTS = 'projection_checkpoints';
 
 /**
@@ -112,41 +135,70 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     for (const table of projection.tables) await tx.exec(`DROP TABLE IF EXISTS "${table}"`);
     await projection.setup(tx);
     await writeCheckpoint(tx, projection.name, projection.version, 0);
+  }
+
+  /** What the runner remembers of a projection reset, once the reset has committed. */
+  function wasReset(projection: Projection): void {
     checkpoints.set(projection.name, 0);
     indexesDeferred.add(projection);
   }
 
   // The tables are made (or, for another version of a projection, remade) before anything else is done; every
-  // operation waits for it. A failure here is every operation's failure, not an unhandled rejection.
-  const ready = readModels.write(async (tx) => {
-    await tx.exec(`CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL) STRICT`);
-    for (const projection of projections) {
-      const stored = await readCheckpoint(tx, projection.name);
-      // A read model written by another version of its projection means something else: rebuild it.
-      if (stored?.version !== projection.version) await reset(tx, projection);
-      else {
-        await projection.setup(tx);
-        checkpoints.set(projection.name, stored.position);
-        // Nothing applied yet: the tables are empty. Otherwise a replay stopped midway (a crash) left rows to index.
-        if (stored.position === 0) indexesDeferred.add(projection);
-        else await createQueryIndexes(tx, projection);
+  // operation waits for it. A failure (the database not up yet) is that operation's failure, and the next one tries
+  // again.
+  let preparing: Promise<void> | null = null;
+  function prepared(): Promise<void> {
+    preparing ??= prepareTables().catch((error: unknown) => {
+      preparing = null;
+      throw error;
+    });
+    return preparing;
+  }
+  async function prepareTables(): Promise<void> {
+    const resets: Projection[] = [];
+    const found = new Map<string, number>();
+    await readModels.write(async (tx) => {
+      await tx.exec(`CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL) STRICT`);
+      for (const projection of projections) {
+        const stored = await readCheckpoint(tx, projection.name);
+        // A read model written by another version of its projection means something else: rebuild it.
+        if (stored?.version !== projection.version) {
+          await reset(tx, projection);
+          resets.push(projection);
+        } else {
+          await projection.setup(tx);
+          found.set(projection.name, stored.position);
+          // A replay stopped midway (a crash) left rows to index; with nothing applied yet the tables are empty.
+          if (stored.position > 0) await createQueryIndexes(tx, projection);
+        }
       }
+    });
+    for (const projection of resets) wasReset(projection);
+    for (const [name, position] of found) {
+      checkpoints.set(name, position);
+      const projection = projections.find((candidate) => candidate.name === name);
+      if (position === 0 && projection !== undefined) indexesDeferred.add(projection);
     }
-  });
-  ready.catch(() => undefined);
+  }
+  prepared().catch(() => undefined);
 
   const lowestCheckpoint = () => Math.min(...projections.map((projection) => checkpoints.get(projection.name) ?? 0));
 
   const applyBatch = (events: readonly RecordedEvent[]) =>
     readModels.write(async (tx) => {
-      // Read under the write lock: another runner on the same database may have applied these events meanwhile.
+      const first = events[0]?.position ?? 0;
+      // Read under the write lock: another runner on the same database may have applied events meanwhile, or rebuilt
+      // a read model (its checkpoint went back), or a newer Quanze rebuilt it under another version.
       const applied = new Map<string, number>();
       for (const projection of projections) {
-        const stored = (await readCheckpoint(tx, projection.name))?.position ?? 0;
-        if (stored > (checkpoints.get(projection.name) ?? 0)) {
-          checkpoints.set(projection.name, stored);
+        const stored = await readCheckpoint(tx, projection.name);
+        if (stored === undefined || stored.version !== projection.version) throw new ReadModelVersionChanged(projection, stored?.version ?? null);
+        if (stored.position !== (checkpoints.get(projection.name) ?? 0)) {
+          checkpoints.set(projection.name, stored.position);
           projection.forget?.(readModels);
         }
+        // Positions have no gaps: a batch that starts past the next event would leave events out for good.
+        if (stored.position < first - 1) throw new BatchDoesNotConnect(projection.name, stored.position, first);
       }
       for (const recorded of events) {
         let event: LedgerEvent | null = null;
@@ -179,7 +231,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   async function apply(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await ready;
+    await prepared();
     // Only after the commit: a failed batch leaves the in-memory checkpoints as the database has them.
     let applied: Map<string, number>;
     try {
@@ -188,7 +240,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       for (const projection of projections) projection.forget?.(readModels);
       throw error;
     }
-    for (const [name, position] of applied) checkpoints.set(name, position);
+    // Never back: on PostgreSQL another batch of this runner may have committed further meanwhile.
+    for (const [name, position] of applied) checkpoints.set(name, Math.max(position, checkpoints.get(name) ?? 0));
     notifyWaiters();
   }
 
@@ -201,13 +254,18 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   }
 
   async function catchUp(): Promise<number> {
-    await ready;
+    await prepared();
     try {
       for (;;) {
         const page: RecordedEvent[] = [];
         for await (const event of store.readAll({ fromPosition: lowestCheckpoint() + 1, limit: batchSize })) page.push(event);
         if (page.length === 0) return lowestCheckpoint();
-        await apply(page);
+        try {
+          await apply(page);
+        } catch (error) {
+          // Read before another runner rebuilt the read model: read again from where it now stands.
+          if (!(error instanceof BatchDoesNotConnect)) throw error;
+        }
       }
     } finally {
       // Also when the replay failed: queries must find their indexes whatever the read model holds.
@@ -230,7 +288,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     failure = error instanceof Error ? error.message : String(error);
     if (live !== null) {
       if (subscription === live) subscription = null;
-      void live.stop();
+      live.stop().catch(() => undefined);
     }
     options.onError?.(error);
     if (stopped) return;
@@ -250,18 +308,18 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     let flushScheduled = false;
     // Batches commit one after another, in order; the first failure stops following.
     let flushing: Promise<void> = Promise.resolve();
-    let failedAlready = false;
+    const state = { failed: false };
     const flush = () => {
       flushScheduled = false;
       const events = buffer;
       buffer = [];
-      if (events.length === 0 || failedAlready) return flushing;
+      if (events.length === 0 || state.failed) return flushing;
       flushing = flushing.then(async () => {
-        if (failedAlready) return;
+        if (state.failed) return;
         try {
           await apply(events);
         } catch (error) {
-          failedAlready = true;
+          state.failed = true;
           failed(live, error);
         }
       });
@@ -269,7 +327,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     };
     try {
       for await (const event of live) {
-        if (failedAlready) break;
+        if (state.failed) break;
         buffer.push(event);
         if (buffer.length >= batchSize) await flush();
         else if (!flushScheduled) {
@@ -281,7 +339,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       await flush();
     } catch (error) {
       await flushing;
-      if (!failedAlready) failed(live, error);
+      if (!state.failed) failed(live, error);
     }
   }
 
@@ -302,7 +360,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   async function start(): Promise<void> {
     if (!stopped) return;
-    await ready;
+    await prepared();
     stopped = false;
     failure = null;
     await catchUp();
@@ -339,7 +397,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       });
     },
     async status() {
-      await ready;
+      await prepared();
       const headPosition = await store.headPosition();
       return {
         headPosition,
@@ -354,10 +412,15 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     async rebuild(only) {
       const wasRunning = !stopped;
       await stop();
-      await ready;
+      await prepared();
+      const chosen = projections.filter((projection) => only === undefined || only.includes(projection.name));
       await readModels.write(async (tx) => {
-        for (const projection of projections) if (only === undefined || only.includes(projection.name)) await reset(tx, projection);
+        for (const projection of chosen) await reset(tx, projection);
       });
+      for (const projection of chosen) {
+        projection.forget?.(readModels);
+        wasReset(projection);
+      }
       const reached = await catchUp();
       if (wasRunning) await start();
       return reached;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,6 +21,8 @@ export const READ_MODELS_FILE_NAME = 'readmodels.sqlite';
 // whose turns interleave (one awaits mid-transaction, the other begins) would wait on each other for ever. So a
 // process takes turns per file, not per store.
 const locks = new Map<string, SerialLock>();
+// Which connection's turn the running code is in: to refuse a turn asked for inside another of the same connection.
+const inTurn = new AsyncLocalStorage<SerialLock>();
 function lockOf(path: string): SerialLock {
   if (path === ':memory:') return new SerialLock();
   const key = resolve(path);
@@ -60,62 +63,86 @@ export function openSqliteReadModelStore(path: string): ReadModelStore {
   const lock = lockOf(path);
   let closed = false;
 
-  const session: ReadModelSql = {
-    dialect: 'sqlite',
-    get store() {
-      return store;
-    },
-    all: <TRow>(sql: string, params: SqlParams = []) => Promise.resolve(prepared(sql).all(...params) as TRow[]),
-    get: <TRow>(sql: string, params: SqlParams = []) => Promise.resolve(prepared(sql).get(...params) as TRow | undefined),
-    run: (sql: string, params: SqlParams = []) => Promise.resolve(prepared(sql).run(...params).changes),
-    rows(sql: string, params: SqlParams = []) {
-      let statement = rawStatements.get(sql);
-      if (statement === undefined) {
-        statement = db.prepare(sql).raw(true);
-        rawStatements.set(sql, statement);
-      }
-      return Promise.resolve(statement.all(...params) as unknown[][]);
-    },
-    exec(script: string) {
-      db.exec(script);
-      return Promise.resolve();
-    },
-  };
+  // Each turn has a session of its own, which refuses statements once the turn is over: a promise left running
+  // past the end of `read` or `write` would otherwise slip its statements into whoever's turn came next.
+  function sessionOfTurn(): { readonly session: ReadModelSql; readonly end: () => void } {
+    let ended = false;
+    const statement = (sql: string): Database.Statement => {
+      if (ended) throw new Error('a read-model statement outside its transaction (a promise not awaited inside read or write?)');
+      return prepared(sql);
+    };
+    // A failing statement rejects, as PostgreSQL's does, instead of throwing at the caller.
+    const settled = <T>(run: () => T) =>
+      new Promise<T>((resolve) => {
+        resolve(run());
+      });
+    const session: ReadModelSql = {
+      dialect: 'sqlite',
+      store,
+      all: <TRow>(sql: string, params: SqlParams = []) => settled(() => statement(sql).all(...params) as TRow[]),
+      get: <TRow>(sql: string, params: SqlParams = []) => settled(() => statement(sql).get(...params) as TRow | undefined),
+      run: (sql: string, params: SqlParams = []) => settled(() => statement(sql).run(...params).changes),
+      rows: (sql: string, params: SqlParams = []) =>
+        settled(() => {
+          statement(sql);
+          let raw = rawStatements.get(sql);
+          if (raw === undefined) {
+            raw = db.prepare(sql).raw(true);
+            rawStatements.set(sql, raw);
+          }
+          return raw.all(...params) as unknown[][];
+        }),
+      exec: (script: string) =>
+        settled(() => {
+          if (ended) throw new Error('a read-model statement outside its transaction (a promise not awaited inside read or write?)');
+          db.exec(script);
+        }),
+    };
+    return {
+      session,
+      end: () => {
+        ended = true;
+      },
+    };
+  }
 
   function usable(): void {
     if (closed) throw new Error(`the read models' database ${path} is closed`);
   }
 
+  /**
+   * One turn on the connection. `work` calling `read` or `write` again would wait for its own turn to end — for ever —
+   * so it is refused at once (PostgreSQL would take a second connection; the embedded store has one).
+   */
+  function turn<T>(begin: string, end: string, work: (session: ReadModelSql) => Promise<T>, ending?: string): Promise<T> {
+    if (inTurn.getStore() === lock) return Promise.reject(new Error("read and write cannot be nested: the work of one already holds the read models' connection"));
+    return lock.run(async () => {
+      usable();
+      const { session, end: endTurn } = sessionOfTurn();
+      try {
+        db.exec(begin);
+        const result = await inTurn.run(lock, () => work(session));
+        endTurn();
+        db.exec(end);
+        return result;
+      } catch (error) {
+        endTurn();
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      } finally {
+        if (ending !== undefined) db.exec(ending);
+      }
+    });
+  }
+
   const store: ReadModelStore = {
     dialect: 'sqlite',
     location: path,
-    write(work) {
-      return lock.run(async () => {
-        usable();
-        // IMMEDIATE: take the write lock now, so that what the batch reads (the checkpoints) is what it commits over.
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(session);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      });
-    },
-    read(work) {
-      return lock.run(async () => {
-        usable();
-        // A deferred transaction reads one snapshot of a file other processes may be writing.
-        db.exec('BEGIN');
-        try {
-          return await work(session);
-        } finally {
-          if (db.inTransaction) db.exec('COMMIT');
-        }
-      });
-    },
+    // IMMEDIATE: take the write lock now, so that what the batch reads (the checkpoints) is what it commits over.
+    write: (work) => turn('BEGIN IMMEDIATE', 'COMMIT', work),
+    // A deferred transaction reads one snapshot of a file other processes may be writing; query_only refuses a
+    // write, as PostgreSQL's READ ONLY does, so a query that writes fails on both databases alike.
+    read: (work) => turn('PRAGMA query_only = ON; BEGIN', 'COMMIT', work, 'PRAGMA query_only = OFF'),
     close() {
       return lock.run(() => {
         if (!closed) {

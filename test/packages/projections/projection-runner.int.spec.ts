@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { openEventStore } from '@quanze/eventstore';
 import type { EventStore } from '@quanze/eventstore';
-import { ProjectionFailed, createProjectionRunner, dumpDigest, dumpProjection, openReadModelStore } from '@quanze/projections';
+import { ProjectionFailed, ReadModelVersionChanged, createProjectionRunner, dumpDigest, dumpProjection, openReadModelStore } from '@quanze/projections';
 import type { Projection, ProjectionRunner, ReadModelSql, ReadModelStore } from '@quanze/projections';
 import { newStreamId, proposedEvent } from '../../support/events.js';
 import { describeOnEachReadModelStore, statementwise } from '../../support/read-models.js';
@@ -228,6 +228,30 @@ describeOnEachReadModelStore('the projection runner', (target) => {
     const head = await store.headPosition();
     await Promise.all([first.waitFor(head), other.waitFor(head)]);
     expect((await totals()).map((row) => row.events)).to.deep.equal([30, 30, 30, 30]);
+  });
+
+  it('notices another runner’s rebuild of the shared read model and applies nothing on top of the emptied tables', async () => {
+    const stream = newStreamId('tally');
+    await appendTally(stream, [1, 2, 3]);
+    const second = await open(location);
+    const first = runner([tallyProjection('tally')]);
+    await first.catchUp();
+    // The other runner rebuilds into the same database while the first is not looking; the log grows meanwhile.
+    await runner([tallyProjection('tally')], 2, second).rebuild();
+    await appendTally(stream, [4]);
+    await first.catchUp();
+    expect(await totals()).to.deep.equal([{ stream_id: stream, total: 10, events: 4 }]);
+  });
+
+  it('stops writing into a read model that a newer version of its projection rebuilt', async () => {
+    const stream = newStreamId('tally');
+    await appendTally(stream, [1]);
+    const older = runner([tallyProjection('tally')]);
+    await older.catchUp();
+    await runner([tallyProjection('tally', { version: 2 })], 50, await open(location)).catchUp();
+    await appendTally(stream, [2]);
+    await expect(older.catchUp()).to.be.rejectedWith(ReadModelVersionChanged, /at version 2 in the database; this process knows version 1/);
+    expect(await totals(), 'the newer runner’s rows, untouched').to.deep.equal([{ stream_id: stream, total: 1, events: 1 }]);
   });
 
   it('refuses two projections of one name', () => {
