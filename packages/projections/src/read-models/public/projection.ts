@@ -1,9 +1,9 @@
 import type { CaseDecidedV1, CaseDecisionChangedV1, CaseParty, DecisionMadeV1, DocumentIssuedV1, InspectionOutcome } from '@quanze/events';
 import type { z } from 'zod';
 import type { LedgerEvent } from '../../ledger-event.js';
-import type { Projection, ReadModelDatabase } from '../../projection.js';
+import type { Projection } from '../../projection.js';
 import { ReadMemory } from '../../read-memory.js';
-import { cachedStatement } from '../transfers/cached-statement.js';
+import type { ReadModelSql, ReadModelStore } from '../../read-model-store.js';
 
 /**
  * 公开: what the public may see, and nothing else — the list of normative documents with their validity (规范性文件
@@ -24,9 +24,9 @@ import { cachedStatement } from '../transfers/cached-statement.js';
  */
 const TABLES = ['public_unit', 'public_document', 'public_inspection', 'public_enforcement_result', 'public_decision'] as const;
 
-function setup(db: ReadModelDatabase): void {
-  forgetResults(db);
-  db.exec(`
+async function setup(tx: ReadModelSql): Promise<void> {
+  forgetResults(tx.store);
+  await tx.exec(`
     CREATE TABLE IF NOT EXISTS public_unit (
       unit_id TEXT PRIMARY KEY,
       name TEXT NOT NULL
@@ -155,62 +155,75 @@ interface ResultRow {
  * once, at its end (`flushResults`), in the order of first writes (`written`).
  */
 const results = new ReadMemory<ResultRow | null>(2_000);
-const writtenByDb = new WeakMap<ReadModelDatabase, Set<string>>();
+const writtenByStore = new WeakMap<ReadModelStore, Set<string>>();
 
-function readResult(db: ReadModelDatabase, resultId: string): ResultRow | null {
-  const remembered = results.get(db, resultId);
+const READ_RESULT = 'SELECT kind, unit_id, visible, published_on, view FROM public_enforcement_result WHERE result_id = ?';
+// A row's kind and unit are those of its first write: the upsert leaves them as they are.
+const UPSERT_RESULT = `INSERT INTO public_enforcement_result (result_id, kind, unit_id, visible, published_on, view) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (result_id) DO UPDATE SET visible = excluded.visible, published_on = excluded.published_on, view = excluded.view`;
+const READ_DECISION = 'SELECT view FROM public_decision WHERE decision_id = ?';
+const UPSERT_DECISION = `INSERT INTO public_decision (decision_id, visible, first_published_on, view) VALUES (?, ?, ?, ?)
+  ON CONFLICT (decision_id) DO UPDATE SET visible = excluded.visible, first_published_on = excluded.first_published_on, view = excluded.view`;
+const READ_UNIT_NAME = 'SELECT name FROM public_unit WHERE unit_id = ?';
+const UPSERT_UNIT_NAME = 'INSERT INTO public_unit (unit_id, name) VALUES (?, ?) ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name';
+// A document issued again has its issue's fields replaced; an abolition already recorded stays.
+const UPSERT_DOCUMENT = `INSERT INTO public_document (document_id, authority_code, year, serial, number, title, issuing_unit_id, issuing_unit_name,
+    issued_on, effective_from, valid_until, text_sha256, publications, abolished_on, replaced_by_document_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)
+  ON CONFLICT (document_id) DO UPDATE SET authority_code = excluded.authority_code, year = excluded.year, serial = excluded.serial,
+    number = excluded.number, title = excluded.title, issuing_unit_id = excluded.issuing_unit_id, issuing_unit_name = excluded.issuing_unit_name,
+    issued_on = excluded.issued_on, effective_from = excluded.effective_from, valid_until = excluded.valid_until,
+    text_sha256 = excluded.text_sha256, publications = excluded.publications`;
+const ABOLISH_DOCUMENT = 'UPDATE public_document SET abolished_on = ?, replaced_by_document_id = ? WHERE document_id = ?';
+const UPSERT_INSPECTION = `INSERT INTO public_inspection (inspection_id, unit_id, matter_title) VALUES (?, ?, ?)
+  ON CONFLICT (inspection_id) DO UPDATE SET unit_id = excluded.unit_id, matter_title = excluded.matter_title`;
+const READ_INSPECTION = 'SELECT unit_id, matter_title FROM public_inspection WHERE inspection_id = ?';
+
+async function readResult(tx: ReadModelSql, resultId: string): Promise<ResultRow | null> {
+  const remembered = results.get(tx.store, resultId);
   if (remembered !== undefined) return remembered;
-  const row =
-    cachedStatement<[string], ResultRow>(db, 'SELECT kind, unit_id, visible, published_on, view FROM public_enforcement_result WHERE result_id = ?').get(
-      resultId,
-    ) ?? null;
-  results.set(db, resultId, row);
+  const row = (await tx.get<ResultRow>(READ_RESULT, [resultId])) ?? null;
+  results.set(tx.store, resultId, row);
   return row;
 }
 
-function flushResults(db: ReadModelDatabase): void {
-  const written = writtenByDb.get(db);
-  writtenByDb.delete(db);
+async function flushResults(tx: ReadModelSql): Promise<void> {
+  const written = writtenByStore.get(tx.store);
+  writtenByStore.delete(tx.store);
   if (written !== undefined) {
-    // A row's kind and unit are those of its first write: the upsert leaves them as they are.
-    const upsert = cachedStatement(
-      db,
-      `INSERT INTO public_enforcement_result (result_id, kind, unit_id, visible, published_on, view) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (result_id) DO UPDATE SET visible = excluded.visible, published_on = excluded.published_on, view = excluded.view`,
-    );
     for (const resultId of written) {
-      const row = results.get(db, resultId);
-      if (row !== undefined && row !== null) upsert.run(resultId, row.kind, row.unit_id, row.visible, row.published_on, row.view);
+      const row = results.get(tx.store, resultId);
+      if (row !== undefined && row !== null) await tx.run(UPSERT_RESULT, [resultId, row.kind, row.unit_id, row.visible, row.published_on, row.view]);
     }
   }
-  results.endBatch(db);
+  results.endBatch(tx.store);
 }
 
-function forgetResults(db: ReadModelDatabase): void {
-  writtenByDb.delete(db);
-  results.forget(db);
+function forgetResults(store: ReadModelStore): void {
+  writtenByStore.delete(store);
+  results.forget(store);
 }
 
-function readInspectionResult(db: ReadModelDatabase, resultId: string): PublicInspectionResult | null {
-  const row = readResult(db, resultId);
+async function readInspectionResult(tx: ReadModelSql, resultId: string): Promise<PublicInspectionResult | null> {
+  const row = await readResult(tx, resultId);
   return row === null ? null : (JSON.parse(row.view) as PublicInspectionResult);
 }
 
-function readDecision(db: ReadModelDatabase, decisionId: string): PublicDecision | null {
-  const row = cachedStatement<[string], { view: string }>(db, 'SELECT view FROM public_decision WHERE decision_id = ?').get(decisionId);
+async function readDecision(tx: ReadModelSql, decisionId: string): Promise<PublicDecision | null> {
+  const row = await tx.get<{ view: string }>(READ_DECISION, [decisionId]);
   return row === undefined ? null : (JSON.parse(row.view) as PublicDecision);
 }
 
 /** Held until the end of the batch (`flushResults`). */
-function writeResult(db: ReadModelDatabase, resultId: string, view: PublicEnforcementResult, visible: boolean, publishedOn: string | null): void {
-  let written = writtenByDb.get(db);
+function writeResult(store: ReadModelStore, resultId: string, view: PublicEnforcementResult, visible: boolean, publishedOn: string | null): void {
+  let written = writtenByStore.get(store);
   if (written === undefined) {
     written = new Set();
-    writtenByDb.set(db, written);
+    writtenByStore.set(store, written);
   }
   written.add(resultId);
-  const before = results.get(db, resultId);
-  results.set(db, resultId, {
+  const before = results.get(store, resultId);
+  results.set(store, resultId, {
     // Kept only for a row that does not exist yet: the first write's kind and unit are the row's.
     kind: before?.kind ?? view.kind,
     unit_id: before?.unit_id ?? view.unitId,
@@ -220,28 +233,24 @@ function writeResult(db: ReadModelDatabase, resultId: string, view: PublicEnforc
   });
 }
 
-function updateCase(db: ReadModelDatabase, caseId: string, change: (view: PublicCaseResult) => PublicCaseResult, visibility?: 'publish' | 'withdraw'): void {
+async function updateCase(
+  tx: ReadModelSql,
+  caseId: string,
+  change: (view: PublicCaseResult) => PublicCaseResult,
+  visibility?: 'publish' | 'withdraw',
+): Promise<void> {
   const resultId = `case:${caseId}`;
-  const row = readResult(db, resultId);
+  const row = await readResult(tx, resultId);
   // A case step without its opening (a history cut short) has nothing public to attach to.
   if (row === null) return;
   const view = change(JSON.parse(row.view) as PublicCaseResult);
   const visible = visibility === undefined ? row.visible === 1 : visibility === 'publish';
-  writeResult(db, resultId, view, visible, visibility === 'publish' ? (view.publication?.publishedOn ?? null) : row.published_on);
+  writeResult(tx.store, resultId, view, visible, visibility === 'publish' ? (view.publication?.publishedOn ?? null) : row.published_on);
 }
 
-function applyDocument(db: ReadModelDatabase, issued: DocumentIssuedV1): void {
-  const unit = cachedStatement<[string], { name: string }>(db, 'SELECT name FROM public_unit WHERE unit_id = ?').get(issued.issuingUnitId);
-  cachedStatement(
-    db,
-    `INSERT INTO public_document (document_id, authority_code, year, serial, number, title, issuing_unit_id, issuing_unit_name, issued_on,
-       effective_from, valid_until, text_sha256, publications, abolished_on, replaced_by_document_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)
-     ON CONFLICT (document_id) DO UPDATE SET authority_code = excluded.authority_code, year = excluded.year, serial = excluded.serial,
-       number = excluded.number, title = excluded.title, issuing_unit_id = excluded.issuing_unit_id, issuing_unit_name = excluded.issuing_unit_name,
-       issued_on = excluded.issued_on, effective_from = excluded.effective_from, valid_until = excluded.valid_until,
-       text_sha256 = excluded.text_sha256, publications = excluded.publications`,
-  ).run(
+async function applyDocument(tx: ReadModelSql, issued: DocumentIssuedV1): Promise<void> {
+  const unit = await tx.get<{ name: string }>(READ_UNIT_NAME, [issued.issuingUnitId]);
+  await tx.run(UPSERT_DOCUMENT, [
     issued.documentId,
     issued.number.authorityCode,
     issued.number.year,
@@ -255,7 +264,7 @@ function applyDocument(db: ReadModelDatabase, issued: DocumentIssuedV1): void {
     issued.validUntil,
     issued.textSha256,
     JSON.stringify(issued.publications.map(({ channel, reference }) => ({ channel, reference }))),
-  );
+  ]);
 }
 
 const emptyDecision = (decisionId: string): PublicDecision => ({
@@ -270,14 +279,10 @@ const emptyDecision = (decisionId: string): PublicDecision => ({
   statusChanges: [],
 });
 
-function updateDecision(db: ReadModelDatabase, decisionId: string, change: (view: PublicDecision) => PublicDecision): void {
-  const view = change(readDecision(db, decisionId) ?? emptyDecision(decisionId));
+async function updateDecision(tx: ReadModelSql, decisionId: string, change: (view: PublicDecision) => PublicDecision): Promise<void> {
+  const view = change((await readDecision(tx, decisionId)) ?? emptyDecision(decisionId));
   const visible = view.decision !== null && view.publications.length > 0;
-  cachedStatement(
-    db,
-    `INSERT INTO public_decision (decision_id, visible, first_published_on, view) VALUES (?, ?, ?, ?)
-     ON CONFLICT (decision_id) DO UPDATE SET visible = excluded.visible, first_published_on = excluded.first_published_on, view = excluded.view`,
-  ).run(decisionId, visible ? 1 : 0, view.publications[0]?.publishedOn ?? null, JSON.stringify(view));
+  await tx.run(UPSERT_DECISION, [decisionId, visible ? 1 : 0, view.publications[0]?.publishedOn ?? null, JSON.stringify(view)]);
 }
 
 function statusAfter(outcome: DecisionMadeV1['outcome']): PublicDecisionStatus {
@@ -292,35 +297,33 @@ function statusAfter(outcome: DecisionMadeV1['outcome']): PublicDecisionStatus {
   }
 }
 
-type Handlers = { readonly [TType in LedgerEvent['type']]?: (db: ReadModelDatabase, event: Extract<LedgerEvent, { type: TType }>) => void };
+type Handlers = {
+  readonly [TType in LedgerEvent['type']]?: (tx: ReadModelSql, event: Extract<LedgerEvent, { type: TType }>) => Promise<void>;
+};
 
-function recordUnitName(db: ReadModelDatabase, unitId: string, name: string): void {
-  cachedStatement(db, 'INSERT INTO public_unit (unit_id, name) VALUES (?, ?) ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name').run(unitId, name);
+async function recordUnitName(tx: ReadModelSql, unitId: string, name: string): Promise<void> {
+  await tx.run(UPSERT_UNIT_NAME, [unitId, name]);
 }
 
 /** What each event the public views need does to them; every other event leaves them as they are. */
 const handlers: Handlers = {
-  'unit.registered.v1': (db, event) => {
-    recordUnitName(db, event.data.unitId, event.data.name);
+  'unit.registered.v1': async (tx, event) => {
+    await recordUnitName(tx, event.data.unitId, event.data.name);
   },
-  'unit.renamed.v1': (db, event) => {
-    recordUnitName(db, event.data.unitId, event.data.name);
+  'unit.renamed.v1': async (tx, event) => {
+    await recordUnitName(tx, event.data.unitId, event.data.name);
   },
 
   // ── 规范性文件 ──
-  'document.issued.v1': (db, event) => {
-    applyDocument(db, event.data);
+  'document.issued.v1': async (tx, event) => {
+    await applyDocument(tx, event.data);
   },
-  'document.abolished.v1': (db, event) => {
-    cachedStatement(db, 'UPDATE public_document SET abolished_on = ?, replaced_by_document_id = ? WHERE document_id = ?').run(
-      event.data.abolishedOn,
-      event.data.replacedByDocumentId,
-      event.data.documentId,
-    );
+  'document.abolished.v1': async (tx, event) => {
+    await tx.run(ABOLISH_DOCUMENT, [event.data.abolishedOn, event.data.replacedByDocumentId, event.data.documentId]);
   },
 
   // ── 行政执法公示 ──
-  'case.opened.v1': (db, event) => {
+  'case.opened.v1': (tx, event) => {
     const { caseId, unitId, enforcementKind, party } = event.data;
     const view: PublicCaseResult = {
       kind: 'case',
@@ -332,40 +335,35 @@ const handlers: Handlers = {
       decisionChange: null,
       publication: null,
     };
-    writeResult(db, `case:${caseId}`, view, false, null);
+    writeResult(tx.store, `case:${caseId}`, view, false, null);
+    return Promise.resolve();
   },
-  'case.decided.v1': (db, event) => {
+  'case.decided.v1': async (tx, event) => {
     const { decisionNumber, outcome, penalties, legalBasis, decidedOn } = event.data;
-    updateCase(db, event.data.caseId, (view) => ({ ...view, decision: { decisionNumber, outcome, penalties, legalBasis, decidedOn } }));
+    await updateCase(tx, event.data.caseId, (view) => ({ ...view, decision: { decisionNumber, outcome, penalties, legalBasis, decidedOn } }));
   },
-  'case.published.v1': (db, event) => {
+  'case.published.v1': async (tx, event) => {
     const { publishedOn, channel, reference, summary } = event.data;
-    updateCase(db, event.data.caseId, (view) => ({ ...view, publication: { publishedOn, channel, reference, summary } }), 'publish');
+    await updateCase(tx, event.data.caseId, (view) => ({ ...view, publication: { publishedOn, channel, reference, summary } }), 'publish');
   },
-  'case.decisionChanged.v1': (db, event) => {
+  'case.decisionChanged.v1': async (tx, event) => {
     const { change, by, changedOn } = event.data;
-    updateCase(db, event.data.caseId, (view) => ({ ...view, decisionChange: { change, by, changedOn } }));
+    await updateCase(tx, event.data.caseId, (view) => ({ ...view, decisionChange: { change, by, changedOn } }));
   },
-  'case.publicationWithdrawn.v1': (db, event) => {
-    updateCase(db, event.data.caseId, (view) => view, 'withdraw');
+  'case.publicationWithdrawn.v1': async (tx, event) => {
+    await updateCase(tx, event.data.caseId, (view) => view, 'withdraw');
   },
 
   // ── 双随机一公开 ──
-  'inspection.planned.v1': (db, event) => {
-    cachedStatement(
-      db,
-      'INSERT INTO public_inspection (inspection_id, unit_id, matter_title) VALUES (?, ?, ?) ON CONFLICT (inspection_id) DO UPDATE SET unit_id = excluded.unit_id, matter_title = excluded.matter_title',
-    ).run(event.data.inspectionId, event.data.inspectingUnitId, event.data.matter.title);
+  'inspection.planned.v1': async (tx, event) => {
+    await tx.run(UPSERT_INSPECTION, [event.data.inspectionId, event.data.inspectingUnitId, event.data.matter.title]);
   },
-  'inspection.resultsRecorded.v1': (db, event) => {
+  'inspection.resultsRecorded.v1': async (tx, event) => {
     const { inspectionId, targetId, outcome, inspectedOn, concludedOn } = event.data;
-    const plan = cachedStatement<[string], { unit_id: string; matter_title: string }>(
-      db,
-      'SELECT unit_id, matter_title FROM public_inspection WHERE inspection_id = ?',
-    ).get(inspectionId);
+    const plan = await tx.get<{ unit_id: string; matter_title: string }>(READ_INSPECTION, [inspectionId]);
     if (plan === undefined) return;
     const resultId = `inspection:${inspectionId}:${targetId}`;
-    const earlier = readInspectionResult(db, resultId);
+    const earlier = await readInspectionResult(tx, resultId);
     const view: PublicInspectionResult = {
       kind: 'inspection',
       inspectionId,
@@ -377,27 +375,27 @@ const handlers: Handlers = {
       concludedOn,
       publications: earlier?.publications ?? [],
     };
-    writeResult(db, resultId, view, view.publications.length > 0, view.publications[0]?.publishedOn ?? null);
+    writeResult(tx.store, resultId, view, view.publications.length > 0, view.publications[0]?.publishedOn ?? null);
   },
-  'inspection.resultsPublished.v1': (db, event) => {
+  'inspection.resultsPublished.v1': async (tx, event) => {
     const { inspectionId, targetIds, channel, reference, publishedOn } = event.data;
     for (const targetId of targetIds) {
       const resultId = `inspection:${inspectionId}:${targetId}`;
-      const earlier = readInspectionResult(db, resultId);
+      const earlier = await readInspectionResult(tx, resultId);
       if (earlier === null) continue;
       const view: PublicInspectionResult = { ...earlier, publications: [...earlier.publications, { publishedOn, channel, reference }] };
-      writeResult(db, resultId, view, true, view.publications[0]?.publishedOn ?? null);
+      writeResult(tx.store, resultId, view, true, view.publications[0]?.publishedOn ?? null);
     }
   },
 
   // ── 决策公布 ──
-  'decision.proposed.v1': (db, event) => {
+  'decision.proposed.v1': async (tx, event) => {
     const { decisionId, title, decisionOrganUnitId, leadUnitId, cooperatingUnitIds } = event.data;
-    updateDecision(db, decisionId, (view) => ({ ...view, title, decisionOrganUnitId, leadUnitId, cooperatingUnitIds }));
+    await updateDecision(tx, decisionId, (view) => ({ ...view, title, decisionOrganUnitId, leadUnitId, cooperatingUnitIds }));
   },
-  'decision.made.v1': (db, event) => {
+  'decision.made.v1': async (tx, event) => {
     const { decisionId, title, leadUnitId, cooperatingUnitIds, outcome, summary, meeting, legalBasis } = event.data;
-    updateDecision(db, decisionId, (view) => ({
+    await updateDecision(tx, decisionId, (view) => ({
       ...view,
       // The proposal's title is the matter's name; a decision recorded without a proposal brings its own.
       title: view.title === '' ? title : view.title,
@@ -407,26 +405,29 @@ const handlers: Handlers = {
       decision: { outcome, text: summary, decidedOn: meeting.heldOn, meetingKind: meeting.kind, legalBasis },
     }));
   },
-  'decision.published.v1': (db, event) => {
+  'decision.published.v1': async (tx, event) => {
     const { channel, reference, publishedOn, opinionAdoption } = event.data;
-    updateDecision(db, event.data.decisionId, (view) => ({ ...view, publications: [...view.publications, { channel, reference, publishedOn, opinionAdoption }] }));
+    await updateDecision(tx, event.data.decisionId, (view) => ({
+      ...view,
+      publications: [...view.publications, { channel, reference, publishedOn, opinionAdoption }],
+    }));
   },
-  'decision.suspended.v1': (db, event) => {
-    updateDecision(db, event.data.decisionId, (view) => ({
+  'decision.suspended.v1': async (tx, event) => {
+    await updateDecision(tx, event.data.decisionId, (view) => ({
       ...view,
       status: 'suspended',
       statusChanges: [...view.statusChanges, { change: 'suspended', on: event.data.suspendedOn }],
     }));
   },
-  'decision.resumed.v1': (db, event) => {
-    updateDecision(db, event.data.decisionId, (view) => ({
+  'decision.resumed.v1': async (tx, event) => {
+    await updateDecision(tx, event.data.decisionId, (view) => ({
       ...view,
       status: 'in-force',
       statusChanges: [...view.statusChanges, { change: 'resumed', on: event.data.resumedOn }],
     }));
   },
-  'decision.revoked.v1': (db, event) => {
-    updateDecision(db, event.data.decisionId, (view) => ({
+  'decision.revoked.v1': async (tx, event) => {
+    await updateDecision(tx, event.data.decisionId, (view) => ({
       ...view,
       status: 'revoked',
       statusChanges: [...view.statusChanges, { change: 'revoked', on: event.data.revokedOn }],
@@ -434,10 +435,10 @@ const handlers: Handlers = {
   },
 };
 
-function apply(db: ReadModelDatabase, event: LedgerEvent): void {
+async function apply(tx: ReadModelSql, event: LedgerEvent): Promise<void> {
   // The map is keyed by type, so the handler found takes exactly this event's type.
-  const handler = handlers[event.type] as ((db: ReadModelDatabase, event: LedgerEvent) => void) | undefined;
-  handler?.(db, event);
+  const handler = handlers[event.type] as ((tx: ReadModelSql, event: LedgerEvent) => Promise<void>) | undefined;
+  await handler?.(tx, event);
 }
 
 export const publicViewsProjection: Projection = {

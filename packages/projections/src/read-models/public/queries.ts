@@ -1,5 +1,4 @@
-import type { ReadModelDatabase } from '../../projection.js';
-import { cachedStatement } from '../transfers/cached-statement.js';
+import type { ReadModelSql, SqlValue } from '../../read-model-store.js';
 import type { PublicDecision, PublicEnforcementResult } from './projection.js';
 
 /** What a normative document is on a given day. */
@@ -80,26 +79,29 @@ function documentOf(row: DocumentRow, on: string): PublicDocument {
 }
 
 // Valid on a day: in effect (effectiveFrom ≤ day), not past its last valid day, not abolished on or before it —
-// the rule of services/documents (views.ts `validityOn`).
-const VALID_ON = `effective_from <= @on AND (valid_until IS NULL OR valid_until >= @on) AND (abolished_on IS NULL OR abolished_on > @on)`;
+// the rule of services/documents (views.ts `validityOn`). Its three parameters are the day, three times.
+const VALID_ON = `effective_from <= ? AND (valid_until IS NULL OR valid_until >= ?) AND (abolished_on IS NULL OR abolished_on > ?)`;
+// Two statements, so that a later page seeks into the number index instead of walking it from the start.
+const FIRST_DOCUMENTS_PAGE = `SELECT * FROM public_document INDEXED BY public_document_by_number
+  WHERE ${VALID_ON}
+  ORDER BY authority_code, year, serial, document_id LIMIT ?`;
+const NEXT_DOCUMENTS_PAGE = `SELECT * FROM public_document INDEXED BY public_document_by_number
+  WHERE ${VALID_ON} AND (authority_code, year, serial, document_id) > (?, ?, ?, ?)
+  ORDER BY authority_code, year, serial, document_id LIMIT ?`;
+const COUNT_DOCUMENTS = `SELECT count(*) AS count FROM public_document WHERE ${VALID_ON}`;
+const GET_DOCUMENT = 'SELECT * FROM public_document WHERE document_id = ?';
 
 /**
  * 现行有效规范性文件目录: the documents valid on `on`, by number. The number index is walked in order and filtered,
  * so a page costs its own rows plus the invalid ones skipped on the way.
  */
-export function listPublicDocuments(db: ReadModelDatabase, query: PublicDocumentsQuery): { items: PublicDocument[]; next: DocumentKey | null } {
+export async function listPublicDocuments(q: ReadModelSql, query: PublicDocumentsQuery): Promise<{ items: PublicDocument[]; next: DocumentKey | null }> {
   const after = query.after ?? null;
-  // Two statements, so that a later page seeks into the number index instead of walking it from the start.
-  const rows = cachedStatement<[Record<string, string | number>], DocumentRow>(
-    db,
-    `SELECT * FROM public_document INDEXED BY public_document_by_number
-     WHERE ${VALID_ON} ${after === null ? '' : 'AND (authority_code, year, serial, document_id) > (@code, @year, @serial, @id)'}
-     ORDER BY authority_code, year, serial, document_id LIMIT @limit`,
-  ).all({
-    on: query.on,
-    ...(after === null ? {} : { code: after[0], year: after[1], serial: after[2], id: after[3] }),
-    limit: query.limit + 1,
-  });
+  const validOn = [query.on, query.on, query.on];
+  const rows =
+    after === null
+      ? await q.all<DocumentRow>(FIRST_DOCUMENTS_PAGE, [...validOn, query.limit + 1])
+      : await q.all<DocumentRow>(NEXT_DOCUMENTS_PAGE, [...validOn, ...after, query.limit + 1]);
   const items = rows.slice(0, query.limit).map((row) => documentOf(row, query.on));
   const last = items.at(-1);
   const next: DocumentKey | null =
@@ -108,14 +110,14 @@ export function listPublicDocuments(db: ReadModelDatabase, query: PublicDocument
 }
 
 /** How many documents are valid on the day (the list's length). */
-export function countPublicDocuments(db: ReadModelDatabase, on: string): number {
-  const row = cachedStatement<[{ on: string }], { count: number }>(db, `SELECT count(*) AS count FROM public_document WHERE ${VALID_ON}`).get({ on });
+export async function countPublicDocuments(q: ReadModelSql, on: string): Promise<number> {
+  const row = await q.get<{ count: number }>(COUNT_DOCUMENTS, [on, on, on]);
   return row?.count ?? 0;
 }
 
 /** One issued document with its status on `on`; null when no such document was issued. */
-export function getPublicDocument(db: ReadModelDatabase, documentId: string, on: string): PublicDocument | null {
-  const row = cachedStatement<[string], DocumentRow>(db, 'SELECT * FROM public_document WHERE document_id = ?').get(documentId);
+export async function getPublicDocument(q: ReadModelSql, documentId: string, on: string): Promise<PublicDocument | null> {
+  const row = await q.get<DocumentRow>(GET_DOCUMENT, [documentId]);
   return row === undefined ? null : documentOf(row, on);
 }
 
@@ -146,49 +148,59 @@ function pageOf(rows: readonly PublishedRow[], limit: number): { views: string[]
 }
 
 /**
+ * The statement of a page of published enforcement results: one of eight shapes (by unit or not, by kind or not, a
+ * later page or the first). The narrowest index: a unit's results, or one kind's, or all by day; each walked from
+ * the latest day down. Visible rows all have a publication day, so the order never meets a NULL (which SQLite and
+ * PostgreSQL would place differently).
+ */
+function enforcementResultsPage(byUnit: boolean, byKind: boolean, later: boolean): string {
+  const index = byUnit ? 'public_enforcement_result_by_unit' : byKind ? 'public_enforcement_result_by_kind' : 'public_enforcement_result_by_date';
+  return `SELECT result_id AS id, published_on, view FROM public_enforcement_result INDEXED BY ${index}
+  WHERE visible = 1${byUnit ? ' AND unit_id = ?' : ''}${byKind ? ' AND kind = ?' : ''}${later ? ' AND (published_on, result_id) < (?, ?)' : ''}
+  ORDER BY published_on DESC, result_id DESC LIMIT ?`;
+}
+
+/**
  * 行政执法公示 and 双随机一公开: published enforcement decisions (until withdrawn) and published inspection results,
  * latest publication first.
  */
-export function listPublicEnforcementResults(
-  db: ReadModelDatabase,
+export async function listPublicEnforcementResults(
+  q: ReadModelSql,
   query: EnforcementResultsQuery,
-): { items: PublicEnforcementResult[]; next: PublishedKey | null } {
+): Promise<{ items: PublicEnforcementResult[]; next: PublishedKey | null }> {
   const before = query.before ?? null;
-  const byUnit = query.unitId !== undefined;
-  // The narrowest index: a unit's results, or one kind's, or all by day; each walked from the latest day down.
-  const index = byUnit ? 'public_enforcement_result_by_unit' : query.kind === undefined ? 'public_enforcement_result_by_date' : 'public_enforcement_result_by_kind';
-  const rows = cachedStatement<[Record<string, string | number>], PublishedRow>(
-    db,
-    `SELECT result_id AS id, published_on, view FROM public_enforcement_result
-     INDEXED BY ${index}
-     WHERE visible = 1 ${byUnit ? 'AND unit_id = @unit' : ''} ${query.kind === undefined ? '' : 'AND kind = @kind'}
-       ${before === null ? '' : 'AND (published_on, result_id) < (@on, @id)'}
-     ORDER BY published_on DESC, result_id DESC LIMIT @limit`,
-  ).all({
-    ...(byUnit ? { unit: query.unitId ?? '' } : {}),
-    ...(query.kind === undefined ? {} : { kind: query.kind }),
-    ...(before === null ? {} : { on: before[0], id: before[1] }),
-    limit: query.limit + 1,
-  });
+  const params: SqlValue[] = [];
+  if (query.unitId !== undefined) params.push(query.unitId);
+  if (query.kind !== undefined) params.push(query.kind);
+  if (before !== null) params.push(...before);
+  params.push(query.limit + 1);
+  const rows = await q.all<PublishedRow>(enforcementResultsPage(query.unitId !== undefined, query.kind !== undefined, before !== null), params);
   const { views, next } = pageOf(rows, query.limit);
   return { items: views.map((view) => JSON.parse(view) as PublicEnforcementResult), next };
 }
 
+// Decided and published: a first publication day, never NULL in the order (see `enforcementResultsPage`).
+const FIRST_DECISIONS_PAGE = `SELECT decision_id AS id, first_published_on AS published_on, view FROM public_decision INDEXED BY public_decision_by_date
+  WHERE visible = 1
+  ORDER BY first_published_on DESC, decision_id DESC LIMIT ?`;
+const NEXT_DECISIONS_PAGE = `SELECT decision_id AS id, first_published_on AS published_on, view FROM public_decision INDEXED BY public_decision_by_date
+  WHERE visible = 1 AND (first_published_on, decision_id) < (?, ?)
+  ORDER BY first_published_on DESC, decision_id DESC LIMIT ?`;
+const GET_DECISION = 'SELECT view FROM public_decision WHERE decision_id = ? AND visible = 1';
+
 /** 决策公布: major decisions decided and published, latest first publication first. */
-export function listPublicDecisions(db: ReadModelDatabase, query: PublishedQuery): { items: PublicDecision[]; next: PublishedKey | null } {
+export async function listPublicDecisions(q: ReadModelSql, query: PublishedQuery): Promise<{ items: PublicDecision[]; next: PublishedKey | null }> {
   const before = query.before ?? null;
-  const rows = cachedStatement<[Record<string, string | number>], PublishedRow>(
-    db,
-    `SELECT decision_id AS id, first_published_on AS published_on, view FROM public_decision INDEXED BY public_decision_by_date
-     WHERE visible = 1 ${before === null ? '' : 'AND (first_published_on, decision_id) < (@on, @id)'}
-     ORDER BY first_published_on DESC, decision_id DESC LIMIT @limit`,
-  ).all({ ...(before === null ? {} : { on: before[0], id: before[1] }), limit: query.limit + 1 });
+  const rows =
+    before === null
+      ? await q.all<PublishedRow>(FIRST_DECISIONS_PAGE, [query.limit + 1])
+      : await q.all<PublishedRow>(NEXT_DECISIONS_PAGE, [...before, query.limit + 1]);
   const { views, next } = pageOf(rows, query.limit);
   return { items: views.map((view) => JSON.parse(view) as PublicDecision), next };
 }
 
 /** One published decision; null when it does not exist or is not published. */
-export function getPublicDecision(db: ReadModelDatabase, decisionId: string): PublicDecision | null {
-  const row = cachedStatement<[string], { view: string }>(db, 'SELECT view FROM public_decision WHERE decision_id = ? AND visible = 1').get(decisionId);
+export async function getPublicDecision(q: ReadModelSql, decisionId: string): Promise<PublicDecision | null> {
+  const row = await q.get<{ view: string }>(GET_DECISION, [decisionId]);
   return row === undefined ? null : (JSON.parse(row.view) as PublicDecision);
 }

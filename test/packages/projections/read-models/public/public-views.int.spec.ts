@@ -7,18 +7,19 @@ import {
   listPublicDecisions,
   listPublicDocuments,
   listPublicEnforcementResults,
-  openReadModelDatabase,
   publicViewsProjection,
 } from '@quanze/projections';
-import type { ProjectionRunner, ReadModelDatabase } from '@quanze/projections';
+import type { ProjectionRunner, ReadModelSql, ReadModelStore } from '@quanze/projections';
+import { describeOnEachReadModelStore, statementwise } from '../../../../support/read-models.js';
 import { expectRebuildsIdentically, openHandcraftedLedger } from '../transfers/ledger.js';
 import type { HandcraftedLedger } from '../transfers/ledger.js';
 
 const hash = (character: string) => character.repeat(64);
 
-describe('the public views read model (公开)', () => {
+describeOnEachReadModelStore('the public views read model (公开)', (target) => {
   let ledger: HandcraftedLedger;
-  let db: ReadModelDatabase;
+  let readModels: ReadModelStore;
+  let db: ReadModelSql;
   let runner: ProjectionRunner;
 
   async function issue(documentId: string, serial: number, dates: { issuedOn: string; effectiveFrom: string; validUntil: string | null }): Promise<void> {
@@ -70,8 +71,9 @@ describe('the public views read model (公开)', () => {
 
   before(async () => {
     ledger = await openHandcraftedLedger();
-    db = openReadModelDatabase(':memory:');
-    runner = createProjectionRunner({ store: ledger.store, db, projections: [publicViewsProjection], batchSize: 3 });
+    readModels = await target.open();
+    db = statementwise(readModels);
+    runner = createProjectionRunner({ store: ledger.store, readModels, projections: [publicViewsProjection], batchSize: 3 });
     await runner.start();
 
     await ledger.append('unit-unit-gov', 'unit.registered.v1', { unitId: 'unit-gov', name: '尚志市人民政府', code: '尚政', kind: 'government', parentUnitId: null, establishedOn: '2016-01-01' });
@@ -169,26 +171,35 @@ describe('the public views read model (公开)', () => {
 
   after(async () => {
     await runner.stop();
-    db.close();
+    await readModels.close();
     await ledger.close();
   });
 
-  it('lists the documents valid on a day, with the issuing unit named as it was at the issue', () => {
-    const on = (day: string) => listPublicDocuments(db, { on: day, limit: 10 }).items.map((item) => item.number.formatted);
-    expect(on('2017-03-31')).to.deep.equal([]);
-    expect(on('2017-06-01')).to.deep.equal(['尚政规〔2017〕1号', '尚政规〔2017〕2号']);
-    expect(on('2018-12-31')).to.deep.equal(['尚政规〔2017〕1号', '尚政规〔2017〕2号']);
-    expect(on('2019-01-01')).to.deep.equal(['尚政规〔2017〕1号', '尚政规〔2017〕3号']);
-    expect(on('2022-04-01')).to.deep.equal(['尚政规〔2017〕3号']);
-    expect(countPublicDocuments(db, '2019-01-01')).to.equal(2);
-    expect(getPublicDocument(db, 'd1', '2017-06-01')?.issuingUnitName).to.equal('尚志市人民政府');
-    expect(getPublicDocument(db, 'd2', '2019-01-01')).to.deep.include({ issuingUnitName: '尚志市人民政府(新)', status: 'abolished', abolishedOn: '2019-01-01', replacedByDocumentId: 'd3' });
-    expect(getPublicDocument(db, 'd1', '2022-04-01')?.status).to.equal('expired');
-    expect(getPublicDocument(db, 'd3', '2018-12-31')?.status).to.equal('not-yet-effective');
+  it('lists the documents valid on a day, with the issuing unit named as it was at the issue', async () => {
+    const on = async (day: string) => (await listPublicDocuments(db, { on: day, limit: 10 })).items.map((item) => item.number.formatted);
+    expect(await on('2017-03-31')).to.deep.equal([]);
+    expect(await on('2017-06-01')).to.deep.equal(['尚政规〔2017〕1号', '尚政规〔2017〕2号']);
+    expect(await on('2018-12-31')).to.deep.equal(['尚政规〔2017〕1号', '尚政规〔2017〕2号']);
+    expect(await on('2019-01-01')).to.deep.equal(['尚政规〔2017〕1号', '尚政规〔2017〕3号']);
+    expect(await on('2022-04-01')).to.deep.equal(['尚政规〔2017〕3号']);
+    expect(await countPublicDocuments(db, '2019-01-01')).to.equal(2);
+    expect((await getPublicDocument(db, 'd1', '2017-06-01'))?.issuingUnitName).to.equal('尚志市人民政府');
+    expect(await getPublicDocument(db, 'd2', '2019-01-01')).to.deep.include({ issuingUnitName: '尚志市人民政府(新)', status: 'abolished', abolishedOn: '2019-01-01', replacedByDocumentId: 'd3' });
+    expect((await getPublicDocument(db, 'd1', '2022-04-01'))?.status).to.equal('expired');
+    expect((await getPublicDocument(db, 'd3', '2018-12-31'))?.status).to.equal('not-yet-effective');
   });
 
-  it('lists published enforcement results, latest first: decisions until withdrawn, inspection results once published', () => {
-    const { items } = listPublicEnforcementResults(db, { limit: 10 });
+  it('pages the documents by number, a page going on from the last key of the one before', async () => {
+    const first = await listPublicDocuments(db, { on: '2019-01-01', limit: 1 });
+    expect(first.items.map((item) => item.documentId)).to.deep.equal(['d1']);
+    expect(first.next).to.deep.equal(['尚政', 2017, 1, 'd1']);
+    const second = await listPublicDocuments(db, { on: '2019-01-01', limit: 1, after: first.next });
+    expect(second).to.deep.include({ next: null });
+    expect(second.items.map((item) => item.documentId)).to.deep.equal(['d3']);
+  });
+
+  it('lists published enforcement results, latest first: decisions until withdrawn, inspection results once published', async () => {
+    const { items } = await listPublicEnforcementResults(db, { limit: 10 });
     expect(items.map((item) => (item.kind === 'case' ? item.caseId : `${item.inspectionId}/${item.targetId}`))).to.deep.equal(['i1/ent-3', 'c1']);
     const [inspection, citizen] = items;
     expect(inspection).to.deep.equal({
@@ -204,25 +215,42 @@ describe('the public views read model (公开)', () => {
     });
     expect(citizen).to.deep.include({ kind: 'case', party: { kind: 'natural-person' } });
     expect(JSON.stringify(items)).to.not.include('王小明').and.not.include('赵执法').and.not.include('person-');
-    expect(listPublicEnforcementResults(db, { limit: 10, kind: 'case', unitId: 'unit-scj' }).items).to.have.length(1);
+    expect((await listPublicEnforcementResults(db, { limit: 10, kind: 'case', unitId: 'unit-scj' })).items).to.have.length(1);
   });
 
-  it('lists published decisions with their status changes, and nothing of the persons', () => {
-    const { items } = listPublicDecisions(db, { limit: 10 });
+  it('pages published enforcement results, a page going on from the last key of the one before', async () => {
+    const first = await listPublicEnforcementResults(db, { limit: 1 });
+    expect(first.next).to.deep.equal(['2017-05-20', 'inspection:i1:ent-3']);
+    const second = await listPublicEnforcementResults(db, { limit: 1, before: first.next });
+    expect(second.items.map((item) => item.kind === 'case' && item.caseId)).to.deep.equal(['c1']);
+    expect(second.next).to.equal(null);
+    expect((await listPublicEnforcementResults(db, { limit: 10, kind: 'inspection', before: first.next })).items).to.deep.equal([]);
+  });
+
+  it('lists published decisions with their status changes, and nothing of the persons', async () => {
+    const { items } = await listPublicDecisions(db, { limit: 10 });
     expect(items.map((item) => [item.decisionId, item.title, item.status])).to.deep.equal([
       ['k2', '公交票价调整 (决定)', 'in-force'],
       ['k1', '供热价格调整', 'revoked'],
     ]);
-    expect(getPublicDecision(db, 'k1')?.statusChanges).to.deep.equal([
+    expect((await getPublicDecision(db, 'k1'))?.statusChanges).to.deep.equal([
       { change: 'suspended', on: '2018-06-10' },
       { change: 'resumed', on: '2018-07-01' },
       { change: 'revoked', on: '2019-01-01' },
     ]);
-    expect(getPublicDecision(db, 'k3')).to.equal(null);
+    expect(await getPublicDecision(db, 'k3')).to.equal(null);
     expect(JSON.stringify(items)).to.not.include('person-').and.not.include('孙市长');
   });
 
+  it('pages published decisions, a page going on from the last key of the one before', async () => {
+    const first = await listPublicDecisions(db, { limit: 1 });
+    expect(first.next).to.deep.equal(['2017-07-01', 'k2']);
+    const second = await listPublicDecisions(db, { limit: 1, before: first.next });
+    expect(second.items.map((item) => item.decisionId)).to.deep.equal(['k1']);
+    expect(second.next).to.equal(null);
+  });
+
   it('rebuilds to the same dump, in place and from scratch', async () => {
-    await expectRebuildsIdentically(ledger.store, db, publicViewsProjection);
+    await expectRebuildsIdentically(ledger.store, readModels, publicViewsProjection, target);
   });
 });
