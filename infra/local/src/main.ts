@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AccountabilityReadModels } from '@quanze/accountability';
 import { createLedgerLogService, openAccountabilityReadModels } from '@quanze/accountability';
 import type { LedgerLog } from '@quanze/integrity';
 import { ledgerLogConfig, logWitnessReport, openLedgerLog } from '@quanze/integrity';
 import { redactStoreUrl } from '@quanze/eventstore';
-import { READ_MODELS_FILE_NAME } from '@quanze/projections';
 import { createRelayStatusService } from '@quanze/relay';
 import type { Relay } from '@quanze/relay';
 import { loadActionPlanSeeds } from '@quanze/seeds';
@@ -62,7 +60,7 @@ const system = await runServices(
       // Caught up before the server listens, so the first query already sees the whole ledger.
       readModels = await openAccountabilityReadModels({
         store,
-        path: join(config.dataFolder, READ_MODELS_FILE_NAME),
+        where: config.readModelsUrl,
         onError: (error) => {
           logger.error({ err: error }, 'read models stopped following the ledger; retrying');
         },

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { SQLITE_FILE_NAME } from '@quanze/eventstore';
 import { INTEGRITY_FILE_NAME, LOG_VERIFIER_KEYS_FILE } from '@quanze/integrity';
+import { DEFAULT_READ_MODELS_SCHEMA } from '@quanze/projections';
 import { RELAY_FILE_NAME } from '@quanze/relay';
 
 const run = promisify(execFile);
@@ -302,7 +303,12 @@ function postgresHasLedger(storeUrl: string): Promise<boolean> {
 async function pgDump(binary: string, storeUrl: string, file: string): Promise<void> {
   const { dbname, env } = libpqConnection(storeUrl);
   // Custom format: compressed, restorable table by table; one snapshot, so the integrity tables match the events.
-  await run(binary, ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`, `--dbname=${dbname}`], { env });
+  // The read models are left out, as readmodels.sqlite is: the accountability service rebuilds them from the log.
+  await run(
+    binary,
+    ['--format=custom', '--no-owner', '--no-privileges', `--exclude-schema=${DEFAULT_READ_MODELS_SCHEMA}`, `--file=${file}`, `--dbname=${dbname}`],
+    { env },
+  );
 }
 
 async function pgRestore(binary: string, storeUrl: string, file: string): Promise<void> {

@@ -56,6 +56,12 @@ export async function listen(app: QuanzeApp, options: { port?: number; host?: st
 /** Where a process finds its store and keys: environment variables, each with a default for `npm start`. */
 export interface RuntimeConfig {
   readonly storeUrl: string;
+  /**
+   * Where the read models live (`QUANZE_READ_MODELS_URL`): `sqlite:<folder>` (its readmodels.sqlite) or a PostgreSQL
+   * URL. By default the store's PostgreSQL database when the store is one (schema quanze_read_models), otherwise the
+   * data folder.
+   */
+  readonly readModelsUrl: string;
   readonly dataFolder: string;
   readonly port: number;
   readonly host: string;
@@ -70,8 +76,10 @@ export function runtimeConfig(env: NodeJS.ProcessEnv = process.env, defaults: { 
   // `npm run start -w services/decisions` runs in the service's folder; INIT_CWD is where the user typed it, so
   // every service started from the repository shares ./data with `npm start`.
   const dataFolder = env.QUANZE_DATA ?? join(env.INIT_CWD ?? process.cwd(), 'data');
+  const storeUrl = env.QUANZE_STORE_URL ?? `sqlite:${dataFolder}`;
   return {
-    storeUrl: env.QUANZE_STORE_URL ?? `sqlite:${dataFolder}`,
+    storeUrl,
+    readModelsUrl: env.QUANZE_READ_MODELS_URL ?? (/^postgres(ql)?:\/\//.test(storeUrl) ? storeUrl : `sqlite:${dataFolder}`),
     dataFolder,
     port: env.PORT === undefined ? (defaults.port ?? 3000) : Number(env.PORT),
     host: env.HOST ?? '127.0.0.1',
