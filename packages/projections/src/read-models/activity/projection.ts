@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { LedgerEvent } from '../../ledger-event.js';
-import type { Projection, ReadModelDatabase } from '../../projection.js';
+import type { Projection } from '../../projection.js';
+import type { ReadModelSql } from '../../read-model-store.js';
 import { ReadMemory } from '../../read-memory.js';
 import { RowBuffer } from '../../row-buffer.js';
 import { describeStep, factsOf } from './describe.js';
@@ -107,28 +107,10 @@ const QUERY_INDEXES = [
   'CREATE UNIQUE INDEX IF NOT EXISTS activity_participants_by_person ON activity_participants (person_id, position, role)',
 ];
 
-interface Statements {
-  readonly labelSubject: Database.Statement;
-  readonly subjectLookup: Database.Statement<[string, string, string, string], { unit_id: string | null; relation: string | null }>;
-}
-
-const statementsByDb = new WeakMap<ReadModelDatabase, Statements>();
-
-function statementsOf(db: ReadModelDatabase): Statements {
-  let statements = statementsByDb.get(db);
-  if (statements === undefined) {
-    statements = {
-      labelSubject: db.prepare(`UPDATE activity_subjects SET label = ? WHERE subject_kind = ? AND subject_id = ?`),
-      // The subject's units, then one row of NULLs when the subject is known.
-      subjectLookup: db.prepare(
-        `SELECT unit_id, relation FROM activity_subject_units WHERE subject_kind = ? AND subject_id = ?
-         UNION ALL SELECT NULL, NULL FROM activity_subjects WHERE subject_kind = ? AND subject_id = ?`,
-      ),
-    };
-    statementsByDb.set(db, statements);
-  }
-  return statements;
-}
+const LABEL_SUBJECT = `UPDATE activity_subjects SET label = ? WHERE subject_kind = ? AND subject_id = ?`;
+// The subject's units, then one row of NULLs when the subject is known.
+const SUBJECT_LOOKUP = `SELECT unit_id, relation FROM activity_subject_units WHERE subject_kind = ? AND subject_id = ?
+  UNION ALL SELECT NULL, NULL FROM activity_subjects WHERE subject_kind = ? AND subject_id = ?`;
 
 // Rows held back and written together (row-buffer.ts). `apply` never reads the steps, participants, unit steps and
 // outcomes; it reads a subject's rows through the batch's memory of it (`subjectState`), which holds its new rows.
@@ -157,8 +139,8 @@ interface SubjectState {
 
 const LABEL = 2;
 
-function relabel(s: Statements, subject: SubjectRef, state: SubjectState, label: string): void {
-  if (state.heldRow === null) s.labelSubject.run(label, subject.kind, subject.id);
+async function relabel(tx: ReadModelSql, subject: SubjectRef, state: SubjectState, label: string): Promise<void> {
+  if (state.heldRow === null) await tx.run(LABEL_SUBJECT, [label, subject.kind, subject.id]);
   else state.heldRow[LABEL] = label;
 }
 
@@ -168,17 +150,18 @@ function relabel(s: Statements, subject: SubjectRef, state: SubjectState, label:
  */
 const subjects = new ReadMemory<SubjectState>(2_000);
 
-function subjectState(db: ReadModelDatabase, s: Statements, subject: SubjectRef, label: string | null, position: number): SubjectState {
+async function subjectState(tx: ReadModelSql, subject: SubjectRef, label: string | null, position: number): Promise<SubjectState> {
   const key = `${subject.kind}\u0000${subject.id}`;
-  const cached = subjects.get(db, key);
+  const cached = subjects.get(tx.store, key);
   if (cached !== undefined) {
-    if (label !== null) relabel(s, subject, cached, label);
+    if (label !== null) await relabel(tx, subject, cached, label);
     return cached;
   }
   let known = false;
   const links = new Set<string>();
   const ownUnits: string[] = [];
-  for (const row of s.subjectLookup.all(subject.kind, subject.id, subject.kind, subject.id)) {
+  const rows = await tx.all<{ unit_id: string | null; relation: string | null }>(SUBJECT_LOOKUP, [subject.kind, subject.id, subject.kind, subject.id]);
+  for (const row of rows) {
     if (row.unit_id === null || row.relation === null) {
       known = true;
       continue;
@@ -186,9 +169,9 @@ function subjectState(db: ReadModelDatabase, s: Statements, subject: SubjectRef,
     links.add(`${row.unit_id}\u0000${row.relation}`);
     if (OWNING.has(row.relation)) ownUnits.push(row.unit_id);
   }
-  const state: SubjectState = { links, ownUnits, heldRow: known ? null : subjectRows.add(db, subject.kind, subject.id, label, position) };
-  if (known && label !== null) relabel(s, subject, state, label);
-  subjects.set(db, key, state);
+  const state: SubjectState = { links, ownUnits, heldRow: known ? null : await subjectRows.add(tx, subject.kind, subject.id, label, position) };
+  if (known && label !== null) await relabel(tx, subject, state, label);
+  subjects.set(tx.store, key, state);
   return state;
 }
 
@@ -199,16 +182,15 @@ export const activityProjection: Projection = {
   name: 'activity',
   version: 2,
   tables: Object.values(ACTIVITY_TABLES),
-  setup(db) {
-    subjects.forget(db);
-    for (const buffer of buffers) buffer.clear(db);
-    db.exec(SCHEMA);
+  async setup(tx) {
+    subjects.forget(tx.store);
+    for (const buffer of buffers) buffer.clear(tx.store);
+    await tx.exec(SCHEMA);
   },
   queryIndexes: QUERY_INDEXES,
-  apply(db, event: LedgerEvent) {
+  async apply(tx, event: LedgerEvent) {
     const description = describeStep(event);
     if (description === null) return;
-    const s = statementsOf(db);
     const { subject } = description;
     const { actor, position, occurredAt } = event;
 
@@ -217,8 +199,8 @@ export const activityProjection: Projection = {
     for (const participant of description.participants) {
       if (!named.some((kept) => kept.personId === participant.personId && kept.role === participant.role)) named.push(participant);
     }
-    steps.add(
-      db,
+    await steps.add(
+      tx,
       position,
       event.eventId,
       event.type,
@@ -237,19 +219,19 @@ export const activityProjection: Projection = {
     );
     // What is known of the subject: whether it exists, and the units it belongs to. A step writes to the subject's
     // rows only what is new (most steps write nothing there).
-    const state = subjectState(db, s, subject, description.label, position);
+    const state = await subjectState(tx, subject, description.label, position);
     const newLinks = actor.unitId === null ? description.subjectUnits : [...description.subjectUnits, { unitId: actor.unitId, relation: 'actor' as const }];
     for (const link of newLinks) {
       const key = `${link.unitId}\u0000${link.relation}`;
       if (state.links.has(key)) continue;
       state.links.add(key);
-      subjectUnitRows.add(db, subject.kind, subject.id, link.unitId, link.relation, position);
+      await subjectUnitRows.add(tx, subject.kind, subject.id, link.unitId, link.relation, position);
       if (OWNING.has(link.relation)) state.ownUnits.push(link.unitId);
     }
 
     for (const participant of named) {
-      participantRows.add(
-        db,
+      await participantRows.add(
+        tx,
         position,
         participant.personId,
         participant.role,
@@ -262,26 +244,26 @@ export const activityProjection: Projection = {
 
     // The step is in the timeline of the actor's unit, of every unit it names and of every unit the subject belongs to.
     const seen: string[] = [];
-    const addUnitStep = (unitId: string) => {
+    const addUnitStep = async (unitId: string) => {
       if (seen.includes(unitId)) return;
       seen.push(unitId);
-      unitSteps.add(db, unitId, position, occurredAt);
+      await unitSteps.add(tx, unitId, position, occurredAt);
     };
-    if (actor.unitId !== null) addUnitStep(actor.unitId);
-    for (const unitId of description.stepUnits) addUnitStep(unitId);
-    for (const unitId of state.ownUnits) addUnitStep(unitId);
+    if (actor.unitId !== null) await addUnitStep(actor.unitId);
+    for (const unitId of description.stepUnits) await addUnitStep(unitId);
+    for (const unitId of state.ownUnits) await addUnitStep(unitId);
 
     if (description.outcome !== null) {
-      outcomes.add(db, subject.kind, subject.id, position, description.outcome.kind, JSON.stringify(description.outcome.detail));
+      await outcomes.add(tx, subject.kind, subject.id, position, description.outcome.kind, JSON.stringify(description.outcome.detail));
     }
   },
-  endBatch(db) {
-    for (const buffer of buffers) buffer.flush(db);
+  async endBatch(tx) {
+    for (const buffer of buffers) await buffer.flush(tx);
     // The subjects' rows the batch held back are written now: a new label goes to the table from here on.
-    subjects.endBatch(db, (state) => (state.heldRow === null ? state : { ...state, heldRow: null }));
+    subjects.endBatch(tx.store, (state) => (state.heldRow === null ? state : { ...state, heldRow: null }));
   },
-  forget(db) {
-    subjects.forget(db);
-    for (const buffer of buffers) buffer.clear(db);
+  forget(store) {
+    subjects.forget(store);
+    for (const buffer of buffers) buffer.clear(store);
   },
 };

@@ -1,8 +1,7 @@
-import type { ReadModelDatabase } from '../../projection.js';
 import { chinaDateOf } from '@quanze/events';
+import type { ReadModelSql, SqlDialect, SqlValue } from '../../read-model-store.js';
 import { getUnit, personNow, tenuresOn, unitAnsweringToday, unitWithPredecessors } from '../organization/queries.js';
 import type { AnsweringToday, PersonNow, Tenure } from '../organization/queries.js';
-import { prepared } from '../organization/statement-cache.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decodeCursor, encodeCursor } from './cursor.js';
 import { CAREER_ROLES, PARTICIPANT_ROLES } from './describe.js';
 import type { OutcomeKind, ParticipantRole, SubjectKind, SubjectRef, UnitRelation } from './describe.js';
@@ -141,50 +140,75 @@ function toStep(row: StepRow): StepRecord {
   };
 }
 
-const STEPS_AT_SQL = `SELECT ${STEP_COLUMNS} FROM activity_steps WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position`;
+// ── Where the dialects differ ───────────────────────────────────────────────────────────────────────────────────
+
+/** A statement that SQLite and PostgreSQL each need written their own way: `TEXT[q.dialect]`. */
+type DialectSql = Readonly<Record<SqlDialect, string>>;
+
+function inEachDialect(write: (dialect: SqlDialect) => string): DialectSql {
+  return { sqlite: write('sqlite'), postgres: write('postgres') };
+}
+
+// A page's lists (positions, person ids, [kind, id] pairs…) are bound as one JSON array parameter. SQLite reads it
+// with json_each; PostgreSQL with jsonb_array_elements, here given json_each's name and column so that the rest of a
+// statement (`json_each.value ->> 0`: an element of a pair, as text in both) is written once.
+/** The rows of a JSON array of arrays, each as `json_each.value`. */
+const JSON_ROWS: DialectSql = {
+  sqlite: `json_each(?)`,
+  postgres: `jsonb_array_elements(CAST(? AS jsonb)) AS json_each(value)`,
+};
+/** The strings of a JSON array, as a subquery. */
+const JSON_TEXTS: DialectSql = {
+  sqlite: `SELECT value FROM json_each(?)`,
+  postgres: `SELECT value FROM jsonb_array_elements_text(CAST(? AS jsonb))`,
+};
+/** The positions of a JSON array, as a subquery: json_each gives a JSON number as an integer, PostgreSQL as text. */
+const JSON_POSITIONS: DialectSql = {
+  sqlite: `SELECT value FROM json_each(?)`,
+  postgres: `SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(? AS jsonb))`,
+};
+
+// ── Reading steps ───────────────────────────────────────────────────────────────────────────────────────────────
+
+const STEPS_AT_SQL = inEachDialect((dialect) => `SELECT ${STEP_COLUMNS} FROM activity_steps WHERE position IN (${JSON_POSITIONS[dialect]}) ORDER BY position`);
 const STEPS_OF_SUBJECT_SQL = `SELECT ${STEP_COLUMNS} FROM activity_steps WHERE subject_kind = ? AND subject_id = ? AND position <= ? ORDER BY position`;
 const STEP_BY_EVENT_SQL = `SELECT ${STEP_COLUMNS} FROM activity_steps WHERE event_id = ?`;
 const SUBJECT_SQL = `SELECT label, first_position,
   (SELECT max(position) FROM activity_steps s WHERE s.subject_kind = j.subject_kind AND s.subject_id = j.subject_id) AS last_position
   FROM activity_subjects j WHERE subject_kind = ? AND subject_id = ?`;
+const SUBJECT_UNITS_SQL = `SELECT unit_id, relation FROM activity_subject_units WHERE subject_kind = ? AND subject_id = ?
+  ORDER BY first_position, unit_id, relation`;
 const OUTCOMES_SQL = `SELECT o.position, o.kind, o.detail, s.event_id, s.type, s.occurred_at
   FROM activity_outcomes o JOIN activity_steps s ON s.position = o.position
   WHERE o.subject_kind = ? AND o.subject_id = ? ORDER BY o.position`;
-const PARTICIPANTS_AT_SQL = `SELECT position, participants FROM activity_steps WHERE position IN (SELECT value FROM json_each(?))`;
+const PARTICIPANTS_AT_SQL = inEachDialect((dialect) => `SELECT position, participants FROM activity_steps WHERE position IN (${JSON_POSITIONS[dialect]})`);
 
-function stepsAt(db: ReadModelDatabase, positions: readonly number[]): StepRecord[] {
+async function stepsAt(q: ReadModelSql, positions: readonly number[]): Promise<StepRecord[]> {
   if (positions.length === 0) return [];
-  return prepared<[string], StepRow>(db, STEPS_AT_SQL).all(JSON.stringify(positions)).map(toStep);
+  return (await q.all<StepRow>(STEPS_AT_SQL[q.dialect], [JSON.stringify(positions)])).map(toStep);
 }
 
 /** Every step of a subject up to a position (all of them by default), in order. */
-export function stepsOfSubject(db: ReadModelDatabase, subject: SubjectRef, upToPosition = Number.MAX_SAFE_INTEGER): StepRecord[] {
-  return prepared<[string, string, number], StepRow>(db, STEPS_OF_SUBJECT_SQL).all(subject.kind, subject.id, upToPosition).map(toStep);
+export async function stepsOfSubject(q: ReadModelSql, subject: SubjectRef, upToPosition = Number.MAX_SAFE_INTEGER): Promise<StepRecord[]> {
+  return (await q.all<StepRow>(STEPS_OF_SUBJECT_SQL, [subject.kind, subject.id, upToPosition])).map(toStep);
 }
 
-export function stepByEventId(db: ReadModelDatabase, eventId: string): StepRecord | null {
-  const row = prepared<[string], StepRow>(db, STEP_BY_EVENT_SQL).get(eventId);
+export async function stepByEventId(q: ReadModelSql, eventId: string): Promise<StepRecord | null> {
+  const row = await q.get<StepRow>(STEP_BY_EVENT_SQL, [eventId]);
   return row === undefined ? null : toStep(row);
 }
 
-export function getSubject(db: ReadModelDatabase, subject: SubjectRef): SubjectSummary | null {
-  const row = prepared<[string, string], { label: string | null; first_position: number; last_position: number }>(db, SUBJECT_SQL).get(
-    subject.kind,
-    subject.id,
-  );
+export async function getSubject(q: ReadModelSql, subject: SubjectRef): Promise<SubjectSummary | null> {
+  const row = await q.get<{ label: string | null; first_position: number; last_position: number }>(SUBJECT_SQL, [subject.kind, subject.id]);
   return row === undefined
     ? null
     : { kind: subject.kind, id: subject.id, label: row.label, firstPosition: row.first_position, lastPosition: row.last_position };
 }
 
 /** The units a subject belongs to, with how: lead, issuing, handling…, and `actor` for a unit whose member recorded a step. */
-export function subjectUnits(db: ReadModelDatabase, subject: SubjectRef): { unitId: string; relation: UnitRelation }[] {
-  return prepared<[string, string], { unit_id: string; relation: UnitRelation }>(
-    db,
-    `SELECT unit_id, relation FROM activity_subject_units WHERE subject_kind = ? AND subject_id = ? ORDER BY first_position, unit_id, relation`,
-  )
-    .all(subject.kind, subject.id)
-    .map((row) => ({ unitId: row.unit_id, relation: row.relation }));
+export async function subjectUnits(q: ReadModelSql, subject: SubjectRef): Promise<{ unitId: string; relation: UnitRelation }[]> {
+  const rows = await q.all<{ unit_id: string; relation: UnitRelation }>(SUBJECT_UNITS_SQL, [subject.kind, subject.id]);
+  return rows.map((row) => ({ unitId: row.unit_id, relation: row.relation }));
 }
 
 interface OutcomeRow {
@@ -207,12 +231,12 @@ function toOutcome(row: OutcomeRow): OutcomeRecord {
   };
 }
 
-export function outcomesOf(db: ReadModelDatabase, subject: SubjectRef): OutcomeRecord[] {
-  return prepared<[string, string], OutcomeRow>(db, OUTCOMES_SQL).all(subject.kind, subject.id).map(toOutcome);
+export async function outcomesOf(q: ReadModelSql, subject: SubjectRef): Promise<OutcomeRecord[]> {
+  return (await q.all<OutcomeRow>(OUTCOMES_SQL, [subject.kind, subject.id])).map(toOutcome);
 }
 
 // A page's subjects, units and persons are read in one statement each, keyed by a JSON array: a page of a hundred
-// entries over a hundred subjects would otherwise run hundreds of statements, each with its own call into SQLite.
+// entries over a hundred subjects would otherwise run hundreds of statements, each a round trip of its own.
 
 const subjectKey = (subject: SubjectRef): string => `${subject.kind}\u0000${subject.id}`;
 
@@ -223,22 +247,30 @@ function subjectKeys(subjects: Iterable<SubjectRef>): string {
   return JSON.stringify([...distinct.values()]);
 }
 
-const OUTCOMES_OF_SUBJECTS_SQL = `SELECT o.subject_kind, o.subject_id, o.position, o.kind, o.detail, s.event_id, s.type, s.occurred_at
-  FROM json_each(?) JOIN activity_outcomes o ON o.subject_kind = json_each.value ->> 0 AND o.subject_id = json_each.value ->> 1 AND o.position > ?
-  JOIN activity_steps s ON s.position = o.position ORDER BY o.position`;
-const LABELS_SQL = `SELECT j.subject_kind, j.subject_id, j.label
-  FROM json_each(?) JOIN activity_subjects j ON j.subject_kind = json_each.value ->> 0 AND j.subject_id = json_each.value ->> 1`;
+const OUTCOMES_OF_SUBJECTS_SQL = inEachDialect(
+  (dialect) => `SELECT o.subject_kind, o.subject_id, o.position, o.kind, o.detail, s.event_id, s.type, s.occurred_at
+  FROM ${JSON_ROWS[dialect]} JOIN activity_outcomes o ON o.subject_kind = json_each.value ->> 0 AND o.subject_id = json_each.value ->> 1 AND o.position > ?
+  JOIN activity_steps s ON s.position = o.position ORDER BY o.position`,
+);
+const LABELS_SQL = inEachDialect(
+  (dialect) => `SELECT j.subject_kind, j.subject_id, j.label
+  FROM ${JSON_ROWS[dialect]} JOIN activity_subjects j ON j.subject_kind = json_each.value ->> 0 AND j.subject_id = json_each.value ->> 1`,
+);
 // The same answer as unitNameOn for each (unit, day): the latest rename in effect by then, else the first name.
-const NAMES_ON_SQL = `SELECT json_each.value ->> 0 AS unit_id, json_each.value ->> 1 AS day, coalesce(
+const NAMES_ON_SQL = inEachDialect(
+  (dialect) => `SELECT json_each.value ->> 0 AS unit_id, json_each.value ->> 1 AS day, coalesce(
     (SELECT n.name FROM organization_unit_names n WHERE n.unit_id = json_each.value ->> 0 AND n.from_on <= json_each.value ->> 1 ORDER BY n.from_on DESC, n.position DESC LIMIT 1),
     (SELECT n.name FROM organization_unit_names n WHERE n.unit_id = json_each.value ->> 0 ORDER BY n.position LIMIT 1)) AS name
-  FROM json_each(?)`;
-const POST_TITLES_SQL = `SELECT post_id, title FROM organization_posts WHERE post_id IN (SELECT value FROM json_each(?))`;
-const PERSON_NAMES_SQL = `SELECT person_id, name FROM organization_persons WHERE person_id IN (SELECT value FROM json_each(?))`;
+  FROM ${JSON_ROWS[dialect]}`,
+);
+const POST_TITLES_SQL = inEachDialect((dialect) => `SELECT post_id, title FROM organization_posts WHERE post_id IN (${JSON_TEXTS[dialect]})`);
+const PERSON_NAMES_SQL = inEachDialect((dialect) => `SELECT person_id, name FROM organization_persons WHERE person_id IN (${JSON_TEXTS[dialect]})`);
 // As tenuresOf, for many persons: each person's tenures oldest first.
-const TENURES_OF_PERSONS_SQL = `SELECT t.person_id, t.post_id, t.unit_id, t.from_on, t.to_on, t.removal_reason, p.title
+const TENURES_OF_PERSONS_SQL = inEachDialect(
+  (dialect) => `SELECT t.person_id, t.post_id, t.unit_id, t.from_on, t.to_on, t.removal_reason, p.title
   FROM organization_tenures t LEFT JOIN organization_posts p ON p.post_id = t.post_id
-  WHERE t.person_id IN (SELECT value FROM json_each(?)) ORDER BY t.person_id, t.appointed_position`;
+  WHERE t.person_id IN (${JSON_TEXTS[dialect]}) ORDER BY t.person_id, t.appointed_position`,
+);
 
 interface TenureRow {
   person_id: string;
@@ -251,12 +283,12 @@ interface TenureRow {
 }
 
 /** The outcomes of many subjects after a position, in one statement; each subject's in position order, or absent. */
-function outcomesOfSubjects(db: ReadModelDatabase, subjects: Iterable<SubjectRef>, afterPosition: number): Map<string, OutcomeRecord[]> {
+async function outcomesOfSubjects(q: ReadModelSql, subjects: Iterable<SubjectRef>, afterPosition: number): Promise<Map<string, OutcomeRecord[]>> {
   const bySubject = new Map<string, OutcomeRecord[]>();
-  const rows = prepared<[string, number], OutcomeRow & { subject_kind: SubjectKind; subject_id: string }>(db, OUTCOMES_OF_SUBJECTS_SQL).all(
+  const rows = await q.all<OutcomeRow & { subject_kind: SubjectKind; subject_id: string }>(OUTCOMES_OF_SUBJECTS_SQL[q.dialect], [
     subjectKeys(subjects),
     afterPosition,
-  );
+  ]);
   for (const row of rows) {
     const key = subjectKey({ kind: row.subject_kind, id: row.subject_id });
     const list = bySubject.get(key) ?? [];
@@ -267,23 +299,26 @@ function outcomesOfSubjects(db: ReadModelDatabase, subjects: Iterable<SubjectRef
 }
 
 /** The labels of many subjects in one statement; a subject without one, or unknown, is absent. */
-function labelsOf(db: ReadModelDatabase, subjects: Iterable<SubjectRef>): Map<string, string | null> {
-  const rows = prepared<[string], { subject_kind: SubjectKind; subject_id: string; label: string | null }>(db, LABELS_SQL).all(subjectKeys(subjects));
+async function labelsOf(q: ReadModelSql, subjects: Iterable<SubjectRef>): Promise<Map<string, string | null>> {
+  const rows = await q.all<{ subject_kind: SubjectKind; subject_id: string; label: string | null }>(LABELS_SQL[q.dialect], [subjectKeys(subjects)]);
   return new Map(rows.map((row) => [subjectKey({ kind: row.subject_kind, id: row.subject_id }), row.label]));
 }
 
 /** The names of many persons in one statement; a person the organisation chart does not know is absent. */
-function personNames(db: ReadModelDatabase, personIds: Iterable<string>): Map<string, string> {
-  const rows = prepared<[string], { person_id: string; name: string }>(db, PERSON_NAMES_SQL).all(JSON.stringify([...new Set(personIds)]));
+async function personNames(q: ReadModelSql, personIds: Iterable<string>): Promise<Map<string, string>> {
+  const rows = await q.all<{ person_id: string; name: string }>(PERSON_NAMES_SQL[q.dialect], [JSON.stringify([...new Set(personIds)])]);
   return new Map(rows.map((row) => [row.person_id, row.name]));
 }
 
 const ROLE_ORDER = new Map<string, number>(PARTICIPANT_ROLES.map((role, index) => [role, index]));
 
-function participantsAt(db: ReadModelDatabase, positions: readonly number[]): Map<number, { personId: string; role: ParticipantRole; detail: DetailObject | null }[]> {
+async function participantsAt(
+  q: ReadModelSql,
+  positions: readonly number[],
+): Promise<Map<number, { personId: string; role: ParticipantRole; detail: DetailObject | null }[]>> {
   const byPosition = new Map<number, { personId: string; role: ParticipantRole; detail: DetailObject | null }[]>();
   if (positions.length === 0) return byPosition;
-  const rows = prepared<[string], { position: number; participants: string }>(db, PARTICIPANTS_AT_SQL).all(JSON.stringify(positions));
+  const rows = await q.all<{ position: number; participants: string }>(PARTICIPANTS_AT_SQL[q.dialect], [JSON.stringify(positions)]);
   for (const row of rows) {
     const list = (JSON.parse(row.participants) as [string, ParticipantRole, DetailObject | null][]).map(([personId, role, detail]) => ({ personId, role, detail }));
     list.sort((a, b) => (ROLE_ORDER.get(a.role) ?? 0) - (ROLE_ORDER.get(b.role) ?? 0) || (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
@@ -304,16 +339,16 @@ class Lookups {
   private readonly namesOn = new Map<string, string | null>();
   private readonly titles = new Map<string, string | null>();
 
-  constructor(private readonly db: ReadModelDatabase) {}
+  constructor(private readonly q: ReadModelSql) {}
 
   /**
    * Reads at once what `person` and `heldThen` will be asked for these persons at these steps — their names and
    * tenures, the titles of the posts recorded, each unit's name on each day — in a few statements for the lot.
    */
-  load<TStep extends StepTaken>(steps: readonly TStep[], personsAt: (step: TStep) => Iterable<string>): void {
+  async load<TStep extends StepTaken>(steps: readonly TStep[], personsAt: (step: TStep) => Iterable<string>): Promise<void> {
     const persons = new Set<string>();
     for (const step of steps) for (const personId of personsAt(step)) persons.add(personId);
-    this.loadPersons([...persons].filter((personId) => !this.tenures.has(personId)));
+    await this.loadPersons([...persons].filter((personId) => !this.tenures.has(personId)));
     const days: [string, string][] = [];
     const posts: string[] = [];
     for (const step of steps) {
@@ -326,16 +361,16 @@ class Lookups {
         }
       }
     }
-    this.loadNamesOn(days);
-    this.loadTitles(posts);
+    await this.loadNamesOn(days);
+    await this.loadTitles(posts);
   }
 
   /** As personName and tenuresOf for each person, in three statements for them all. */
-  private loadPersons(personIds: readonly string[]): void {
+  private async loadPersons(personIds: readonly string[]): Promise<void> {
     if (personIds.length === 0) return;
-    const names = personNames(this.db, personIds);
-    const rows = prepared<[string], TenureRow>(this.db, TENURES_OF_PERSONS_SQL).all(JSON.stringify(personIds));
-    this.loadNamesOn(rows.map((row) => [row.unit_id, row.from_on]));
+    const names = await personNames(this.q, personIds);
+    const rows = await this.q.all<TenureRow>(TENURES_OF_PERSONS_SQL[this.q.dialect], [JSON.stringify(personIds)]);
+    await this.loadNamesOn(rows.map((row) => [row.unit_id, row.from_on]));
     for (const personId of personIds) {
       this.names.set(personId, names.get(personId) ?? null);
       this.tenures.set(personId, []);
@@ -346,7 +381,7 @@ class Lookups {
         postId: row.post_id,
         postTitle: row.title,
         unitId: row.unit_id,
-        unitNameThen: this.unitNameOn(row.unit_id, row.from_on),
+        unitNameThen: this.namesOn.get(`${row.unit_id}\u0000${row.from_on}`) ?? null,
         fromOn: row.from_on,
         toOn: row.to_on,
         removalReason: row.removal_reason,
@@ -354,7 +389,7 @@ class Lookups {
     }
   }
 
-  private loadNamesOn(pairs: readonly (readonly [string, string])[]): void {
+  private async loadNamesOn(pairs: readonly (readonly [string, string])[]): Promise<void> {
     const missing = new Map<string, readonly [string, string]>();
     for (const pair of pairs) {
       const key = `${pair[0]}\u0000${pair[1]}`;
@@ -362,44 +397,44 @@ class Lookups {
     }
     if (missing.size === 0) return;
     for (const key of missing.keys()) this.namesOn.set(key, null);
-    const rows = prepared<[string], { unit_id: string; day: string; name: string | null }>(this.db, NAMES_ON_SQL).all(JSON.stringify([...missing.values()]));
+    const rows = await this.q.all<{ unit_id: string; day: string; name: string | null }>(NAMES_ON_SQL[this.q.dialect], [JSON.stringify([...missing.values()])]);
     for (const row of rows) this.namesOn.set(`${row.unit_id}\u0000${row.day}`, row.name);
   }
 
-  private loadTitles(postIds: readonly string[]): void {
+  private async loadTitles(postIds: readonly string[]): Promise<void> {
     const missing = [...new Set(postIds)].filter((postId) => !this.titles.has(postId));
     if (missing.length === 0) return;
     for (const postId of missing) this.titles.set(postId, null);
-    for (const row of prepared<[string], { post_id: string; title: string }>(this.db, POST_TITLES_SQL).all(JSON.stringify(missing))) {
+    for (const row of await this.q.all<{ post_id: string; title: string }>(POST_TITLES_SQL[this.q.dialect], [JSON.stringify(missing)])) {
       this.titles.set(row.post_id, row.title);
     }
   }
 
-  person(personId: string): { name: string | null; tenures: Tenure[] } {
-    if (!this.tenures.has(personId)) this.loadPersons([personId]);
+  async person(personId: string): Promise<{ name: string | null; tenures: Tenure[] }> {
+    if (!this.tenures.has(personId)) await this.loadPersons([personId]);
     return { name: this.names.get(personId) ?? null, tenures: this.tenures.get(personId) ?? [] };
   }
 
-  summary(personId: string): PersonSummary {
-    const person = this.person(personId);
-    return { personId, name: person.name, now: personNow(this.db, personId, person.tenures) };
+  async summary(personId: string): Promise<PersonSummary> {
+    const person = await this.person(personId);
+    return { personId, name: person.name, now: await personNow(this.q, personId, person.tenures) };
   }
 
-  unitNameOn(unitId: string, day: string): string | null {
-    this.loadNamesOn([[unitId, day]]);
+  async unitNameOn(unitId: string, day: string): Promise<string | null> {
+    await this.loadNamesOn([[unitId, day]]);
     return this.namesOn.get(`${unitId}\u0000${day}`) ?? null;
   }
 
-  postTitle(postId: string): string | null {
-    this.loadTitles([postId]);
+  async postTitle(postId: string): Promise<string | null> {
+    await this.loadTitles([postId]);
     return this.titles.get(postId) ?? null;
   }
 
-  unit(unitId: string, relations: readonly UnitRelation[] = []): UnitSummary {
+  async unit(unitId: string, relations: readonly UnitRelation[] = []): Promise<UnitSummary> {
     let unit = this.unitsToday.get(unitId);
     if (unit === undefined) {
-      const { unitId: _unitId, ...answeringToday } = unitAnsweringToday(this.db, unitId);
-      unit = { unitId, name: getUnit(this.db, unitId)?.name ?? null, relations: [], answeringToday };
+      const { unitId: _unitId, ...answeringToday } = await unitAnsweringToday(this.q, unitId);
+      unit = { unitId, name: (await getUnit(this.q, unitId))?.name ?? null, relations: [], answeringToday };
     }
     const merged = [...new Set([...unit.relations, ...relations])];
     unit = { ...unit, relations: merged };
@@ -408,27 +443,31 @@ class Lookups {
   }
 
   /** The posts a person held when a step was taken: the actor's as recorded; a named person's from their tenures. */
-  heldThen(personId: string, step: StepTaken): PostThen[] {
+  async heldThen(personId: string, step: StepTaken): Promise<PostThen[]> {
     if (personId === step.recordedBy.personId) {
       const { postId, unitId } = step.recordedBy;
       if (postId === null && unitId === null) return [];
       return [
         {
           postId,
-          postTitle: postId === null ? null : this.postTitle(postId),
+          postTitle: postId === null ? null : await this.postTitle(postId),
           unitId,
-          unitName: unitId === null ? null : this.unitNameOn(unitId, step.occurredOn),
+          unitName: unitId === null ? null : await this.unitNameOn(unitId, step.occurredOn),
           source: 'recorded',
         },
       ];
     }
-    return tenuresOn(this.person(personId).tenures, step.occurredOn).map((tenure) => ({
-      postId: tenure.postId,
-      postTitle: tenure.postTitle,
-      unitId: tenure.unitId,
-      unitName: this.unitNameOn(tenure.unitId, step.occurredOn),
-      source: 'tenure',
-    }));
+    const posts: PostThen[] = [];
+    for (const tenure of tenuresOn((await this.person(personId)).tenures, step.occurredOn)) {
+      posts.push({
+        postId: tenure.postId,
+        postTitle: tenure.postTitle,
+        unitId: tenure.unitId,
+        unitName: await this.unitNameOn(tenure.unitId, step.occurredOn),
+        source: 'tenure',
+      });
+    }
+    return posts;
   }
 
   units(): UnitSummary[] {
@@ -436,21 +475,28 @@ class Lookups {
   }
 }
 
-function markedSteps(db: ReadModelDatabase, lookups: Lookups, steps: readonly StepRecord[], earlierOf: (step: StepRecord) => readonly StepRecord[]): ChainStep[] {
-  const participants = participantsAt(
-    db,
+async function markedSteps(
+  q: ReadModelSql,
+  lookups: Lookups,
+  steps: readonly StepRecord[],
+  earlierOf: (step: StepRecord) => readonly StepRecord[],
+): Promise<ChainStep[]> {
+  const participants = await participantsAt(
+    q,
     steps.map((step) => step.position),
   );
-  lookups.load(steps, (step) => (participants.get(step.position) ?? []).map((participant) => participant.personId));
-  return steps.map((step) => ({
-    ...step,
-    participants: (participants.get(step.position) ?? []).map((participant) => {
-      const heldThen = lookups.heldThen(participant.personId, step);
-      for (const post of heldThen) if (post.unitId !== null) lookups.unit(post.unitId);
-      return { ...participant, name: lookups.person(participant.personId).name, heldThen };
-    }),
-    marks: marksOf(step, earlierOf(step)),
-  }));
+  await lookups.load(steps, (step) => (participants.get(step.position) ?? []).map((participant) => participant.personId));
+  const marked: ChainStep[] = [];
+  for (const step of steps) {
+    const named: StepParticipant[] = [];
+    for (const participant of participants.get(step.position) ?? []) {
+      const heldThen = await lookups.heldThen(participant.personId, step);
+      for (const post of heldThen) if (post.unitId !== null) await lookups.unit(post.unitId);
+      named.push({ ...participant, name: (await lookups.person(participant.personId)).name, heldThen });
+    }
+    marked.push({ ...step, participants: named, marks: marksOf(step, earlierOf(step)) });
+  }
+  return marked;
 }
 
 /** The steps before a step of the same subject, without going through the list again for each step. */
@@ -459,10 +505,12 @@ function earlierWithin(steps: readonly StepRecord[]): (step: StepRecord) => read
   return (step) => steps.slice(0, index.get(step.position) ?? steps.filter((earlier) => earlier.position < step.position).length);
 }
 
-function personsOf(lookups: Lookups, steps: readonly ChainStep[]): PersonSummary[] {
+async function personsOf(lookups: Lookups, steps: readonly ChainStep[]): Promise<PersonSummary[]> {
   const ids = new Set<string>();
   for (const step of steps) for (const participant of step.participants) ids.add(participant.personId);
-  return [...ids].sort().map((personId) => lookups.summary(personId));
+  const persons: PersonSummary[] = [];
+  for (const personId of [...ids].sort()) persons.push(await lookups.summary(personId));
+  return persons;
 }
 
 // ── 1. Responsibility chain (责任链) ─────────────────────────────────────────────────────────────────────────────
@@ -472,16 +520,16 @@ function personsOf(lookups: Lookups, steps: readonly ChainStep[]): PersonSummary
  * with their part and the posts they held that day, the marks of the step; every unit the subject belongs to and
  * every unit met on the way, each with the unit answering for it today; every person with where they are now.
  */
-export function responsibilityChain(db: ReadModelDatabase, subject: SubjectRef): ResponsibilityChain | null {
-  const summary = getSubject(db, subject);
+export async function responsibilityChain(q: ReadModelSql, subject: SubjectRef): Promise<ResponsibilityChain | null> {
+  const summary = await getSubject(q, subject);
   if (summary === null) return null;
-  const lookups = new Lookups(db);
+  const lookups = new Lookups(q);
   const relations = new Map<string, UnitRelation[]>();
-  for (const { unitId, relation } of subjectUnits(db, subject)) relations.set(unitId, [...(relations.get(unitId) ?? []), relation]);
-  for (const [unitId, unitRelations] of relations) lookups.unit(unitId, unitRelations);
-  const steps = stepsOfSubject(db, subject);
-  const chain = markedSteps(db, lookups, steps, earlierWithin(steps));
-  return { subject: summary, steps: chain, persons: personsOf(lookups, chain), units: lookups.units(), outcomes: outcomesOf(db, subject) };
+  for (const { unitId, relation } of await subjectUnits(q, subject)) relations.set(unitId, [...(relations.get(unitId) ?? []), relation]);
+  for (const [unitId, unitRelations] of relations) await lookups.unit(unitId, unitRelations);
+  const steps = await stepsOfSubject(q, subject);
+  const chain = await markedSteps(q, lookups, steps, earlierWithin(steps));
+  return { subject: summary, steps: chain, persons: await personsOf(lookups, chain), units: lookups.units(), outcomes: await outcomesOf(q, subject) };
 }
 
 // ── 2. Person dossier (终身责任) ─────────────────────────────────────────────────────────────────────────────────
@@ -554,10 +602,25 @@ interface DossierRow {
   actor_unit_id: string | null;
 }
 
+/**
+ * A person's participations in a step, one row per step: the parts played as one JSON array, and the columns of the
+ * step the dossier shows. SQLite takes the step's columns as they are in the group of one participation position;
+ * PostgreSQL wants them grouped, and takes those of the step through its key (`s.position`).
+ */
+const DOSSIER_ROLES: DialectSql = {
+  sqlite: `json_group_array(json_object('role', activity_participants.role, 'detail', json(activity_participants.detail)))`,
+  // As text, as SQLite answers it: the entry's roles are parsed in one place whichever database answered.
+  postgres: `CAST(json_agg(json_build_object('role', activity_participants.role, 'detail', CAST(activity_participants.detail AS json))) AS TEXT)`,
+};
+const DOSSIER_GROUP_BY: DialectSql = {
+  sqlite: `activity_participants.position`,
+  postgres: `activity_participants.position, activity_participants.subject_kind, activity_participants.subject_id, s.position`,
+};
+
 /** A page of the person's participations, each with the columns of its step the dossier shows: one statement. */
-function dossierPageQuery(personId: string, options: DossierOptions): { sql: string; parameters: (string | number)[] } {
+function dossierPageQuery(dialect: SqlDialect, personId: string, options: DossierOptions): { sql: string; parameters: SqlValue[] } {
   const clauses = ['activity_participants.person_id = ?', 'activity_participants.position > ?', `activity_participants.subject_kind NOT IN ('unit', 'person')`];
-  const parameters: (string | number)[] = [personId, afterPosition(options.after)];
+  const parameters: SqlValue[] = [personId, afterPosition(options.after)];
   if (options.from !== undefined) {
     clauses.push('activity_participants.occurred_at >= ?');
     parameters.push(options.from);
@@ -566,16 +629,16 @@ function dossierPageQuery(personId: string, options: DossierOptions): { sql: str
     clauses.push('activity_participants.occurred_at < ?');
     parameters.push(options.to);
   }
-  clauses.push('activity_participants.role IN (SELECT value FROM json_each(?))');
+  clauses.push(`activity_participants.role IN (${JSON_TEXTS[dialect]})`);
   parameters.push(JSON.stringify(options.roles ?? ACT_ROLES));
   parameters.push(pageSize(options.limit));
   return {
     sql: `SELECT activity_participants.position, activity_participants.subject_kind, activity_participants.subject_id,
-        json_group_array(json_object('role', activity_participants.role, 'detail', json(activity_participants.detail))) AS roles,
+        ${DOSSIER_ROLES[dialect]} AS roles,
         s.event_id, s.type, s.occurred_at, s.recorded_at, s.actor_person_id, s.actor_post_id, s.actor_unit_id
       FROM activity_participants JOIN activity_steps s ON s.position = activity_participants.position
       WHERE ${clauses.join(' AND ')}
-      GROUP BY activity_participants.position ORDER BY activity_participants.position LIMIT ?`,
+      GROUP BY ${DOSSIER_GROUP_BY[dialect]} ORDER BY activity_participants.position LIMIT ?`,
     parameters,
   };
 }
@@ -584,11 +647,11 @@ function dossierPageQuery(personId: string, options: DossierOptions): { sql: str
  * Everything a person proposed, reviewed, voted, decided, signed or handled, across every post and unit they held,
  * with what became of each subject later (终身责任追究). Paged by position; filtered by when it occurred and by part.
  */
-export function personDossier(db: ReadModelDatabase, personId: string, options: DossierOptions = {}): PersonDossier {
-  const lookups = new Lookups(db);
-  const { sql, parameters } = dossierPageQuery(personId, options);
+export async function personDossier(q: ReadModelSql, personId: string, options: DossierOptions = {}): Promise<PersonDossier> {
+  const lookups = new Lookups(q);
+  const { sql, parameters } = dossierPageQuery(q.dialect, personId, options);
   const limit = pageSize(options.limit);
-  const rows = prepared<(string | number)[], DossierRow>(db, sql).all(...parameters);
+  const rows = await q.all<DossierRow>(sql, parameters);
   const acts = rows.map((row) => ({
     row,
     step: {
@@ -596,23 +659,24 @@ export function personDossier(db: ReadModelDatabase, personId: string, options: 
       occurredOn: chinaDateOf(row.occurred_at),
     } satisfies StepTaken,
   }));
-  lookups.load(
+  await lookups.load(
     acts.map((act) => act.step),
     () => [personId],
   );
-  const { name, tenures } = lookups.person(personId);
+  const { name, tenures } = await lookups.person(personId);
   const subjects = rows.map((row): SubjectRef => ({ kind: row.subject_kind, id: row.subject_id }));
   // Only outcomes after an entry are shown with it: none before the page's first.
-  const outcomes = outcomesOfSubjects(db, subjects, rows[0]?.position ?? 0);
-  const labels = labelsOf(db, subjects);
-  const entries = acts.map(({ row, step }): DossierEntry => {
+  const outcomes = await outcomesOfSubjects(q, subjects, rows[0]?.position ?? 0);
+  const labels = await labelsOf(q, subjects);
+  const entries: DossierEntry[] = [];
+  for (const { row, step } of acts) {
     const subject: SubjectRef = { kind: row.subject_kind, id: row.subject_id };
     const key = subjectKey(subject);
     const later = (outcomes.get(key) ?? []).filter((outcome) => outcome.position > row.position);
     const roles = (JSON.parse(row.roles) as { role: ParticipantRole; detail: DetailObject | null }[]).sort(
       (a, b) => (ROLE_ORDER.get(a.role) ?? 0) - (ROLE_ORDER.get(b.role) ?? 0),
     );
-    return {
+    entries.push({
       position: row.position,
       eventId: row.event_id,
       type: row.type,
@@ -620,40 +684,75 @@ export function personDossier(db: ReadModelDatabase, personId: string, options: 
       recordedAt: row.recorded_at,
       subject: { ...subject, label: labels.get(key) ?? null },
       roles,
-      heldThen: lookups.heldThen(personId, step),
+      heldThen: await lookups.heldThen(personId, step),
       laterOutcomes: later,
       outcome: later.at(-1)?.kind ?? null,
-    };
-  });
+    });
+  }
+  const withAnswering: PersonDossier['person']['tenures'][number][] = [];
+  for (const tenure of tenures) withAnswering.push({ ...tenure, unitAnsweringToday: (await lookups.unit(tenure.unitId)).answeringToday });
   const last = rows.at(-1);
   return {
-    person: {
-      personId,
-      name,
-      now: personNow(db, personId, tenures),
-      tenures: tenures.map((tenure) => ({ ...tenure, unitAnsweringToday: lookups.unit(tenure.unitId).answeringToday })),
-    },
+    person: { personId, name, now: await personNow(q, personId, tenures), tenures: withAnswering },
     entries,
     next: rows.length === limit && last !== undefined ? encodeCursor(last.position) : null,
   };
 }
 
+/** A node of a PostgreSQL plan (EXPLAIN (FORMAT JSON)): the fields `planNodes` reads. */
+interface PlanNode {
+  readonly 'Node Type': string;
+  readonly 'Relation Name'?: string;
+  readonly 'Function Name'?: string;
+  readonly 'Index Name'?: string;
+  readonly 'Index Cond'?: string;
+  readonly Plans?: readonly PlanNode[];
+}
+
 /**
- * The query plans of a dossier page's statements (EXPLAIN QUERY PLAN details): a dossier must search its tables
- * through their keys, never scan them, whatever the size of the ledger.
+ * A PostgreSQL plan as lines like its text form, without costs, one per node, depth first: `Index Scan using
+ * activity_participants_by_person on activity_participants ((person_id = 'x'::text) AND ("position" > 0))`,
+ * `Seq Scan on organization_posts`, `Function Scan on jsonb_array_elements_text`.
  */
-export function explainPersonDossier(db: ReadModelDatabase, personId: string, options: DossierOptions = {}): string[] {
-  const explain = (sql: string, parameters: readonly unknown[]) =>
-    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
-  const { sql, parameters } = dossierPageQuery(personId, options);
+function planNodes(node: PlanNode): string[] {
+  const using = node['Index Name'] === undefined ? '' : ` using ${node['Index Name']}`;
+  const on = node['Relation Name'] ?? node['Function Name'];
+  const condition = node['Index Cond'] === undefined ? '' : ` ${node['Index Cond']}`;
+  const line = `${node['Node Type']}${using}${on === undefined ? '' : ` on ${on}`}${condition}`;
+  return [line, ...(node.Plans ?? []).flatMap(planNodes)];
+}
+
+const PLAN_AS_FOR_A_LARGE_LEDGER = `SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),
+  set_config('enable_mergejoin', 'off', true)`;
+
+/**
+ * The query plans of a dossier page's statements — SQLite's EXPLAIN QUERY PLAN details, PostgreSQL's plan nodes
+ * (`planNodes`) —: a dossier must search its tables through their keys, never scan them, whatever the size of the ledger.
+ *
+ * PostgreSQL weighs a plan by the tables' sizes: it rightly scans a table of a few pages, or hashes it whole for a
+ * join, rather than search it, which says nothing of a ledger's worth of rows. So that the plan shows whether a key
+ * serves every read, it is planned as for large tables, for the rest of the transaction: no sequential scan, no hash
+ * or merge join unless nothing else can answer (`enable_seqscan = off`…, which still scans where no key serves). Call
+ * it in a session of its own: `store.read((q) => explainPersonDossier(q, …))`.
+ */
+export async function explainPersonDossier(q: ReadModelSql, personId: string, options: DossierOptions = {}): Promise<string[]> {
+  if (q.dialect === 'postgres') await q.get(PLAN_AS_FOR_A_LARGE_LEDGER);
+  const explain = async (sql: string, parameters: SqlValue[]): Promise<string[]> => {
+    if (q.dialect === 'sqlite') return (await q.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, parameters)).map((row) => row.detail);
+    const rows = await q.all<{ 'QUERY PLAN': string | readonly { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${sql}`, parameters);
+    const plan = rows[0]?.['QUERY PLAN'];
+    const parsed = typeof plan === 'string' ? (JSON.parse(plan) as readonly { Plan: PlanNode }[]) : (plan ?? []);
+    return parsed.flatMap((statement) => planNodes(statement.Plan));
+  };
+  const { sql, parameters } = dossierPageQuery(q.dialect, personId, options);
   return [
-    ...explain(sql, parameters),
-    ...explain(OUTCOMES_OF_SUBJECTS_SQL, ['[["decision","x"]]', 0]),
-    ...explain(LABELS_SQL, ['[["decision","x"]]']),
-    ...explain(PERSON_NAMES_SQL, [JSON.stringify([personId])]),
-    ...explain(TENURES_OF_PERSONS_SQL, [JSON.stringify([personId])]),
-    ...explain(NAMES_ON_SQL, ['[["u","2020-01-01"]]']),
-    ...explain(POST_TITLES_SQL, ['["x"]']),
+    ...(await explain(sql, parameters)),
+    ...(await explain(OUTCOMES_OF_SUBJECTS_SQL[q.dialect], ['[["decision","x"]]', 0])),
+    ...(await explain(LABELS_SQL[q.dialect], ['[["decision","x"]]'])),
+    ...(await explain(PERSON_NAMES_SQL[q.dialect], [JSON.stringify([personId])])),
+    ...(await explain(TENURES_OF_PERSONS_SQL[q.dialect], [JSON.stringify([personId])])),
+    ...(await explain(NAMES_ON_SQL[q.dialect], ['[["u","2020-01-01"]]'])),
+    ...(await explain(POST_TITLES_SQL[q.dialect], ['["x"]'])),
   ];
 }
 
@@ -709,12 +808,12 @@ const MAX_TRACE_STEPS = 20_000;
  * that led to it — the outcome's causation and `inResponseTo` links, followed transitively, and every earlier step
  * of its subject — and so to every person and unit with their part, each step marked skipped, late or overridden.
  */
-export function reverseTrace(db: ReadModelDatabase, start: TraceStart): ReverseTrace | null {
+export async function reverseTrace(q: ReadModelSql, start: TraceStart): Promise<ReverseTrace | null> {
   let from: StepRecord | null;
-  if ('eventId' in start) from = stepByEventId(db, start.eventId);
+  if ('eventId' in start) from = await stepByEventId(q, start.eventId);
   else {
-    const summary = getSubject(db, start.subject);
-    from = summary === null ? null : (stepsAt(db, [summary.lastPosition])[0] ?? null);
+    const summary = await getSubject(q, start.subject);
+    from = summary === null ? null : ((await stepsAt(q, [summary.lastPosition]))[0] ?? null);
   }
   if (from === null) return null;
 
@@ -737,7 +836,7 @@ export function reverseTrace(db: ReadModelDatabase, start: TraceStart): ReverseT
       ...step.inResponseTo.map((eventId): [string, TraceVia] => [eventId, 'in-response-to']),
     ];
     for (const [eventId, how] of links) {
-      const cause = stepByEventId(db, eventId);
+      const cause = await stepByEventId(q, eventId);
       if (cause === null) continue;
       reach(cause, how);
       if (visited.has(eventId)) continue;
@@ -746,26 +845,27 @@ export function reverseTrace(db: ReadModelDatabase, start: TraceStart): ReverseT
     }
   }
   const subjectSteps = new Map<string, { steps: StepRecord[]; earlier: (step: StepRecord) => readonly StepRecord[] }>();
-  const subjectOf = (subject: SubjectRef) => {
-    const key = `${subject.kind}\u0000${subject.id}`;
+  const loadSubject = async (subject: SubjectRef) => {
+    const key = subjectKey(subject);
     let loaded = subjectSteps.get(key);
     if (loaded === undefined) {
-      const steps = stepsOfSubject(db, subject);
+      const steps = await stepsOfSubject(q, subject);
       loaded = { steps, earlier: earlierWithin(steps) };
       subjectSteps.set(key, loaded);
     }
     return loaded;
   };
-  const stepsOf = (subject: SubjectRef): StepRecord[] => subjectOf(subject).steps;
-  for (const step of stepsOf(from.subject)) if (step.position < from.position) reach(step, 'earlier-step');
+  for (const step of (await loadSubject(from.subject)).steps) if (step.position < from.position) reach(step, 'earlier-step');
 
-  const lookups = new Lookups(db);
+  const lookups = new Lookups(q);
   const relations = new Map<string, UnitRelation[]>();
-  for (const { unitId, relation } of subjectUnits(db, from.subject)) relations.set(unitId, [...(relations.get(unitId) ?? []), relation]);
-  for (const [unitId, unitRelations] of relations) lookups.unit(unitId, unitRelations);
+  for (const { unitId, relation } of await subjectUnits(q, from.subject)) relations.set(unitId, [...(relations.get(unitId) ?? []), relation]);
+  for (const [unitId, unitRelations] of relations) await lookups.unit(unitId, unitRelations);
 
   const ordered = [...found.values()].sort((a, b) => a.position - b.position);
-  const marked = markedSteps(db, lookups, ordered, (step) => subjectOf(step.subject).earlier(step));
+  // Marks compare a step with the earlier steps of its subject: every subject met is read before marking.
+  for (const step of ordered) await loadSubject(step.subject);
+  const marked = await markedSteps(q, lookups, ordered, (step) => subjectSteps.get(subjectKey(step.subject))?.earlier(step) ?? []);
   const steps: TraceStep[] = marked.map((step) => ({ ...step, via: [...(via.get(step.position) ?? [])].sort() }));
 
   const parts = new Map<string, TracePart[]>();
@@ -777,7 +877,7 @@ export function reverseTrace(db: ReadModelDatabase, start: TraceStart): ReverseT
   };
   for (const step of steps) {
     if (step.recordedBy.unitId !== null) {
-      lookups.unit(step.recordedBy.unitId);
+      await lookups.unit(step.recordedBy.unitId);
       addUnitPart(step.recordedBy.unitId, { position: step.position, type: step.type, as: 'recorded-by-member' });
     }
     for (const participant of step.participants) {
@@ -798,11 +898,12 @@ export function reverseTrace(db: ReadModelDatabase, start: TraceStart): ReverseT
       }
     }
   }
-  const persons = [...parts.keys()].sort().map((personId) => ({ ...lookups.summary(personId), parts: parts.get(personId) ?? [] }));
+  const persons: TracePerson[] = [];
+  for (const personId of [...parts.keys()].sort()) persons.push({ ...(await lookups.summary(personId)), parts: parts.get(personId) ?? [] });
   const units = lookups.units().map((unit) => ({ ...unit, parts: unitParts.get(unit.unitId) ?? [] }));
   const count = (kind: Mark['kind']) => steps.reduce((total, step) => total + step.marks.filter((mark) => mark.kind === kind).length, 0);
   return {
-    from: { ...from, subjectLabel: getSubject(db, from.subject)?.label ?? null },
+    from: { ...from, subjectLabel: (await getSubject(q, from.subject))?.label ?? null },
     steps,
     persons,
     units,
@@ -850,23 +951,22 @@ export interface Timeline {
   readonly units?: readonly string[];
 }
 
+const LAST_POSITION_SQL = `SELECT max(position) AS position FROM activity_steps`;
+const FIRST_STEP_FROM_SQL = `SELECT position, recorded_at FROM activity_steps WHERE position >= ? ORDER BY position LIMIT 1`;
+
 /**
  * The last step recorded by an instant, by binary search over positions: recordedAt never goes backwards along the
  * log (docs/EVENT-STORE.md), so about twenty lookups of the primary key answer it, and no index on recordedAt is kept.
  */
-function knownUpTo(db: ReadModelDatabase, asKnownAt: string | undefined): number | null {
+async function knownUpTo(q: ReadModelSql, asKnownAt: string | undefined): Promise<number | null> {
   if (asKnownAt === undefined) return null;
-  const firstFrom = prepared<[number], { position: number; recorded_at: string }>(
-    db,
-    `SELECT position, recorded_at FROM activity_steps WHERE position >= ? ORDER BY position LIMIT 1`,
-  );
-  const last = prepared<[], { position: number | null }>(db, `SELECT max(position) AS position FROM activity_steps`).get()?.position ?? 0;
+  const last = (await q.get<{ position: number | null }>(LAST_POSITION_SQL))?.position ?? 0;
   let known = 0;
   let low = 1;
   let high = last;
   while (low <= high) {
     const middle = Math.floor((low + high) / 2);
-    const row = firstFrom.get(middle);
+    const row = await q.get<{ position: number; recorded_at: string }>(FIRST_STEP_FROM_SQL, [middle]);
     if (row === undefined || row.position > high) {
       high = middle - 1;
     } else if (row.recorded_at <= asKnownAt) {
@@ -879,7 +979,7 @@ function knownUpTo(db: ReadModelDatabase, asKnownAt: string | undefined): number
   return known;
 }
 
-function timeClauses(options: TimelineOptions, parameters: (string | number)[]): string {
+function timeClauses(options: TimelineOptions, parameters: SqlValue[]): string {
   let clauses = '';
   if (options.from !== undefined) {
     clauses += ' AND occurred_at >= ?';
@@ -896,64 +996,51 @@ function timeClauses(options: TimelineOptions, parameters: (string | number)[]):
  * A subject's, a unit's (with its predecessors), a person's or the whole city's steps in position order, optionally
  * within a time range of when they occurred and "as known at" a moment, a page at a time.
  */
-export function timeline(db: ReadModelDatabase, scope: TimelineScope, options: TimelineOptions = {}): Timeline {
+export async function timeline(q: ReadModelSql, scope: TimelineScope, options: TimelineOptions = {}): Promise<Timeline> {
   const limit = pageSize(options.limit);
   const after = afterPosition(options.after);
-  const bound = knownUpTo(db, options.asKnownAt);
+  const bound = await knownUpTo(q, options.asKnownAt);
   const upTo = bound ?? Number.MAX_SAFE_INTEGER;
-  let positions: number[];
+  let sql: string;
+  let parameters: SqlValue[];
   let units: string[] | undefined;
   if ('city' in scope) {
-    const parameters: (string | number)[] = [after, upTo];
+    parameters = [after, upTo];
     const time = timeClauses(options, parameters);
     parameters.push(limit);
-    positions = prepared<(string | number)[], { position: number }>(
-      db,
-      `SELECT position FROM activity_steps WHERE position > ? AND position <= ?${time} ORDER BY position LIMIT ?`,
-    )
-      .all(...parameters)
-      .map((row) => row.position);
+    sql = `SELECT position FROM activity_steps WHERE position > ? AND position <= ?${time} ORDER BY position LIMIT ?`;
   } else if ('subject' in scope) {
-    const parameters: (string | number)[] = [scope.subject.kind, scope.subject.id, after, upTo];
+    parameters = [scope.subject.kind, scope.subject.id, after, upTo];
     const time = timeClauses(options, parameters);
     parameters.push(limit);
-    positions = prepared<(string | number)[], { position: number }>(
-      db,
-      `SELECT position FROM activity_steps WHERE subject_kind = ? AND subject_id = ? AND position > ? AND position <= ?${time} ORDER BY position LIMIT ?`,
-    )
-      .all(...parameters)
-      .map((row) => row.position);
+    sql = `SELECT position FROM activity_steps WHERE subject_kind = ? AND subject_id = ? AND position > ? AND position <= ?${time} ORDER BY position LIMIT ?`;
   } else if ('personId' in scope) {
-    const parameters: (string | number)[] = [scope.personId, after, upTo];
+    parameters = [scope.personId, after, upTo];
     const time = timeClauses(options, parameters);
     parameters.push(limit);
-    positions = prepared<(string | number)[], { position: number }>(
-      db,
-      `SELECT position FROM activity_participants WHERE person_id = ? AND position > ? AND position <= ?${time} GROUP BY position ORDER BY position LIMIT ?`,
-    )
-      .all(...parameters)
-      .map((row) => row.position);
+    sql = `SELECT position FROM activity_participants WHERE person_id = ? AND position > ? AND position <= ?${time} GROUP BY position ORDER BY position LIMIT ?`;
   } else {
-    units = unitWithPredecessors(db, scope.unitId).sort();
-    // One bounded range per unit of the lineage, merged: never more than `limit` rows read from each.
-    const parameters: (string | number)[] = [];
+    units = (await unitWithPredecessors(q, scope.unitId)).sort();
+    // One bounded range per unit of the lineage, merged: never more than `limit` rows read from each. (A subquery in
+    // FROM is named: PostgreSQL before 16 requires it.)
+    const unitParameters: SqlValue[] = [];
     const parts = units.map((unitId) => {
-      parameters.push(unitId, after, upTo);
-      const time = timeClauses(options, parameters);
-      parameters.push(limit);
-      return `SELECT position FROM (SELECT position FROM activity_unit_steps WHERE unit_id = ? AND position > ? AND position <= ?${time} ORDER BY position LIMIT ?)`;
+      unitParameters.push(unitId, after, upTo);
+      const time = timeClauses(options, unitParameters);
+      unitParameters.push(limit);
+      return `SELECT position FROM (SELECT position FROM activity_unit_steps WHERE unit_id = ? AND position > ? AND position <= ?${time} ORDER BY position LIMIT ?) AS unit_range`;
     });
-    parameters.push(limit);
-    positions = prepared<(string | number)[], { position: number }>(db, `${parts.join(' UNION ')} ORDER BY position LIMIT ?`)
-      .all(...parameters)
-      .map((row) => row.position);
+    unitParameters.push(limit);
+    parameters = unitParameters;
+    sql = `${parts.join(' UNION ')} ORDER BY position LIMIT ?`;
   }
+  const positions = (await q.all<{ position: number }>(sql, parameters)).map((row) => row.position);
 
-  const steps = stepsAt(db, positions);
-  const participants = participantsAt(db, positions);
-  const names = personNames(db, [...participants.values()].flatMap((list) => list.map((participant) => participant.personId)));
-  const labels = labelsOf(
-    db,
+  const steps = await stepsAt(q, positions);
+  const participants = await participantsAt(q, positions);
+  const names = await personNames(q, [...participants.values()].flatMap((list) => list.map((participant) => participant.personId)));
+  const labels = await labelsOf(
+    q,
     steps.map((step) => step.subject),
   );
   const entries = steps.map(
@@ -982,9 +1069,9 @@ export function timeline(db: ReadModelDatabase, scope: TimelineScope, options: T
  * Whether a unit may see a subject as its own: the unit, or a unit merged or dissolved into it, belongs to the
  * subject (handles, owns, issues, receives it) or recorded one of its steps.
  */
-export function subjectBelongsToUnit(db: ReadModelDatabase, subject: SubjectRef, unitId: string): boolean {
-  const lineage = new Set(unitWithPredecessors(db, unitId));
-  const links = subjectUnits(db, subject);
+export async function subjectBelongsToUnit(q: ReadModelSql, subject: SubjectRef, unitId: string): Promise<boolean> {
+  const lineage = new Set(await unitWithPredecessors(q, unitId));
+  const links = await subjectUnits(q, subject);
   // A case transferred to a judicial authority (or one it was asked to supervise) is not that authority's case: it
   // reads what was sent through its inbox, and recording the receipt does not make the agency's file its own.
   const outside = new Set(links.filter((link) => link.relation === 'receiving' || link.relation === 'supervising').map((link) => link.unitId));

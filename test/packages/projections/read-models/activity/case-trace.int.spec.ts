@@ -8,13 +8,13 @@ import type { EventStore } from '@quanze/eventstore';
 import {
   activityProjection,
   createProjectionRunner,
-  openReadModelDatabase,
   organizationProjection,
   personDossier,
   responsibilityChain,
   reverseTrace,
 } from '@quanze/projections';
-import type { ReadModelDatabase } from '@quanze/projections';
+import type { ReadModelSql, ReadModelStore } from '@quanze/projections';
+import { describeOnEachReadModelStore, statementwise } from '../../../../support/read-models.js';
 import { fakeSha256, ledgerWriter } from './ledger-writer.js';
 
 /**
@@ -23,10 +23,11 @@ import { fakeSha256, ledgerWriter } from './ledger-writer.js';
  * days after its receipt (第8条: 3 days). A document is issued, filed late (30 days) and abolished. Events appended in
  * the catalogue's exact shapes.
  */
-describe('reverse traces of a returned transfer and an abolished document', () => {
+describeOnEachReadModelStore('reverse traces of a returned transfer and an abolished document', (target) => {
   let folder: string;
   let store: EventStore;
-  let db: ReadModelDatabase;
+  let readModels: ReadModelStore;
+  let db: ReadModelSql;
   let returnedEventId: string;
   let abolishedEventId: string;
   let transferredEventId: string;
@@ -121,17 +122,18 @@ describe('reverse traces of a returned transfer and an abolished document', () =
     const abolished = await append(doc, 'document.abolished.v1', { documentId, number, abolishedOn: '2021-07-01', reason: '上位法修改', replacedByDocumentId: null }, { occurredAt: at('2021-06-15'), actor: headActor });
     abolishedEventId = abolished.eventId;
 
-    db = openReadModelDatabase(':memory:');
-    await createProjectionRunner({ store, db, projections: [organizationProjection, activityProjection] }).catchUp();
+    readModels = await target.open();
+    db = statementwise(readModels);
+    await createProjectionRunner({ store, readModels, projections: [organizationProjection, activityProjection] }).catchUp();
   });
   after(async () => {
-    db.close();
+    await readModels.close();
     await store.close();
     await rm(folder, { recursive: true, force: true });
   });
 
-  it('walks back from the returned transfer to the officers, the approving head and the receiving officer', () => {
-    const trace = reverseTrace(db, { eventId: returnedEventId });
+  it('walks back from the returned transfer to the officers, the approving head and the receiving officer', async () => {
+    const trace = await reverseTrace(db, { eventId: returnedEventId });
     const rolesOf = (personId: string) => trace?.persons.find((person) => person.personId === personId)?.parts.map((part) => part.role) ?? [];
     expect(rolesOf(officers[0])).to.include.members(['assigned-officer', 'collected-evidence', 'reported']);
     expect(rolesOf(officers[1])).to.include.members(['assigned-officer', 'reported']);
@@ -140,8 +142,8 @@ describe('reverse traces of a returned transfer and an abolished document', () =
     expect(trace?.units.find((unit) => unit.unitId === police)?.parts.map((part) => part.as)).to.include('recorded-by-member');
   });
 
-  it('marks the late approval, the late sending and the late return', () => {
-    const trace = reverseTrace(db, { eventId: returnedEventId });
+  it('marks the late approval, the late sending and the late return', async () => {
+    const trace = await reverseTrace(db, { eventId: returnedEventId });
     const late = trace?.steps.flatMap((step) => step.marks.filter((mark) => mark.kind === 'late').map((mark) => [step.type, mark.article]));
     expect(late).to.deep.equal([
       ['case.transferApproved.v1', '310号 第5条'],
@@ -152,26 +154,26 @@ describe('reverse traces of a returned transfer and an abolished document', () =
     expect(trace?.steps.find((step) => step.type === 'case.transferred.v1')?.via).to.deep.equal(['earlier-step']);
   });
 
-  it('follows an event’s causation back to the event that caused it', () => {
-    const trace = reverseTrace(db, { eventId: transferredEventId });
+  it('follows an event’s causation back to the event that caused it', async () => {
+    const trace = await reverseTrace(db, { eventId: transferredEventId });
     expect(trace?.steps.find((step) => step.type === 'case.transferApproved.v1')?.via).to.deep.equal(['causation', 'earlier-step']);
     expect(trace?.steps.map((step) => step.type)).to.not.include('case.transferReturned.v1');
   });
 
-  it('keeps the party’s name, a citizen’s, out of the read model', () => {
-    const chain = responsibilityChain(db, { kind: 'case', id: caseId });
+  it('keeps the party’s name, a citizen’s, out of the read model', async () => {
+    const chain = await responsibilityChain(db, { kind: 'case', id: caseId });
     expect(JSON.stringify(chain)).to.not.include('张某');
     expect(chain?.subject.label).to.equal(null);
   });
 
-  it('shows the returned transfer in the reporting officer’s dossier', () => {
-    const report = personDossier(db, officers[1]).entries.find((entry) => entry.type === 'case.transferReported.v1');
+  it('shows the returned transfer in the reporting officer’s dossier', async () => {
+    const report = (await personDossier(db, officers[1])).entries.find((entry) => entry.type === 'case.transferReported.v1');
     expect(report?.laterOutcomes.map((outcome) => outcome.kind)).to.deep.equal(['transfer-returned']);
     expect(report?.outcome).to.equal('transfer-returned');
   });
 
-  it('walks back from the abolition to the head who signed the document, marking the late filing', () => {
-    const trace = reverseTrace(db, { eventId: abolishedEventId });
+  it('walks back from the abolition to the head who signed the document, marking the late filing', async () => {
+    const trace = await reverseTrace(db, { eventId: abolishedEventId });
     expect(trace?.from).to.deep.include({ type: 'document.abolished.v1', subjectLabel: '尚市监规〔2020〕1号 食品经营许可办法' });
     expect(trace?.persons.find((person) => person.personId === head)?.parts.map((part) => part.role)).to.include('signed');
     expect(trace?.persons.find((person) => person.personId === clerk.personId)?.parts.map((part) => part.role)).to.include('drafted');
