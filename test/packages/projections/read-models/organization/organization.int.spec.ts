@@ -26,7 +26,7 @@ describeOnEachReadModelStore('the organisation read model (组织沿革)', (targ
     city = await recordCityHistory(app, setNow);
     readModels = await target.open();
     db = statementwise(readModels);
-    await createProjectionRunner({ store: app.store, readModels, projections: [organizationProjection] }).catchUp();
+    await createProjectionRunner({ store: app.store, readModels, projections: [organizationProjection, activityProjection] }).catchUp();
   });
   after(async () => {
     await readModels.close();
