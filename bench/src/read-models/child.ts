@@ -14,12 +14,14 @@ import {
   READ_MODELS_FILE_NAME,
   createProjectionRunner,
   encodeCursor,
-  openReadModelDatabase,
+  openPostgresReadModelStore,
+  openSqliteReadModelStore,
 } from '@quanze/projections';
-import type { Projection, ReadModelDatabase } from '@quanze/projections';
+import type { Projection, ReadModelStore } from '@quanze/projections';
 import { formatProgress, generateSyntheticCity } from '@quanze/seeds';
 import { createAccessRecorder, createApp, createPostHoldingCheck, createTokenIssuer, generateSigningKeys, listen } from '@quanze/service-kit';
 import type {
+  FloorConfig,
   GenerateConfig,
   GenerateReport,
   LatencyConfig,
@@ -27,6 +29,7 @@ import type {
   QueryLatency,
   ReadModelChildConfig,
   ReadModelChildReport,
+  ReadModelsAt,
   RebuildConfig,
   RebuildReport,
 } from './series.js';
@@ -62,19 +65,22 @@ function fileMiB(path: string): number {
   return [path, `${path}-wal`].reduce((total, file) => total + (existsSync(file) ? statSync(file).size : 0), 0) / MIB;
 }
 
-function timedReport(series: 'rebuild' | 'floor', events: number, started: number, cpu: NodeJS.CpuUsage, output: string, batchSize: number, baselineMiB: number): RebuildReport {
+/** The wall and CPU seconds since `started` and `cpu` were taken: the timed part ends when this is called. */
+function stopwatch(started: number, cpu: NodeJS.CpuUsage): { readonly seconds: number; readonly cpuSeconds: number } {
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  return {
-    series,
-    events,
-    seconds,
-    cpuSeconds: (used.user + used.system) / 1e6,
-    eventsPerSecond: events / seconds,
-    outputMiB: fileMiB(output),
-    batchSize,
-    rss: { baselineMiB, peakMiB: peakRssMiB() },
-  };
+  return { seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+/** The PostgreSQL database's size on disk, its tables and indexes (the server's WAL is not the database's). */
+async function databaseMiB(readModels: ReadModelStore): Promise<number> {
+  const size = await readModels.read((q) => q.get<{ bytes: number }>('SELECT pg_database_size(current_database()) AS bytes'));
+  return (size?.bytes ?? Number.NaN) / MIB;
+}
+
+/** The read models `at` names: SQLite's file in the run's folder, or the run's PostgreSQL database. */
+async function openReadModelsAt(at: ReadModelsAt, output: string): Promise<ReadModelStore> {
+  return at.dialect === 'sqlite' ? openSqliteReadModelStore(join(output, READ_MODELS_FILE_NAME)) : openPostgresReadModelStore({ connectionString: at.url });
 }
 
 /** Every read model of the accountability service, from zero: `rebuild()` drops them and replays the whole log. */
@@ -82,7 +88,7 @@ function timedReport(series: 'rebuild' | 'floor', events: number, started: numbe
 function projectionsOf(names: readonly string[] | undefined): readonly Projection[] {
   if (names === undefined) return accountabilityProjections;
   return names.map((name) => {
-    if (name === 'none') return { name: 'none', version: 1, tables: [], setup() {}, apply() {} };
+    if (name === 'none') return { name: 'none', version: 1, tables: [], setup: () => Promise.resolve(), apply: () => Promise.resolve() };
     const projection = accountabilityProjections.find((candidate) => candidate.name === name);
     if (projection === undefined) {
       throw new Error(`--projections: no read model ${name}; known: none, ${accountabilityProjections.map((known) => known.name).join(', ')}`);
@@ -91,28 +97,42 @@ function projectionsOf(names: readonly string[] | undefined): readonly Projectio
   });
 }
 
+/**
+ * The log is the kept SQLite store whichever database the read models are rebuilt into, so that the two rebuilds
+ * differ only in where they write.
+ */
 async function rebuild(config: RebuildConfig, baselineMiB: number): Promise<RebuildReport> {
   const store = await openEventStore(`sqlite:${config.history}`);
-  const path = join(config.output, READ_MODELS_FILE_NAME);
-  const db = openReadModelDatabase(path);
   try {
-    const head = await store.headPosition();
-    const runner = createProjectionRunner({
-      store,
-      db,
-      projections: projectionsOf(config.projections),
-      ...(config.batchSize === undefined ? {} : { batchSize: config.batchSize }),
-    });
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    const reached = await runner.rebuild();
-    if (reached !== head) throw new Error(`the rebuild reached position ${String(reached)}, the store's head is ${String(head)}`);
-    const report = timedReport('rebuild', head, started, cpu, path, config.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE, baselineMiB);
-    // Checkpointed so that the latency series opens read models whose WAL is not replayed into its first queries.
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    return report;
+    const readModels = await openReadModelsAt(config.readModels, config.output);
+    try {
+      const head = await store.headPosition();
+      const runner = createProjectionRunner({
+        store,
+        readModels,
+        projections: projectionsOf(config.projections),
+        ...(config.batchSize === undefined ? {} : { batchSize: config.batchSize }),
+      });
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      const reached = await runner.rebuild();
+      const timed = stopwatch(started, cpu);
+      if (reached !== head) throw new Error(`the rebuild reached position ${String(reached)}, the store's head is ${String(head)}`);
+      return {
+        series: 'rebuild',
+        dialect: config.readModels.dialect,
+        events: head,
+        ...timed,
+        eventsPerSecond: head / timed.seconds,
+        outputMiB: config.readModels.dialect === 'sqlite' ? fileMiB(join(config.output, READ_MODELS_FILE_NAME)) : await databaseMiB(readModels),
+        batchSize: config.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE,
+        rss: { baselineMiB, peakMiB: peakRssMiB() },
+      };
+    } finally {
+      // Closed, SQLite's WAL is checkpointed into the file: the latency series' first queries do not replay it.
+      await readModels.close();
+    }
   } finally {
-    db.close();
     await store.close();
   }
 }
@@ -129,13 +149,16 @@ interface StoredRow {
  * The floor: the least a projection does for each event — read it from the store's file (its row and its JSON
  * body), and write one row for it — with nothing in between: no registry, no upcasting, no read model. The store's
  * table is read directly with its own SQL, in pages of the batch size; the read models' database settings
- * (`openReadModelDatabase`), one transaction per batch.
+ * (`openSqliteReadModelStore`), one transaction per batch, synchronously: no port in between.
  */
-function floor(config: RebuildConfig, baselineMiB: number): RebuildReport {
+function floor(config: FloorConfig, baselineMiB: number): RebuildReport {
   const source = new Database(join(config.history, 'events.sqlite'), { readonly: true });
   const path = join(config.output, 'floor.sqlite');
-  const db: ReadModelDatabase = openReadModelDatabase(path);
+  const db = new Database(path);
   try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -64000');
     const batchSize = config.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE;
     db.exec(
       `CREATE TABLE floor_events (position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, type TEXT NOT NULL, stream_id TEXT NOT NULL,
@@ -162,7 +185,17 @@ function floor(config: RebuildConfig, baselineMiB: number): RebuildReport {
       events += rows.length;
       from = last.position + 1;
     }
-    return timedReport('floor', events, started, cpu, path, batchSize, baselineMiB);
+    const timed = stopwatch(started, cpu);
+    return {
+      series: 'floor',
+      dialect: 'sqlite',
+      events,
+      ...timed,
+      eventsPerSecond: events / timed.seconds,
+      outputMiB: fileMiB(path),
+      batchSize,
+      rss: { baselineMiB, peakMiB: peakRssMiB() },
+    };
   } finally {
     db.close();
     source.close();
@@ -204,6 +237,20 @@ async function timeRequests(
 const ACT_ROLES = PARTICIPANT_ROLES.filter((role) => !CAREER_ROLES.includes(role));
 
 /**
+ * Each person's acts (a dossier's entries: steps of decisions, documents, cases, measures and inspections in a part
+ * other than their own career), fewest first. The roles are bound one by one (`IN (?, ?, …)`): one text for both
+ * databases, where a JSON array would need SQLite's `json_each` or PostgreSQL's `jsonb_array_elements_text`.
+ */
+const PERSONS_BY_ENTRIES = `SELECT person_id, count(DISTINCT position) AS entries FROM activity_participants
+  WHERE subject_kind NOT IN ('unit', 'person') AND role IN (${ACT_ROLES.map(() => '?').join(', ')})
+  GROUP BY person_id ORDER BY entries, person_id`;
+
+/** The busiest subject with a chain: the most steps. */
+const BUSIEST_SUBJECT = `SELECT subject_kind, subject_id, count(*) AS steps FROM activity_steps
+  WHERE subject_kind IN ('decision', 'document', 'case', 'measure', 'inspection')
+  GROUP BY subject_kind, subject_id ORDER BY steps DESC, subject_kind, subject_id LIMIT 1`;
+
+/**
  * The accountability service as `npm start` runs it — createApp with tokens, the access recorder, the post-holding
  * check — on the rebuilt read models, over HTTP on 127.0.0.1. Every query is a supervisor's, so every one is also
  * recorded as `access.queried.v1` (an append to the store) before it is answered: that is part of what is timed.
@@ -212,13 +259,16 @@ async function latency(config: LatencyConfig, baselineMiB: number): Promise<Late
   // The service appends the queries it answers: the kept history stays as generated.
   copyFileSync(join(config.history, 'events.sqlite'), join(config.output, 'events.sqlite'));
   const store = await openEventStore(`sqlite:${config.output}`);
-  const readModels = await openAccountabilityReadModels({ store, path: join(config.output, READ_MODELS_FILE_NAME) });
+  const readModels = await openAccountabilityReadModels({
+    store,
+    where: config.readModels.dialect === 'sqlite' ? join(config.output, READ_MODELS_FILE_NAME) : config.readModels.url,
+  });
   try {
     const tokens = createTokenIssuer(await generateSigningKeys());
     const clock = () => new Date();
     const service = createAccountabilityService({
       store,
-      db: readModels.db,
+      readModels: readModels.store,
       runner: readModels.runner,
       clock,
       recordAccess: createAccessRecorder(store, clock),
@@ -233,17 +283,10 @@ async function latency(config: LatencyConfig, baselineMiB: number): Promise<Late
     const server = await listen(app);
     try {
       const token = await tokens.issue({ personId: 'bench-supervisor', postId: null, unitId: null, roles: ['supervision'] });
-      const db = readModels.db;
+      const read = readModels.store.read.bind(readModels.store);
 
-      // Each person's acts (a dossier's entries: steps of decisions, documents, cases, measures and inspections in a
-      // part other than their own career): the person nearest above the target's 1,000 entries, and the busiest.
-      const persons = db
-        .prepare<[string], { person_id: string; entries: number }>(
-          `SELECT person_id, count(DISTINCT position) AS entries FROM activity_participants
-           WHERE subject_kind NOT IN ('unit', 'person') AND role IN (SELECT value FROM json_each(?))
-           GROUP BY person_id ORDER BY entries, person_id`,
-        )
-        .all(JSON.stringify(ACT_ROLES));
+      // The person nearest above the target's 1,000 entries, and the busiest: the same on both databases.
+      const persons = await read((q) => q.all<{ person_id: string; entries: number }>(PERSONS_BY_ENTRIES, ACT_ROLES));
       const busiest = persons.at(-1);
       if (busiest === undefined) throw new Error('the read models name no person');
       const thousand = persons.find((person) => person.entries >= DOSSIER_ENTRIES) ?? busiest;
@@ -265,14 +308,7 @@ async function latency(config: LatencyConfig, baselineMiB: number): Promise<Late
       const dossier = await dossierPages(thousand.person_id);
       const busiestDossier = await dossierPages(busiest.person_id);
 
-      // The busiest subject with a chain: the most steps.
-      const subject = db
-        .prepare<[], { subject_kind: string; subject_id: string; steps: number }>(
-          `SELECT subject_kind, subject_id, count(*) AS steps FROM activity_steps
-           WHERE subject_kind IN ('decision', 'document', 'case', 'measure', 'inspection')
-           GROUP BY subject_kind, subject_id ORDER BY steps DESC, subject_kind, subject_id LIMIT 1`,
-        )
-        .get();
+      const subject = await read((q) => q.get<{ subject_kind: string; subject_id: string; steps: number }>(BUSIEST_SUBJECT));
       if (subject === undefined) throw new Error('the read models hold no subject');
 
       // A hundred pages of the city's timeline, spread evenly over the log.
@@ -310,7 +346,7 @@ async function latency(config: LatencyConfig, baselineMiB: number): Promise<Late
         ),
         await timeRequests('timeline', `city, default page, 100 pages spread over the log in turn`, timelinePaths, server.url, token, counts),
       ];
-      return { series: 'latency', queries, rss: { baselineMiB, peakMiB: peakRssMiB() } };
+      return { series: 'latency', dialect: config.readModels.dialect, queries, rss: { baselineMiB, peakMiB: peakRssMiB() } };
     } finally {
       await server.close();
     }

@@ -2,7 +2,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+/** `--read-models`: which databases the read models are rebuilt into and queried on. */
+export const READ_MODEL_DATABASES = ['sqlite', 'postgres', 'both'] as const;
+export type ReadModelDatabases = (typeof READ_MODEL_DATABASES)[number];
+
 export interface ReadModelBenchOptions {
+  /** undefined: `both` when PostgreSQL's server binaries are installed, otherwise `sqlite` (main.ts decides). */
+  readonly readModels: ReadModelDatabases | undefined;
   readonly runs: number;
   /** History sizes, ascending: each is generated once and rebuilt in every run; the largest is the one timed over HTTP. */
   readonly sizes: readonly number[];
@@ -26,6 +32,12 @@ export interface ReadModelBenchOptions {
 
 export const READ_MODEL_USAGE = `npm run bench -- --suite read-models [options]
 
+  --read-models sqlite|postgres|both
+                           where the read models are rebuilt and queried: the embedded SQLite file, PostgreSQL (a
+                           throwaway cluster the suite starts and stops, fsync and synchronous_commit on, a fresh
+                           database per run; the log read is the kept SQLite history either way), or both side by side
+                           (default both when PostgreSQL's server binaries are installed, otherwise sqlite). The
+                           targets are judged on SQLite only; PostgreSQL gets figures and PostgreSQL/SQLite ratios
   --events N[,N…]          history sizes in events, each generated once by the synthetic city of @quanze/seeds and
                            rebuilt in every run (default 250000,500000,1000000); the largest is queried over HTTP
   --runs N                 repeat every series N times, report medians (default 3)
@@ -38,11 +50,11 @@ export const READ_MODEL_USAGE = `npm run bench -- --suite read-models [options]
   --histories PATH         where generated histories are kept (default ${join(tmpdir(), 'quanze-bench-histories')})
   --regenerate             generate the histories again even when kept ones exist
   --quick                  1 run of a 20,000-event history, 200 requests: a smoke test, not figures
-  --dir PATH               where the rebuilt read models go while a run lasts (default ${tmpdir()})
+  --dir PATH               where the rebuilt SQLite read models go while a run lasts (default ${tmpdir()})
   --json PATH              where the JSON results go (default bench/results/read-models-<time>.json)
   --no-json                write no JSON
   --cpu-prof               profile each child: bench/results/profiles/<series>-<time>/ (see src/profile-summary.ts)
-  --keep                   keep the rebuilt read models
+  --keep                   keep the rebuilt SQLite read models (PostgreSQL's go with the cluster at the end)
   --help`;
 
 function whole(name: string, given: string, minimum: number): number {
@@ -56,6 +68,7 @@ export function parseReadModelOptions(argv: readonly string[], resultsFolder: st
     args: [...argv],
     strict: true,
     options: {
+      'read-models': { type: 'string' },
       events: { type: 'string' },
       runs: { type: 'string' },
       seed: { type: 'string', default: '42' },
@@ -79,7 +92,12 @@ export function parseReadModelOptions(argv: readonly string[], resultsFolder: st
   const quick = values.quick;
   // The generator's smallest history is 5,000 events (MIN_EVENTS of @quanze/seeds).
   const sizes = (values.events ?? (quick ? '20000' : '250000,500000,1000000')).split(',').map((size) => whole('events', size.trim(), 5_000));
+  const readModels = values['read-models'];
+  if (readModels !== undefined && !(READ_MODEL_DATABASES as readonly string[]).includes(readModels)) {
+    throw new TypeError(`--read-models takes ${READ_MODEL_DATABASES.join(', ')}, not "${readModels}"`);
+  }
   return {
+    readModels: readModels as ReadModelDatabases | undefined,
     runs: whole('runs', values.runs ?? (quick ? '1' : '3'), 1),
     sizes: [...new Set(sizes)].sort((a, b) => a - b),
     seed: whole('seed', values.seed, 0),
