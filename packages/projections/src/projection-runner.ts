@@ -4,6 +4,8 @@ import type { AllSubscription, EventStore } from '@quanze/eventstore';
 import type { LedgerEvent } from './ledger-event.js';
 import type { Projection } from './projection.js';
 import type { ReadModelSql, ReadModelStore } from './read-model-store.js';
+import { copyReadModelRows, inAsideFolder } from './replay-aside.js';
+import { openSqliteReadModelStore } from './sqlite-read-model-store.js';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -53,7 +55,17 @@ export interface ProjectionRunnerOptions {
   readonly onError?: (error: unknown) => void;
   /** The first pause before following again after a failure; doubled each time, at most a minute. */
   readonly retryAfterMs?: number;
+  /**
+   * On PostgreSQL, read models that start empty (new, or rebuilt) while the log holds at least `minEvents` events
+   * (default `DEFAULT_REPLAY_ASIDE_MIN_EVENTS`) are replayed aside: into a temporary SQLite file in `folder` (default:
+   * the system's temporary folder; it needs about as much room as the read models), without a round trip per
+   * statement, then copied into PostgreSQL in one transaction. `false`: always replay in place.
+   */
+  readonly replayAside?: { readonly minEvents?: number; readonly folder?: string } | false;
 }
+
+/** Below this many events a replay in place is quick enough on PostgreSQL (docs/BENCHMARKS.md, "Read models"). */
+export const DEFAULT_REPLAY_ASIDE_MIN_EVENTS = 20_000;
 
 /** An event the runner cannot hand to projections: unknown type, or a shape its schema refuses. Never skipped. */
 export class ProjectionFailed extends Error {
@@ -253,9 +265,64 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     for (const waiter of ready) waiter.resolve();
   }
 
+  /**
+   * PostgreSQL answers each statement over the network: replaying a long log into empty tables statement by
+   * statement takes several times as long as into SQLite. So the projections whose tables are empty replay into a
+   * SQLite file aside, and their rows are copied in one transaction — which other readers see whole or not at all.
+   */
+  // One replay aside at a time: a second catch-up meanwhile waits for it rather than replaying the log again.
+  let replayingAside: Promise<void> | null = null;
+  function replayEmptyAside(): Promise<void> {
+    replayingAside ??= replayAsideNow().finally(() => {
+      replayingAside = null;
+    });
+    return replayingAside;
+  }
+
+  async function replayAsideNow(): Promise<void> {
+    if (readModels.dialect !== 'postgres' || options.replayAside === false) return;
+    const empty = projections.filter((projection) => (checkpoints.get(projection.name) ?? 0) === 0);
+    if (empty.length === 0 || (await store.headPosition()) < (options.replayAside?.minEvents ?? DEFAULT_REPLAY_ASIDE_MIN_EVENTS)) return;
+    await inAsideFolder(options.replayAside?.folder, async (file) => {
+      const aside = openSqliteReadModelStore(file);
+      const reached = new Map<string, number>();
+      try {
+        const replay = createProjectionRunner({ store, readModels: aside, projections: empty, registry, batchSize, replayAside: false });
+        await replay.catchUp();
+        for (const { name, checkpoint } of (await replay.status()).projections) reached.set(name, checkpoint);
+      } finally {
+        await aside.close();
+      }
+      const copied = await readModels.write(async (tx) => {
+        const taken: Projection[] = [];
+        for (const projection of empty) {
+          const stored = await readCheckpoint(tx, projection.name);
+          // Another runner filled it meanwhile (or a newer version took it over): what stands there stays.
+          if (stored?.version !== projection.version || stored.position !== 0) continue;
+          for (const table of projection.tables) await tx.exec(`DROP TABLE IF EXISTS "${table}"`);
+          await projection.setup(tx);
+          taken.push(projection);
+        }
+        await copyReadModelRows(file, tx, taken);
+        for (const projection of taken) {
+          for (const index of projection.queryIndexes ?? []) await tx.exec(index);
+          await writeCheckpoint(tx, projection.name, projection.version, reached.get(projection.name) ?? 0);
+        }
+        return taken;
+      });
+      for (const projection of copied) {
+        checkpoints.set(projection.name, reached.get(projection.name) ?? 0);
+        indexesDeferred.delete(projection);
+        projection.forget?.(readModels);
+      }
+    });
+    notifyWaiters();
+  }
+
   async function catchUp(): Promise<number> {
     await prepared();
     try {
+      await replayEmptyAside();
       for (;;) {
         const page: RecordedEvent[] = [];
         for await (const event of store.readAll({ fromPosition: lowestCheckpoint() + 1, limit: batchSize })) page.push(event);

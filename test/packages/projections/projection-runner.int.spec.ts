@@ -254,6 +254,34 @@ describeOnEachReadModelStore('the projection runner', (target) => {
     expect(await totals(), 'the newer runner’s rows, untouched').to.deep.equal([{ stream_id: stream, total: 1, events: 1 }]);
   });
 
+  if (target.dialect === 'postgres') {
+    it('replays a long log into empty tables aside, in SQLite, and copies the same rows as a replay in place', async () => {
+      await Promise.all(Array.from({ length: 6 }, (_, index) => appendTally(`tally-${String(index)}`, Array.from({ length: 40 }, (_, n) => n * index))));
+      const projections = [tallyProjection('tally'), tallyProjection('other')];
+      const aside = createProjectionRunner({ store, readModels, projections, registry, batchSize: 17, replayAside: { minEvents: 100 } });
+      runners.push(aside);
+      expect(await aside.catchUp()).to.equal(240);
+      const inPlace = await open(await target.newLocation());
+      await runner(projections, 17, inPlace).catchUp();
+      expect(await dumpDigest(db, projections)).to.equal(await dumpDigest(statementwise(inPlace), projections));
+      // Caught up aside, it goes on in place: the checkpoint it copied is where the next event lands.
+      await appendTally('tally-0', [1000]);
+      expect(await aside.catchUp()).to.equal(241);
+      expect((await totals()).find((row) => row.stream_id === 'tally-0')).to.deep.equal({ stream_id: 'tally-0', total: 1000, events: 41 });
+    });
+
+    it('leaves a read model another runner filled meanwhile as it stands, rather than copying over it', async () => {
+      await appendTally(newStreamId('tally'), Array.from({ length: 150 }, () => 1));
+      const slow = runner([tallyProjection('tally')], 50);
+      const second = await open(location);
+      await Promise.all([
+        createProjectionRunner({ store, readModels: second, projections: [tallyProjection('tally')], registry, replayAside: { minEvents: 100 } }).catchUp(),
+        slow.catchUp(),
+      ]);
+      expect((await totals()).map((row) => row.events)).to.deep.equal([150]);
+    });
+  }
+
   it('refuses two projections of one name', () => {
     expect(() => createProjectionRunner({ store, readModels, projections: [tallyProjection('tally'), tallyProjection('tally')], registry })).to.throw(
       TypeError,
