@@ -273,21 +273,28 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   // One replay aside at a time: a second catch-up meanwhile waits for it rather than replaying the log again.
   let replayingAside: Promise<void> | null = null;
   function replayEmptyAside(): Promise<void> {
-    replayingAside ??= replayAsideNow().finally(() => {
+    replayingAside ??= replayAsideNow(projections.filter((projection) => (checkpoints.get(projection.name) ?? 0) === 0), false).finally(() => {
       replayingAside = null;
     });
     return replayingAside;
   }
 
-  async function replayAsideNow(): Promise<void> {
-    if (readModels.dialect !== 'postgres' || options.replayAside === false) return;
-    const empty = projections.filter((projection) => (checkpoints.get(projection.name) ?? 0) === 0);
-    if (empty.length === 0 || (await store.headPosition()) < (options.replayAside?.minEvents ?? DEFAULT_REPLAY_ASIDE_MIN_EVENTS)) return;
-    await inAsideFolder(options.replayAside?.folder, async (file) => {
+  async function replaysAside(): Promise<boolean> {
+    if (readModels.dialect !== 'postgres' || options.replayAside === false) return false;
+    return (await store.headPosition()) >= (options.replayAside?.minEvents ?? DEFAULT_REPLAY_ASIDE_MIN_EVENTS);
+  }
+
+  /**
+   * Replays `chosen` aside and puts the copy in their place. Without `replace`, only read models still empty when the
+   * copy commits are taken (another runner may have filled one meanwhile); with it (a rebuild), every one of them.
+   */
+  async function replayAsideNow(chosen: readonly Projection[], replace: boolean): Promise<void> {
+    if (chosen.length === 0 || !(await replaysAside())) return;
+    await inAsideFolder(options.replayAside === false ? undefined : options.replayAside?.folder, async (file) => {
       const aside = openSqliteReadModelStore(file);
       const reached = new Map<string, number>();
       try {
-        const replay = createProjectionRunner({ store, readModels: aside, projections: empty, registry, batchSize, replayAside: false });
+        const replay = createProjectionRunner({ store, readModels: aside, projections: chosen, registry, batchSize, replayAside: false });
         await replay.catchUp();
         for (const { name, checkpoint } of (await replay.status()).projections) reached.set(name, checkpoint);
       } finally {
@@ -295,10 +302,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       }
       const copied = await readModels.write(async (tx) => {
         const taken: Projection[] = [];
-        for (const projection of empty) {
+        for (const projection of chosen) {
           const stored = await readCheckpoint(tx, projection.name);
-          // Another runner filled it meanwhile (or a newer version took it over): what stands there stays.
-          if (stored?.version !== projection.version || stored.position !== 0) continue;
+          // A newer version took it over, or (unless replacing) another runner filled it meanwhile: it stays as it is.
+          if (stored?.version !== projection.version || (!replace && stored.position !== 0)) continue;
           for (const table of projection.tables) await tx.exec(`DROP TABLE IF EXISTS "${table}"`);
           await projection.setup(tx);
           taken.push(projection);
@@ -481,12 +488,16 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       await stop();
       await prepared();
       const chosen = projections.filter((projection) => only === undefined || only.includes(projection.name));
-      await readModels.write(async (tx) => {
-        for (const projection of chosen) await reset(tx, projection);
-      });
-      for (const projection of chosen) {
-        projection.forget?.(readModels);
-        wasReset(projection);
+      // Replayed aside, the read models are replaced in one transaction: queries see the old ones until then.
+      if (await replaysAside()) await replayAsideNow(chosen, true);
+      else {
+        await readModels.write(async (tx) => {
+          for (const projection of chosen) await reset(tx, projection);
+        });
+        for (const projection of chosen) {
+          projection.forget?.(readModels);
+          wasReset(projection);
+        }
       }
       const reached = await catchUp();
       if (wasRunning) await start();

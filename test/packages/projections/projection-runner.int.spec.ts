@@ -270,6 +270,24 @@ describeOnEachReadModelStore('the projection runner', (target) => {
       expect((await totals()).find((row) => row.stream_id === 'tally-0')).to.deep.equal({ stream_id: 'tally-0', total: 1000, events: 41 });
     });
 
+    it('rebuilds aside: the named read model replaced whole by its replay, the others untouched, and follows on live', async () => {
+      const stream = newStreamId('tally');
+      await appendTally(stream, [1, 2, 3, 4]);
+      const projections = [tallyProjection('tally'), tallyProjection('other')];
+      const tally = createProjectionRunner({ store, readModels, projections, registry, replayAside: { minEvents: 1 } });
+      runners.push(tally);
+      await tally.start();
+      await tally.waitFor(4);
+      await db.run('UPDATE tally_counts SET total = -1');
+      await db.run('UPDATE other_counts SET total = -2');
+      expect(await tally.rebuild(['tally'])).to.equal(4);
+      expect(await totals()).to.deep.equal([{ stream_id: stream, total: 10, events: 4 }]);
+      expect((await totals('other'))[0]?.total, 'not named, not rebuilt').to.equal(-2);
+      const appended = await store.appendToStream(stream, [counted(5)]);
+      await tally.waitFor(appended.positions.at(-1) ?? 0);
+      expect(await totals()).to.deep.equal([{ stream_id: stream, total: 15, events: 5 }]);
+    });
+
     it('leaves a read model another runner filled meanwhile as it stands, rather than copying over it', async () => {
       await appendTally(newStreamId('tally'), Array.from({ length: 150 }, () => 1));
       const slow = runner([tallyProjection('tally')], 50);
