@@ -28,11 +28,13 @@ export interface RunningSystem {
  * `npm start` as a user runs it — the same entry point, a fresh data folder, a free port — and the URL and admin
  * token read from what it prints.
  */
-export async function startSystem(options: { dataFolder?: string } = {}): Promise<RunningSystem> {
+export async function startSystem(options: { dataFolder?: string; env?: Readonly<Record<string, string>> } = {}): Promise<RunningSystem> {
   const dataFolder = options.dataFolder ?? (await mkdtemp(join(tmpdir(), 'quanze-system-')));
+  // Never a store or read-model URL of the shell that runs the tests; only those the test gives.
+  const { QUANZE_STORE_URL: _store, QUANZE_READ_MODELS_URL: _readModels, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@quanze/source', 'infra/local/src/main.ts'], {
     cwd: REPOSITORY,
-    env: { ...process.env, QUANZE_DATA: dataFolder, PORT: '0', LOG_LEVEL: 'warn', INIT_CWD: REPOSITORY },
+    env: { ...inherited, QUANZE_DATA: dataFolder, PORT: '0', LOG_LEVEL: 'warn', INIT_CWD: REPOSITORY, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

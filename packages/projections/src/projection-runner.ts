@@ -313,6 +313,9 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         await copyReadModelRows(file, tx, taken);
         for (const projection of taken) {
           for (const index of projection.queryIndexes ?? []) await tx.exec(index);
+          // Statistics now, not when autovacuum next looks: planned without them, the first queries on a million fresh
+          // rows ran several times slower (docs/BENCHMARKS.md, "Read models").
+          for (const table of projection.tables) await tx.exec(`ANALYZE "${table}"`);
           await writeCheckpoint(tx, projection.name, projection.version, reached.get(projection.name) ?? 0);
         }
         return taken;

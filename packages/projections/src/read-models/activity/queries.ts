@@ -1,6 +1,7 @@
 import { chinaDateOf } from '@quanze/events';
 import type { ReadModelSql, SqlDialect, SqlValue } from '../../read-model-store.js';
-import { getUnit, personNow, tenuresOn, unitAnsweringToday, unitWithPredecessors } from '../organization/queries.js';
+import { getUnit, organizationCache, personNow, prefetchPersons, prefetchUnits, tenuresOn, unitAnsweringToday, unitWithPredecessors } from '../organization/queries.js';
+import type { OrganizationCache } from '../organization/queries.js';
 import type { AnsweringToday, PersonNow, Tenure } from '../organization/queries.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decodeCursor, encodeCursor } from './cursor.js';
 import { CAREER_ROLES, PARTICIPANT_ROLES } from './describe.js';
@@ -338,6 +339,7 @@ class Lookups {
   private readonly unitsToday = new Map<string, UnitSummary>();
   private readonly namesOn = new Map<string, string | null>();
   private readonly titles = new Map<string, string | null>();
+  private readonly chart: OrganizationCache = organizationCache();
 
   constructor(private readonly q: ReadModelSql) {}
 
@@ -371,6 +373,13 @@ class Lookups {
     const names = await personNames(this.q, personIds);
     const rows = await this.q.all<TenureRow>(TENURES_OF_PERSONS_SQL[this.q.dialect], [JSON.stringify(personIds)]);
     await this.loadNamesOn(rows.map((row) => [row.unit_id, row.from_on]));
+    // What `now` will ask of them: their retirements, the units of the posts they hold.
+    await prefetchPersons(this.q, personIds, this.chart);
+    await prefetchUnits(
+      this.q,
+      rows.filter((row) => row.to_on === null).map((row) => row.unit_id),
+      this.chart,
+    );
     for (const personId of personIds) {
       this.names.set(personId, names.get(personId) ?? null);
       this.tenures.set(personId, []);
@@ -417,7 +426,12 @@ class Lookups {
 
   async summary(personId: string): Promise<PersonSummary> {
     const person = await this.person(personId);
-    return { personId, name: person.name, now: await personNow(this.q, personId, person.tenures) };
+    return { personId, name: person.name, now: await this.now(personId, person.tenures) };
+  }
+
+  /** personNow, with the units read once for the whole answer. */
+  now(personId: string, tenures: readonly Tenure[]): Promise<PersonNow> {
+    return personNow(this.q, personId, tenures, this.chart);
   }
 
   async unitNameOn(unitId: string, day: string): Promise<string | null> {
@@ -430,11 +444,16 @@ class Lookups {
     return this.titles.get(postId) ?? null;
   }
 
+  /** Reads these units (and those they passed to) at once, before `unit` is asked for each. */
+  async preloadUnits(unitIds: Iterable<string>): Promise<void> {
+    await prefetchUnits(this.q, unitIds, this.chart);
+  }
+
   async unit(unitId: string, relations: readonly UnitRelation[] = []): Promise<UnitSummary> {
     let unit = this.unitsToday.get(unitId);
     if (unit === undefined) {
-      const { unitId: _unitId, ...answeringToday } = await unitAnsweringToday(this.q, unitId);
-      unit = { unitId, name: (await getUnit(this.q, unitId))?.name ?? null, relations: [], answeringToday };
+      const { unitId: _unitId, ...answeringToday } = await unitAnsweringToday(this.q, unitId, this.chart);
+      unit = { unitId, name: (await getUnit(this.q, unitId, this.chart))?.name ?? null, relations: [], answeringToday };
     }
     const merged = [...new Set([...unit.relations, ...relations])];
     unit = { ...unit, relations: merged };
@@ -487,10 +506,22 @@ async function markedSteps(
   );
   await lookups.load(steps, (step) => (participants.get(step.position) ?? []).map((participant) => participant.personId));
   const marked: ChainStep[] = [];
+  const heldByStep = new Map<number, Map<string, PostThen[]>>();
+  const unitsHeld: string[] = [];
+  for (const step of steps) {
+    const held = new Map<string, PostThen[]>();
+    for (const participant of participants.get(step.position) ?? []) {
+      const heldThen = await lookups.heldThen(participant.personId, step);
+      held.set(participant.personId, heldThen);
+      for (const post of heldThen) if (post.unitId !== null) unitsHeld.push(post.unitId);
+    }
+    heldByStep.set(step.position, held);
+  }
+  await lookups.preloadUnits(unitsHeld);
   for (const step of steps) {
     const named: StepParticipant[] = [];
     for (const participant of participants.get(step.position) ?? []) {
-      const heldThen = await lookups.heldThen(participant.personId, step);
+      const heldThen = heldByStep.get(step.position)?.get(participant.personId) ?? (await lookups.heldThen(participant.personId, step));
       for (const post of heldThen) if (post.unitId !== null) await lookups.unit(post.unitId);
       named.push({ ...participant, name: (await lookups.person(participant.personId)).name, heldThen });
     }
@@ -526,6 +557,7 @@ export async function responsibilityChain(q: ReadModelSql, subject: SubjectRef):
   const lookups = new Lookups(q);
   const relations = new Map<string, UnitRelation[]>();
   for (const { unitId, relation } of await subjectUnits(q, subject)) relations.set(unitId, [...(relations.get(unitId) ?? []), relation]);
+  await lookups.preloadUnits(relations.keys());
   for (const [unitId, unitRelations] of relations) await lookups.unit(unitId, unitRelations);
   const steps = await stepsOfSubject(q, subject);
   const chain = await markedSteps(q, lookups, steps, earlierWithin(steps));
@@ -690,10 +722,11 @@ export async function personDossier(q: ReadModelSql, personId: string, options: 
     });
   }
   const withAnswering: PersonDossier['person']['tenures'][number][] = [];
+  await lookups.preloadUnits(tenures.map((tenure) => tenure.unitId));
   for (const tenure of tenures) withAnswering.push({ ...tenure, unitAnsweringToday: (await lookups.unit(tenure.unitId)).answeringToday });
   const last = rows.at(-1);
   return {
-    person: { personId, name, now: await personNow(q, personId, tenures), tenures: withAnswering },
+    person: { personId, name, now: await lookups.now(personId, tenures), tenures: withAnswering },
     entries,
     next: rows.length === limit && last !== undefined ? encodeCursor(last.position) : null,
   };
@@ -860,6 +893,7 @@ export async function reverseTrace(q: ReadModelSql, start: TraceStart): Promise<
   const lookups = new Lookups(q);
   const relations = new Map<string, UnitRelation[]>();
   for (const { unitId, relation } of await subjectUnits(q, from.subject)) relations.set(unitId, [...(relations.get(unitId) ?? []), relation]);
+  await lookups.preloadUnits(relations.keys());
   for (const [unitId, unitRelations] of relations) await lookups.unit(unitId, unitRelations);
 
   const ordered = [...found.values()].sort((a, b) => a.position - b.position);
@@ -875,6 +909,7 @@ export async function reverseTrace(q: ReadModelSql, start: TraceStart): Promise<
     if (!list.some((existing) => existing.position === part.position && existing.as === part.as)) list.push(part);
     unitParts.set(unitId, list);
   };
+  await lookups.preloadUnits(steps.flatMap((step) => (step.recordedBy.unitId === null ? [] : [step.recordedBy.unitId])));
   for (const step of steps) {
     if (step.recordedBy.unitId !== null) {
       await lookups.unit(step.recordedBy.unitId);

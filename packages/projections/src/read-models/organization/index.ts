@@ -2,6 +2,9 @@ export { ORGANIZATION_TABLES, organizationProjection } from './projection.js';
 export {
   getPerson,
   getUnit,
+  organizationCache,
+  prefetchPersons,
+  prefetchUnits,
   personName,
   personNow,
   postTitle,
@@ -11,4 +14,4 @@ export {
   unitNameOn,
   unitWithPredecessors,
 } from './queries.js';
-export type { AnsweringToday, PersonNow, PersonRecord, SuccessorStep, Tenure, UnitEnding, UnitNameRecord, UnitRecord } from './queries.js';
+export type { AnsweringToday, PersonNow, PersonRecord, SuccessorStep, Tenure, OrganizationCache, UnitEnding, UnitNameRecord, UnitRecord } from './queries.js';

@@ -112,26 +112,107 @@ interface TenureRow {
   title: string | null;
 }
 
-export async function getUnit(q: ReadModelSql, unitId: string): Promise<UnitRecord | null> {
-  const row = await q.get<UnitRow>(
-    `SELECT unit_id, kind, parent_unit_id, established_on, ending, ended_on, successor_unit_id FROM organization_units WHERE unit_id = ?`,
-    [unitId],
-  );
-  if (row === undefined) return null;
-  const names = (await q.all<NameRow>(`SELECT name, code, from_on FROM organization_unit_names WHERE unit_id = ? ORDER BY position`, [unitId])).map(
-    (name) => ({ name: name.name, code: name.code, fromOn: name.from_on }),
-  );
-  const latest = names.at(-1);
-  return {
-    unitId: row.unit_id,
-    kind: row.kind,
-    parentUnitId: row.parent_unit_id,
-    establishedOn: row.established_on,
-    name: latest?.name ?? row.unit_id,
-    code: latest?.code ?? null,
-    names,
-    ending: row.ending === null || row.ended_on === null ? null : { how: row.ending, on: row.ended_on, successorUnitId: row.successor_unit_id },
-  };
+/**
+ * What one answer has read of the chart, by id — units (with their names) and persons' retirements — so that what it
+ * asks again and again (each post's unit, a merged unit's successor, each person's status) is read once, and what
+ * it will ask for many ids is read in one statement (`prefetchUnits`, `prefetchPersons`): on PostgreSQL each
+ * statement is a round trip. Only for one snapshot (`ReadModelStore.read`): the chart changes between snapshots.
+ */
+export interface OrganizationCache {
+  readonly units: Map<string, Promise<UnitRecord | null>>;
+  readonly persons: Map<string, Promise<{ readonly retiredOn: string | null } | null>>;
+}
+
+export function organizationCache(): OrganizationCache {
+  return { units: new Map(), persons: new Map() };
+}
+
+const JSON_TEXT_LIST = {
+  sqlite: 'SELECT value FROM json_each(?)',
+  postgres: 'SELECT value FROM jsonb_array_elements_text(CAST(? AS jsonb))',
+} as const;
+const UNIT_COLUMNS = 'unit_id, kind, parent_unit_id, established_on, ending, ended_on, successor_unit_id';
+// The units asked for and every unit they passed to (merged or dissolved into), which `unitAnsweringToday` walks:
+// one statement for the whole chain. UNION stops at a unit already found, so a loop ends too.
+const unitsWithSuccessors = (list: string) => `WITH RECURSIVE passed(${UNIT_COLUMNS}) AS (
+    SELECT ${UNIT_COLUMNS} FROM organization_units WHERE unit_id IN (${list})
+    UNION
+    SELECT ${UNIT_COLUMNS.split(', ').map((column) => `u.${column}`).join(', ')} FROM organization_units u JOIN passed p ON u.unit_id = p.successor_unit_id
+  )
+  SELECT ${UNIT_COLUMNS} FROM passed`;
+const UNITS_SQL = { sqlite: unitsWithSuccessors(JSON_TEXT_LIST.sqlite), postgres: unitsWithSuccessors(JSON_TEXT_LIST.postgres) } as const;
+const UNIT_NAMES_SQL = {
+  sqlite: `SELECT unit_id, name, code, from_on FROM organization_unit_names WHERE unit_id IN (${JSON_TEXT_LIST.sqlite}) ORDER BY unit_id, position`,
+  postgres: `SELECT unit_id, name, code, from_on FROM organization_unit_names WHERE unit_id IN (${JSON_TEXT_LIST.postgres}) ORDER BY unit_id, position`,
+} as const;
+const RETIREMENTS_SQL = {
+  sqlite: `SELECT person_id, retired_on FROM organization_persons WHERE person_id IN (${JSON_TEXT_LIST.sqlite})`,
+  postgres: `SELECT person_id, retired_on FROM organization_persons WHERE person_id IN (${JSON_TEXT_LIST.postgres})`,
+} as const;
+
+/** A cache entry loaded with others: handled here, so that one nobody asks for again never rejects unhandled. */
+function entryOf<TValue>(loading: Promise<Map<string, TValue>>, id: string): Promise<TValue | null> {
+  const entry = loading.then((found) => found.get(id) ?? null);
+  entry.catch(() => undefined);
+  return entry;
+}
+
+/** Reads the units not in the cache yet, with their names, in two statements. */
+export async function prefetchUnits(q: ReadModelSql, unitIds: Iterable<string>, cache: OrganizationCache): Promise<void> {
+  const missing = [...new Set(unitIds)].filter((unitId) => !cache.units.has(unitId));
+  if (missing.length === 0) return;
+  const loading = readUnits(q, missing);
+  for (const unitId of missing) cache.units.set(unitId, entryOf(loading, unitId));
+  // Their successors came with them.
+  for (const [unitId, unit] of await loading) if (!cache.units.has(unitId)) cache.units.set(unitId, Promise.resolve(unit));
+}
+
+/** Reads the retirements of the persons not in the cache yet, in one statement. */
+export async function prefetchPersons(q: ReadModelSql, personIds: Iterable<string>, cache: OrganizationCache): Promise<void> {
+  const missing = [...new Set(personIds)].filter((personId) => !cache.persons.has(personId));
+  if (missing.length === 0) return;
+  const loading = q
+    .all<{ person_id: string; retired_on: string | null }>(RETIREMENTS_SQL[q.dialect], [JSON.stringify(missing)])
+    .then((rows) => new Map(rows.map((row) => [row.person_id, { retiredOn: row.retired_on }])));
+  for (const personId of missing) cache.persons.set(personId, entryOf(loading, personId));
+  await loading;
+}
+
+export async function getUnit(q: ReadModelSql, unitId: string, cache?: OrganizationCache): Promise<UnitRecord | null> {
+  if (cache === undefined) return (await readUnits(q, [unitId])).get(unitId) ?? null;
+  await prefetchUnits(q, [unitId], cache);
+  return (await cache.units.get(unitId)) ?? null;
+}
+
+/** The units, and the units they passed to, with their names: two statements. */
+async function readUnits(q: ReadModelSql, unitIds: readonly string[]): Promise<Map<string, UnitRecord>> {
+  const rows = await q.all<UnitRow>(UNITS_SQL[q.dialect], [JSON.stringify(unitIds)]);
+  const units = new Map<string, UnitRecord>();
+  if (rows.length === 0) return units;
+  const names = new Map<string, UnitNameRecord[]>();
+  for (const name of await q.all<NameRow & { unit_id: string }>(UNIT_NAMES_SQL[q.dialect], [JSON.stringify(rows.map((row) => row.unit_id))])) {
+    let ofUnit = names.get(name.unit_id);
+    if (ofUnit === undefined) {
+      ofUnit = [];
+      names.set(name.unit_id, ofUnit);
+    }
+    ofUnit.push({ name: name.name, code: name.code, fromOn: name.from_on });
+  }
+  for (const row of rows) {
+    const ofUnit = names.get(row.unit_id) ?? [];
+    const latest = ofUnit.at(-1);
+    units.set(row.unit_id, {
+      unitId: row.unit_id,
+      kind: row.kind,
+      parentUnitId: row.parent_unit_id,
+      establishedOn: row.established_on,
+      name: latest?.name ?? row.unit_id,
+      code: latest?.code ?? null,
+      names: ofUnit,
+      ending: row.ending === null || row.ended_on === null ? null : { how: row.ending, on: row.ended_on, successorUnitId: row.successor_unit_id },
+    });
+  }
+  return units;
 }
 
 /** The unit's name and code on a day: the latest rename in effect by then (its first name before it existed). */
@@ -148,8 +229,8 @@ export async function unitNameOn(q: ReadModelSql, unitId: string, day: string): 
  * Follows mergers and dissolutions to the live successor. Chains written by services/organization cannot loop,
  * but events can also come from imports; the walk stops at a unit it has seen.
  */
-export async function unitAnsweringToday(q: ReadModelSql, unitId: string): Promise<AnsweringToday> {
-  let current = await getUnit(q, unitId);
+export async function unitAnsweringToday(q: ReadModelSql, unitId: string, cache?: OrganizationCache): Promise<AnsweringToday> {
+  let current = await getUnit(q, unitId, cache);
   if (current === null) return { unitId, successorChain: [], responsibleToday: null, chainEnds: 'unit-not-registered' };
   const chain: SuccessorStep[] = [];
   const seen = new Set([unitId]);
@@ -158,7 +239,7 @@ export async function unitAnsweringToday(q: ReadModelSql, unitId: string): Promi
     if (successorUnitId === null) return { unitId, successorChain: chain, responsibleToday: null, chainEnds: 'dissolved-without-successor' };
     if (seen.has(successorUnitId)) return { unitId, successorChain: chain, responsibleToday: null, chainEnds: 'loop' };
     seen.add(successorUnitId);
-    const next = await getUnit(q, successorUnitId);
+    const next = await getUnit(q, successorUnitId, cache);
     if (next === null) return { unitId, successorChain: chain, responsibleToday: null, chainEnds: 'successor-not-registered' };
     chain.push({ unitId: next.unitId, name: next.name, via: how, on });
     current = next;
@@ -217,14 +298,21 @@ export function tenuresOn(tenures: readonly Tenure[], day: string): Tenure[] {
   return tenures.filter((tenure) => tenure.fromOn <= day && (tenure.toOn === null || tenure.toOn > day));
 }
 
-export async function personNow(q: ReadModelSql, personId: string, known?: readonly Tenure[]): Promise<PersonNow> {
+export async function personNow(q: ReadModelSql, personId: string, known?: readonly Tenure[], cache: OrganizationCache = organizationCache()): Promise<PersonNow> {
   const tenures = known ?? (await tenuresOf(q, personId));
-  const person = await q.get<{ retired_on: string | null }>(`SELECT retired_on FROM organization_persons WHERE person_id = ?`, [personId]);
+  await prefetchPersons(q, [personId], cache);
+  const person = await cache.persons.get(personId);
+  // The units of the posts held, in two statements for them all.
+  await prefetchUnits(
+    q,
+    tenures.filter((tenure) => tenure.toOn === null).map((tenure) => tenure.unitId),
+    cache,
+  );
   const posts: PersonNow['posts'][number][] = [];
   for (const tenure of tenures) {
     if (tenure.toOn !== null) continue;
-    const unit = await getUnit(q, tenure.unitId);
-    const { unitId: _unitId, ...answering } = await unitAnsweringToday(q, tenure.unitId);
+    const unit = await getUnit(q, tenure.unitId, cache);
+    const { unitId: _unitId, ...answering } = await unitAnsweringToday(q, tenure.unitId, cache);
     posts.push({
       postId: tenure.postId,
       postTitle: tenure.postTitle,
@@ -234,9 +322,9 @@ export async function personNow(q: ReadModelSql, personId: string, known?: reado
       unitAnsweringToday: answering,
     });
   }
-  const retiredOn = person?.retired_on ?? null;
+  const retiredOn = person?.retiredOn ?? null;
   let status: PersonNow['status'] = 'no-post';
-  if (person === undefined && tenures.length === 0) status = 'unknown';
+  if ((person ?? null) === null && tenures.length === 0) status = 'unknown';
   else if (posts.length > 0) status = 'in-post';
   else if (retiredOn !== null) status = 'retired';
   return { status, posts, retiredOn };
