@@ -75,10 +75,19 @@ export async function answerBatch(
   try {
     outcomes = await write(batch);
   } catch (error) {
-    const translated = translate(error);
-    for (const pending of batch) pending.reject(translated);
+    failBatch(batch, translate(error));
     return;
   }
+  settleBatch(batch, outcomes);
+}
+
+/** The write of a whole batch failed: every append in it fails with that error. */
+export function failBatch(batch: readonly QueuedAppend[], error: unknown): void {
+  for (const pending of batch) pending.reject(error);
+}
+
+/** Each append of a written batch gets its own answer: its result, or the store's refusal of it alone. */
+export function settleBatch(batch: readonly QueuedAppend[], outcomes: readonly AppendOutcome[]): void {
   outcomes.forEach((outcome, index) => {
     const pending = batch[index];
     if (pending === undefined) return;

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '@quanze/events';
 import type {
@@ -7,7 +5,6 @@ import type {
   AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedVersion,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeToAllOptions,
@@ -20,9 +17,12 @@ import {
   StoreUnavailable,
 } from './errors.js';
 import type { CheckedEvent, EventBody } from './append-checks.js';
+import { failBatch, settleBatch } from './append-decision.js';
+import type { AppendOutcome, QueuedAppend } from './append-decision.js';
 import { checkAppend, checkExpectedVersion, expectsFirstVersion, sameContent } from './append-checks.js';
 import { createPagedReader } from './paged-reader.js';
 import { createPollingSubscription } from './polling-subscription.js';
+import { openSqliteFile } from './sqlite-file.js';
 import { toBatchSize, toFromPosition, toReadRange } from './read-options.js';
 
 export interface SqliteEventStoreOptions {
@@ -64,17 +64,6 @@ interface EventRow {
   body: string;
 }
 
-interface PendingAppend {
-  readonly streamId: string;
-  /** Validated copies, with their bodies as JSON: made before queueing so a bad event fails its own append only. */
-  readonly events: readonly CheckedEvent[];
-  readonly expectedVersion: ExpectedVersion;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: EventStoreError };
-
 const READ_PAGE_SIZE = 1000;
 
 /**
@@ -115,7 +104,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     ),
   };
 
-  let queue: PendingAppend[] = [];
+  let queue: QueuedAppend[] = [];
   let flushScheduled = false;
   let closed = false;
   const wakeSubscriptions = new Set<() => void>();
@@ -126,7 +115,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
    * it alone. The happy path costs one statement per append (the stream's version) and one per event (the insert).
    * Replays are recognised only on the way to a failure (a stale version or a stored id).
    */
-  function appendOne(pending: PendingAppend, head: { position: number; recordedAt: string }): AppendResult {
+  function appendOne(pending: QueuedAppend, head: { position: number; recordedAt: string }): AppendResult {
     const { streamId, events } = pending;
     const first = events[0];
     const storedFirst = () => (first === undefined ? undefined : statements.byEventId.get(first.event.eventId));
@@ -181,7 +170,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   const appendOneInSavepoint = db.transaction(appendOne);
 
   /** The first id is stored: a retry of the very same append is answered from the log, anything else is refused. */
-  function replayOrConflict(pending: PendingAppend, firstStored: EventRow): AppendResult {
+  function replayOrConflict(pending: QueuedAppend, firstStored: EventRow): AppendResult {
     const recorded: RecordedEvent[] = [];
     if (!expectsFirstVersion(pending.expectedVersion, firstStored.stream_version)) {
       throw new DuplicateEventId(
@@ -224,7 +213,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     };
   }
 
-  const writeBatch = db.transaction((batch: readonly PendingAppend[]): Outcome[] => {
+  const writeBatch = db.transaction((batch: readonly QueuedAppend[]): AppendOutcome[] => {
     const last = statements.head.get();
     const now = clock().toISOString();
     // recordedAt never goes backwards along the log, even when the system clock does.
@@ -232,7 +221,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       position: last?.position ?? 0,
       recordedAt: last !== undefined && last.recorded_at > now ? last.recorded_at : now,
     };
-    return batch.map((pending): Outcome => {
+    return batch.map((pending): AppendOutcome => {
       try {
         const result = pending.events.length > 1 ? appendOneInSavepoint(pending, head) : appendOne(pending, head);
         return { ok: true, result };
@@ -248,20 +237,14 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
-    let outcomes: Outcome[];
+    let outcomes: AppendOutcome[];
     try {
       outcomes = writeBatch.immediate(batch);
     } catch (error) {
-      const translated = translate(error);
-      for (const pending of batch) pending.reject(translated);
+      failBatch(batch, translate(error));
       return;
     }
-    outcomes.forEach((outcome, index) => {
-      const pending = batch[index];
-      if (pending === undefined) return;
-      if (outcome.ok) pending.resolve(outcome.result);
-      else pending.reject(outcome.error);
-    });
+    settleBatch(batch, outcomes);
     for (const wake of wakeSubscriptions) wake();
   }
 
@@ -365,14 +348,9 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
 function openDatabase(options: SqliteEventStoreOptions): Database.Database {
   let db: Database.Database | undefined;
   try {
-    mkdirSync(dirname(options.path), { recursive: true });
-    db = new Database(options.path);
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     // page_size stays SQLite's 4 KiB: 8 KiB made 1,000-event batches ~5% faster but single appends ~12% slower
     // (each commit writes whole pages to the WAL), and single appends are what commands make.
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('cache_size = -32000');
+    db = openSqliteFile(options.path, { synchronous: 'FULL', busyTimeoutMs: options.busyTimeoutMs, cacheKiB: 32_000 });
     migrate(db);
     return db;
   } catch (error) {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '@quanze/eventstore';
 import type { ReadModelSql, ReadModelStore, SqlParams } from './read-model-store.js';
 import { SerialLock } from './serial-lock.js';
 
@@ -35,18 +35,8 @@ function lockOf(path: string): SerialLock {
 }
 
 export function openSqliteReadModelStore(path: string): ReadModelStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  try {
-    db.pragma('busy_timeout = 5000');
-    if (path !== ':memory:') db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = OFF');
-    db.pragma('cache_size = -64000');
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const db = openSqliteFile(path, { synchronous: 'NORMAL', cacheKiB: 64_000 });
+  db.pragma('foreign_keys = OFF');
 
   // Preparing is a noticeable part of a query that answers in microseconds. SQLite re-prepares a statement by
   // itself when a rebuild drops and recreates the tables it reads.

@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqliteFile } from '@quanze/eventstore';
 import {
   RelayCheckpointError,
   RelayCheckpointStoreClosed,
@@ -20,13 +18,9 @@ interface RelayCheckpointFile {
 }
 
 function openRelayCheckpointFile(path: string): RelayCheckpointFile {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  // NORMAL: a power cut may lose the last write, which only republishes a page (see RelayCheckpointStore).
+  const db = openSqliteFile(path, { synchronous: 'NORMAL' });
   try {
-    db.pragma('busy_timeout = 5000');
-    if (path !== ':memory:') db.pragma('journal_mode = WAL');
-    // NORMAL: a power cut may lose the last write, which only republishes a page (see RelayCheckpointStore).
-    db.pragma('synchronous = NORMAL');
     db.exec('CREATE TABLE IF NOT EXISTS relay_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) STRICT');
   } catch (error) {
     db.close();
